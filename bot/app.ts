@@ -1,0 +1,169 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { App as SlackApp } from "@slack/bolt";
+import type { Express } from "express";
+import type { Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { createI18n, type I18n } from "../core/i18n.js";
+import { createLogger, type Logger } from "../core/log.js";
+import { createMetrics, type Metrics } from "../core/metrics.js";
+import type { SlackDeps } from "../handlers/slack/context.js";
+import type { BotContext } from "../handlers/telegram/context.js";
+import { openQueues, type Queues } from "../jobs/connection.js";
+import { createOutboxRelay, OUTBOX_SWEEP, startOutboxSweep, type OutboxRelay } from "../jobs/outbox.js";
+import { OUTBOUND_TELEGRAM, startOutboundTelegram } from "../jobs/outbound-telegram.js";
+import { RETENTION, startRetention } from "../jobs/retention.js";
+import { installSchedules } from "../jobs/schedules.js";
+import { seedNetwork } from "../prisma/seed.js";
+import type { Config } from "./config.js";
+import { openDatabase, QUEUE_SCHEMA, type Database } from "./database.js";
+import { createHttpApp, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
+import { createSlackApp } from "./slack.js";
+import { createBot, registerCommands } from "./telegram.js";
+
+/** Updates the bot asks Telegram for. */
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+export type AppOptions = {
+  /** Apply the committed migrations at start (tests use a database migrated once). */
+  migrate?: boolean;
+  /** Load the example data (the demo). */
+  seed?: boolean;
+  log?: Logger;
+  /** Skips Telegram's getMe at start. */
+  botInfo?: UserFromGetMe;
+  /** Routes added before the catch-all 404 (the simulator in demo mode). */
+  routes?: (http: Express) => void;
+};
+
+export type Brueckenbot = {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  i18n: I18n;
+  database: Database;
+  queues: Queues;
+  relay: OutboxRelay;
+  bot: Bot<BotContext>;
+  slack: SlackApp;
+  http: Express;
+  /** Listens, starts the workers and schedules, and connects both bots; resolves to the base URL. */
+  start: () => Promise<string>;
+  /** Stops taking work, drains the workers, closes every connection; safe to call more than once. */
+  stop: () => Promise<void>;
+};
+
+/**
+ * Builds every part from the configuration: database, queues, both bots, the HTTP server.
+ *
+ * @example
+ * const app = await createApp(parseConfig(process.env), { migrate: true });
+ * const url = await app.start();
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<Brueckenbot> {
+  const log = options.log ?? createLogger({ level: config.logLevel });
+  const metrics = createMetrics();
+  const i18n = createI18n({ timeZone: config.timeZone });
+  const database = await openDatabase(config, { migrate: options.migrate ?? true });
+  const db = database.prisma;
+  if (options.seed) await seedNetwork(db);
+
+  const queues = await openQueues(
+    config.queue.backend === "redis"
+      ? config.queue
+      : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded },
+    log,
+  );
+  const relay = createOutboxRelay({ db, queues, log, sweepAfterMs: config.outboxSweepMs });
+
+  const { bot, features } = createBot(
+    { token: config.telegram.token, apiRoot: config.telegram.apiRoot, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
+    {
+      db,
+      i18n,
+      log,
+      metrics,
+      relay,
+      redis: queues.redis,
+      defaultLocale: config.defaultLocale,
+      flood: config.telegram.flood,
+    },
+  );
+
+  const http = createHttpApp();
+  installOperations(http, {
+    registry: metrics.registry,
+    checks: {
+      postgres: async () => {
+        await db.$queryRaw`SELECT 1`;
+      },
+      queues: () => queues.ping(),
+    },
+  });
+  if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
+  const slackDeps: SlackDeps = { db, i18n, log, metrics, defaultLocale: config.defaultLocale };
+  const slack = createSlackApp(config.slack, slackDeps, http);
+  installQueueBoard(
+    http,
+    [OUTBOUND_TELEGRAM, OUTBOX_SWEEP, RETENTION].map((name) => queues.queue(name)),
+    config.adminPassword,
+  );
+  options.routes?.(http);
+  installNotFound(http);
+
+  let server: Server | undefined;
+  let runner: RunnerHandle | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const start = async () => {
+    server = await listen(http, config.http.port, config.http.host);
+    await bot.init();
+    startOutboundTelegram({
+      db,
+      queues,
+      api: bot.api,
+      i18n,
+      log,
+      metrics,
+      limits: { messagesPerSecond: config.telegram.messagesPerSecond, chatIntervalMs: config.telegram.chatIntervalMs },
+    });
+    startOutboxSweep({ queues, relay });
+    startRetention({ db, queues, log });
+    await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs });
+    // Whatever a previous run left unsent goes out now, not at the first sweep.
+    await relay.sweep();
+    await registerCommands(bot.api, features, i18n, config.defaultLocale);
+    if (config.telegram.mode.kind === "webhook") {
+      await bot.api.setWebhook(config.telegram.mode.url, {
+        secret_token: config.telegram.mode.secret,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
+    } else {
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    }
+    if (slack.socketMode) await slack.app.start();
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
+    log.info({ url, demo: config.demo, queues: queues.kind, embeddedDatabase: database.embedded }, "brückenbot started");
+    return url;
+  };
+
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info("stopping: no new updates, draining workers");
+      if (runner?.isRunning()) await runner.stop();
+      if (slack.socketMode) await slack.app.stop().catch(() => undefined);
+      const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
+      server?.closeIdleConnections();
+      await queues.close();
+      await closing;
+      await database.close();
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+
+  return { config, log, metrics, i18n, database, queues, relay, bot, slack: slack.app, http, start, stop };
+}

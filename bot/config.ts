@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { LOCALES } from "../core/i18n.js";
+
+const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
+const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+const url = (what: string) => z.url({ message: `expected ${what}, e.g. https://example.org` });
+const optionalUrl = (what: string) => optionalText.pipe(url(what).optional());
+const positiveInt = (what: string) =>
+  z.coerce.number({ message: `expected ${what}` }).int({ message: `expected ${what}` }).positive({ message: `expected ${what}` });
+const milliseconds = (fallback: number) => positiveInt("a whole number of milliseconds").default(fallback);
+
+const environment = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: z.coerce.number({ message: "expected a port number 0-65535" }).int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: optionalUrl("the public base URL of this server"),
+  DEFAULT_LOCALE: z.enum(LOCALES, { message: `expected one of ${LOCALES.join(", ")}` }).default("de"),
+  TIME_ZONE: z
+    .string()
+    .default("Europe/Berlin")
+    .refine((tz) => isTimeZone(tz), { message: "expected an IANA time zone such as Europe/Berlin" }),
+
+  TELEGRAM_BOT_TOKEN: optionalText.pipe(
+    z.string().regex(/^\d+:[\w-]+$/, { message: "expected a token from @BotFather like 123456:ABC-DEF" }).optional(),
+  ),
+  TELEGRAM_API_ROOT: optionalUrl("the Bot API base URL").default(DEFAULT_TELEGRAM_API_ROOT),
+  TELEGRAM_WEBHOOK_URL: optionalUrl("the public HTTPS URL Telegram posts updates to"),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "expected 1-256 characters of A-Z a-z 0-9 _ -" })
+      .optional(),
+  ),
+  TELEGRAM_MESSAGES_PER_SECOND: positiveInt("messages per second").default(30),
+  TELEGRAM_CHAT_INTERVAL_MS: milliseconds(1000),
+  FLOOD_LIMIT: positiveInt("a number of updates").default(10),
+  FLOOD_WINDOW_MS: milliseconds(5000),
+
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith("xoxb-", { message: "expected a bot token starting with xoxb-" }).optional()),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith("xapp-", { message: "expected an app-level token starting with xapp-" }).optional()),
+  SLACK_API_URL: optionalUrl("the Slack Web API base URL").default(DEFAULT_SLACK_API_URL),
+  SLACK_COORDINATOR_CHANNEL: optionalText,
+  SLACK_MESSAGES_PER_SECOND: positiveInt("messages per second").default(1),
+
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, { message: "expected postgresql://user:password@host:port/database" }).optional(),
+  ),
+  DATA_DIR: z.string().default(".data"),
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, { message: "expected redis://host:port" }).optional()),
+  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, { message: "expected letters, digits, _ or -" }).default("brb"),
+  OUTBOX_SWEEP_MS: milliseconds(5000),
+
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, { message: "expected at least 12 characters" }).optional()),
+  SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
+});
+
+type Environment = z.infer<typeof environment>;
+
+/** How the Telegram bot receives updates. */
+export type TelegramMode = { kind: "webhook"; url: string; secret: string } | { kind: "polling" };
+
+/** How Slack reaches the app: signed HTTP requests, or a Socket Mode WebSocket. */
+export type SlackMode = { kind: "http"; signingSecret: string } | { kind: "socket"; appToken: string };
+
+/** The validated configuration; the rest of the program never reads process.env. */
+export type Config = {
+  env: Environment["NODE_ENV"];
+  logLevel: Environment["LOG_LEVEL"];
+  /** No tokens given: emulators, embedded PostgreSQL and queues on it. */
+  demo: boolean;
+  http: { port: number; host: string; publicUrl: string | undefined };
+  defaultLocale: Environment["DEFAULT_LOCALE"];
+  timeZone: string;
+  telegram: {
+    token: string;
+    apiRoot: string;
+    mode: TelegramMode;
+    messagesPerSecond: number;
+    chatIntervalMs: number;
+    flood: { limit: number; windowMs: number };
+  };
+  slack: {
+    token: string;
+    mode: SlackMode;
+    apiUrl: string;
+    coordinatorChannel: string;
+    messagesPerSecond: number;
+  };
+  database: { url: string } | { embedded: true; dataDir: string };
+  queue: { backend: "redis"; url: string; prefix: string } | { backend: "postgres"; prefix: string };
+  outboxSweepMs: number;
+  adminPassword: string | undefined;
+  shutdownTimeoutMs: number;
+};
+
+/** The fixed tokens of local demo mode; only the emulators accept them. */
+export const DEMO = {
+  telegramToken: "1000001:brueckenbot-demo",
+  slackToken: "xoxb-brueckenbot-demo",
+  slackSigningSecret: "brueckenbot-demo-signing-secret",
+  coordinatorChannel: "C0COORDINATE",
+} as const;
+
+/** A configuration problem, reported as one line that names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates the environment and derives the modes of every part.
+ *
+ * @example
+ * const config = parseConfig(process.env);
+ * config.demo; // true when neither a Telegram nor a Slack token is given
+ */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const parsed = environment.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const need = (name: keyof Environment, why: string) => {
+    if (e[name] === undefined) problems.push(`${name}: required ${why}`);
+  };
+
+  const demo = e.TELEGRAM_BOT_TOKEN === undefined && e.SLACK_BOT_TOKEN === undefined;
+  if (!demo) {
+    need("TELEGRAM_BOT_TOKEN", "when SLACK_BOT_TOKEN is set (the network needs both bots)");
+    need("SLACK_BOT_TOKEN", "when TELEGRAM_BOT_TOKEN is set (coordinators work in Slack)");
+    need("SLACK_COORDINATOR_CHANNEL", "outside demo mode (the channel id where coordinators get alerts, e.g. C0123456)");
+    if (e.SLACK_APP_TOKEN === undefined) need("SLACK_SIGNING_SECRET", "in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
+  }
+  if (e.TELEGRAM_WEBHOOK_URL !== undefined) need("TELEGRAM_WEBHOOK_SECRET", "when TELEGRAM_WEBHOOK_URL is set (1-256 characters A-Z a-z 0-9 _ -)");
+  if (e.NODE_ENV === "production" && !demo) need("ADMIN_PASSWORD", "in production (it protects /admin/queues)");
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const telegramMode: TelegramMode =
+    e.TELEGRAM_WEBHOOK_URL !== undefined && e.TELEGRAM_WEBHOOK_SECRET !== undefined
+      ? { kind: "webhook", url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
+      : { kind: "polling" };
+  const slackMode: SlackMode =
+    e.SLACK_APP_TOKEN !== undefined
+      ? { kind: "socket", appToken: e.SLACK_APP_TOKEN }
+      : { kind: "http", signingSecret: e.SLACK_SIGNING_SECRET ?? DEMO.slackSigningSecret };
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    demo,
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
+    defaultLocale: e.DEFAULT_LOCALE,
+    timeZone: e.TIME_ZONE,
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN ?? DEMO.telegramToken,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      mode: telegramMode,
+      messagesPerSecond: e.TELEGRAM_MESSAGES_PER_SECOND,
+      chatIntervalMs: e.TELEGRAM_CHAT_INTERVAL_MS,
+      flood: { limit: e.FLOOD_LIMIT, windowMs: e.FLOOD_WINDOW_MS },
+    },
+    slack: {
+      token: e.SLACK_BOT_TOKEN ?? DEMO.slackToken,
+      mode: slackMode,
+      apiUrl: e.SLACK_API_URL,
+      coordinatorChannel: e.SLACK_COORDINATOR_CHANNEL ?? DEMO.coordinatorChannel,
+      messagesPerSecond: e.SLACK_MESSAGES_PER_SECOND,
+    },
+    database: e.DATABASE_URL !== undefined ? { url: e.DATABASE_URL } : { embedded: true, dataDir: e.DATA_DIR },
+    queue:
+      e.REDIS_URL !== undefined
+        ? { backend: "redis", url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }
+        : { backend: "postgres", prefix: e.QUEUE_PREFIX },
+    outboxSweepMs: e.OUTBOX_SWEEP_MS,
+    adminPassword: e.ADMIN_PASSWORD,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,73 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { promisify } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+import type { Config } from "./config.js";
+import { startEmbeddedPostgres } from "./embedded-postgres.js";
+
+/** The schema that holds BullMQ's tables when the queues run on PostgreSQL. */
+export const QUEUE_SCHEMA = "bullmq";
+
+export type Database = {
+  prisma: PrismaClient;
+  /** Connection settings for other PostgreSQL clients (BullMQ's backend). */
+  pool: pg.PoolConfig;
+  embedded: boolean;
+  close: () => Promise<void>;
+};
+
+/**
+ * Node-postgres settings from a URL, field by field (a `connectionString` would override `database`).
+ */
+export function poolConfigFromUrl(url: string, max: number): pg.PoolConfig {
+  const u = new URL(url);
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || "postgres"),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1) || "postgres"),
+    max,
+  };
+}
+
+/**
+ * Connects to PostgreSQL, or starts the embedded one when no `DATABASE_URL` is given, and applies the
+ * committed migrations when asked.
+ */
+export async function openDatabase(config: Config, options: { migrate: boolean }): Promise<Database> {
+  const embedded = "embedded" in config.database ? await startEmbeddedPostgres(path.join(config.database.dataDir, "pglite"), QUEUE_SCHEMA) : undefined;
+  const url = embedded?.url ?? ("url" in config.database ? config.database.url : "");
+  try {
+    if (options.migrate) await migrate(url);
+    // PGlite serves one session, so more connections only queue up behind each other.
+    const pool = poolConfigFromUrl(url, embedded ? 4 : 10);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    await prisma.$connect();
+    return {
+      prisma,
+      pool,
+      embedded: embedded !== undefined,
+      close: async () => {
+        await prisma.$disconnect();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** Applies `prisma/migrations` with Prisma's own CLI (its bundled Wasm engine; nothing is downloaded). */
+export async function migrate(databaseUrl: string): Promise<void> {
+  const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
+  await promisify(execFile)(process.execPath, [cli, "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
+    timeout: 120_000,
+  });
+}

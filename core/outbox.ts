@@ -1,0 +1,181 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Prisma } from "../generated/prisma/client.js";
+import type { DbOrTx } from "./db.js";
+import type { Locale, Params } from "./i18n.js";
+
+/** A text shown to someone: a translation key with parameters, or a literal (a language's own name). */
+export type Label = { key: string; params?: Params } | { text: string };
+/** An inline button: a label and either callback data or a link. */
+export type Button = Label & ({ data: string } | { url: string });
+export type Keyboard = Button[][];
+
+/** What to show on Telegram: one or more labels (joined by blank lines), and buttons. */
+export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard };
+
+/** A message intent for Telegram, rendered in the recipient's language when it is sent. */
+export type TelegramIntent =
+  | ({ kind: "send" } & TelegramText)
+  /** Replace a message the user sees: by its Telegram id, or the one an earlier outbox row sent. */
+  | ({ kind: "edit"; messageId: number } & TelegramText)
+  | ({ kind: "editSent"; outboxId: string } & TelegramText);
+
+export type OutboxChannel = "TELEGRAM" | "SLACK";
+
+/** Outbox rows written in the current unit of work, to be queued right after it commits. */
+const trail = new AsyncLocalStorage<bigint[]>();
+
+/**
+ * Runs `work` and returns the ids of the outbox rows it wrote, so that the caller can queue them as
+ * soon as the work is done (the outbox sweep catches anything that is missed).
+ */
+export async function collectTold<T>(work: () => Promise<T>): Promise<{ result: T; told: bigint[] }> {
+  const told: bigint[] = [];
+  const result = await trail.run(told, work);
+  return { result, told };
+}
+
+/**
+ * Records that `recipient` must be told something, in the same transaction as the change that causes it.
+ *
+ * @example
+ * await db.$transaction(async tx => {
+ *   await tx.request.update(…);
+ *   await tell(tx, chatId, { kind: "send", locale: "ar", parts: [{ key: "mediation.received" }] });
+ * });
+ */
+export async function tell(db: DbOrTx, recipient: number | bigint | string, intent: TelegramIntent): Promise<bigint> {
+  const row = await db.outbox.create({
+    data: { channel: "TELEGRAM", recipient: String(recipient), payload: intent as unknown as Prisma.InputJsonValue },
+    select: { id: true },
+  });
+  trail.getStore()?.push(row.id);
+  return row.id;
+}
+
+/** Like {@link tell} for several messages at once, in one statement. */
+export async function tellMany(
+  db: DbOrTx,
+  messages: { channel: OutboxChannel; recipient: number | bigint | string; intent: unknown }[],
+): Promise<bigint[]> {
+  if (messages.length === 0) return [];
+  const rows = await db.outbox.createManyAndReturn({
+    data: messages.map((m) => ({
+      channel: m.channel,
+      recipient: String(m.recipient),
+      payload: m.intent as Prisma.InputJsonValue,
+    })),
+    select: { id: true },
+  });
+  const ids = rows.map((r) => r.id);
+  trail.getStore()?.push(...ids);
+  return ids;
+}
+
+/** A row taken for sending: the head of its recipient's queue. */
+export type ClaimedMessage = { id: bigint; channel: OutboxChannel; recipient: string; payload: unknown };
+
+/** What the sender should do for one outbox row. */
+export type Claim =
+  | { kind: "send"; message: ClaimedMessage }
+  /** The row is no longer pending (sent, failed, or never committed). */
+  | { kind: "done" }
+  /** An earlier message to the same recipient is in flight, or the recipient's pace needs a pause. */
+  | { kind: "wait"; ms: number };
+
+/**
+ * Takes the oldest unsent message of the recipient of row `outboxId`, so that every recipient gets
+ * their messages in order, one at a time, at most one per `intervalMs`.
+ *
+ * The row taken may be an earlier one than `outboxId`: the caller sends it and asks again until its
+ * own row is done. A taken row is leased for `leaseMs`; if its sender dies, it is taken again after.
+ */
+export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: number; intervalMs: number }): Promise<Claim> {
+  const claimed = await db.$queryRaw<ClaimedMessage[]>`
+    WITH me AS (
+      SELECT channel, recipient FROM "Outbox" WHERE id = ${outboxId} AND status IN ('PENDING', 'SENDING')
+    ), head AS (
+      SELECT o.id FROM "Outbox" o, me
+      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
+      ORDER BY o.id LIMIT 1
+    ), last AS (
+      SELECT o."sentAt" FROM "Outbox" o, me
+      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status = 'SENT'
+      ORDER BY o.id DESC LIMIT 1
+    )
+    UPDATE "Outbox" o
+    SET status = 'SENDING', "claimedUntil" = now() + make_interval(secs => ${pace.leaseMs / 1000}), attempts = o.attempts + 1
+    FROM head
+    WHERE o.id = head.id
+      AND (o.status = 'PENDING' OR o."claimedUntil" < now())
+      AND NOT EXISTS (SELECT 1 FROM last WHERE last."sentAt" > now() - make_interval(secs => ${pace.intervalMs / 1000}))
+    RETURNING o.id, o.channel::text AS channel, o.recipient, o.payload`;
+  const message = claimed[0];
+  if (message) return { kind: "send", message };
+
+  const [state] = await db.$queryRaw<{ pending: boolean; headBusyMs: number | null; paceMs: number | null }[]>`
+    WITH me AS (
+      SELECT channel, recipient, status FROM "Outbox" WHERE id = ${outboxId}
+    ), head AS (
+      SELECT o.status, o."claimedUntil" FROM "Outbox" o, me
+      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
+      ORDER BY o.id LIMIT 1
+    ), last AS (
+      SELECT o."sentAt" FROM "Outbox" o, me
+      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status = 'SENT'
+      ORDER BY o.id DESC LIMIT 1
+    )
+    SELECT
+      EXISTS (SELECT 1 FROM me WHERE status IN ('PENDING', 'SENDING')) AS pending,
+      (SELECT CASE WHEN status = 'SENDING' AND "claimedUntil" > now()
+        THEN EXTRACT(EPOCH FROM ("claimedUntil" - now())) * 1000 END FROM head)::float8 AS "headBusyMs",
+      (SELECT EXTRACT(EPOCH FROM ("sentAt" + make_interval(secs => ${pace.intervalMs / 1000}) - now())) * 1000 FROM last)::float8 AS "paceMs"`;
+  if (!state?.pending) return { kind: "done" };
+  // A message in flight usually finishes within tens of milliseconds; check back soon, not at lease end.
+  const ms = state.headBusyMs !== null ? Math.min(state.headBusyMs, 100) : Math.max(state.paceMs ?? 0, 0);
+  return { kind: "wait", ms: Math.max(Math.ceil(ms), 10) };
+}
+
+/** The message was delivered; its content is dropped, its platform id kept for later edits. */
+export async function markSent(db: DbOrTx, id: bigint, sentRef: string | undefined): Promise<void> {
+  await db.outbox.update({
+    where: { id },
+    data: { status: "SENT", sentAt: new Date(), sentRef: sentRef ?? null, payload: Prisma.DbNull, claimedUntil: null },
+  });
+}
+
+/** The platform refused the message for good (blocked bot, deleted chat): keep the reason, not the content. */
+export async function markFailed(db: DbOrTx, id: bigint, reason: string): Promise<void> {
+  await db.outbox.update({
+    where: { id },
+    data: { status: "FAILED", error: reason.slice(0, 500), payload: Prisma.DbNull, claimedUntil: null },
+  });
+}
+
+/** Puts a taken message back, to be sent again later (rate limit, outage). */
+export async function release(db: DbOrTx, id: bigint): Promise<void> {
+  await db.outbox.updateMany({ where: { id, status: "SENDING" }, data: { status: "PENDING", claimedUntil: null } });
+}
+
+/** The platform id of the message an earlier outbox row sent, if it has been sent. */
+export async function sentRefOf(db: DbOrTx, id: bigint): Promise<string | undefined> {
+  const row = await db.outbox.findUnique({ where: { id }, select: { sentRef: true } });
+  return row?.sentRef ?? undefined;
+}
+
+/**
+ * Rows that should be on their way but may have lost their queue job (a crash between commit and
+ * queueing, a Redis restart): pending for longer than `olderThanMs`, or taken by a sender that died.
+ */
+export async function stalled(db: DbOrTx, olderThanMs: number, limit: number): Promise<{ id: bigint; channel: OutboxChannel }[]> {
+  return db.$queryRaw<{ id: bigint; channel: OutboxChannel }[]>`
+    SELECT id, channel::text AS channel FROM "Outbox"
+    WHERE (status = 'PENDING' AND "createdAt" < now() - make_interval(secs => ${olderThanMs / 1000}))
+       OR (status = 'SENDING' AND "claimedUntil" < now())
+    ORDER BY id LIMIT ${limit}`;
+}
+
+/** Drops delivered or failed rows (their content is already gone) once edits of them are unlikely. */
+export async function pruneOutbox(db: DbOrTx, olderThan: Date): Promise<number> {
+  const { count } = await db.outbox.deleteMany({ where: { status: { in: ["SENT", "FAILED"] }, createdAt: { lt: olderThan } } });
+  return count;
+}

@@ -1,0 +1,54 @@
+import type { DbOrTx } from "./db.js";
+import { isLocale, type Locale } from "./i18n.js";
+
+/** What every update needs to know about its sender. */
+export type UserProfile = { id: string; locale: Locale | undefined; consentAt: Date | null };
+
+const profile = { id: true, locale: true, consentAt: true } as const;
+
+function toProfile(row: { id: string; locale: string | null; consentAt: Date | null }): UserProfile {
+  return { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt };
+}
+
+/** The sender of an update, or undefined for someone the bot does not know (yet, or any more). */
+export async function findUser(db: DbOrTx, telegramId: number): Promise<UserProfile | undefined> {
+  const row = await db.telegramUser.findUnique({ where: { telegramId }, select: profile });
+  return row ? toProfile(row) : undefined;
+}
+
+/**
+ * Remembers the language a person picked; the first step of onboarding.
+ *
+ * @example
+ * await chooseLocale(db, 4711, "ar");
+ */
+export async function chooseLocale(db: DbOrTx, telegramId: number, locale: Locale): Promise<UserProfile> {
+  const row = await db.telegramUser.upsert({
+    where: { telegramId },
+    create: { telegramId, locale },
+    update: { locale },
+    select: profile,
+  });
+  return toProfile(row);
+}
+
+/** The person accepted the privacy notice. */
+export async function giveConsent(db: DbOrTx, telegramId: number): Promise<UserProfile | undefined> {
+  const rows = await db.telegramUser.updateManyAndReturn({
+    where: { telegramId },
+    data: { consentAt: new Date() },
+    select: profile,
+  });
+  return rows[0] ? toProfile(rows[0]) : undefined;
+}
+
+/** The person declined the privacy notice: nothing about them is kept. */
+export async function declineConsent(db: DbOrTx, telegramId: number): Promise<void> {
+  await db.telegramUser.deleteMany({ where: { telegramId, consentAt: null } });
+}
+
+/** Removes people who picked a language but never accepted the privacy notice. */
+export async function forgetUnconsented(db: DbOrTx, olderThan: Date): Promise<number> {
+  const { count } = await db.telegramUser.deleteMany({ where: { consentAt: null, createdAt: { lt: olderThan } } });
+  return count;
+}

@@ -1,0 +1,15 @@
+import { Composer } from "grammy";
+import { part, type BotContext } from "./context.js";
+import type { Feature } from "./feature.js";
+import { mainMenu } from "./menu.js";
+
+const composer = new Composer<BotContext>();
+
+composer.chatType("private").command("cancel", async (ctx) => {
+  const session = await ctx.session;
+  const wasInDialogue = session.dialogue !== undefined;
+  delete session.dialogue;
+  await ctx.say(mainMenu(part(wasInDialogue ? "cancel.done" : "cancel.nothing")));
+});
+
+export const cancelFeature: Feature = { name: "cancel", composer, commands: ["cancel"] };

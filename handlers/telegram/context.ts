@@ -1,0 +1,45 @@
+import type { Context, LazySessionFlavor } from "grammy";
+import type { Db } from "../../core/db.js";
+import type { I18n, Locale, Params } from "../../core/i18n.js";
+import type { Logger } from "../../core/log.js";
+import type { Keyboard, Label } from "../../core/outbox.js";
+import type { UserProfile } from "../../core/users.js";
+
+/** Dialogue state between two messages, stored in PostgreSQL (a restart does not lose it). */
+export type SessionData = {
+  /** The guided dialogue in progress, if any; each capability owns its own entry. */
+  dialogue?: { name: string; step: string; data: Record<string, unknown>; startedAt: number };
+};
+
+/** What handlers need besides the update: the database, texts, and the log. */
+export type TelegramDeps = {
+  db: Db;
+  i18n: I18n;
+  log: Logger;
+  defaultLocale: Locale;
+};
+
+/** A message to show: translated parts and buttons. */
+export type Reply = { parts: Label[]; keyboard?: Keyboard };
+
+type BrueckenbotFlavor = {
+  deps: TelegramDeps;
+  /** A logger for this update, tagged with its id; never given message contents. */
+  log: Logger;
+  /** The sender, if the bot knows them. */
+  user: UserProfile | undefined;
+  /** The sender's language: chosen, else suggested by Telegram, else the default. */
+  locale: Locale;
+  /** The sender's language as Telegram suggests it, if it is one of ours. */
+  suggestedLocale: Locale | undefined;
+  t: (key: string, params?: Params) => string;
+  /** Sends a message to this chat through the outbox (in order, paced, never lost). */
+  say: (reply: Reply) => Promise<void>;
+  /** Replaces the message a pressed button belongs to (or sends a new one when there is none). */
+  replace: (reply: Reply) => Promise<void>;
+};
+
+export type BotContext = Context & LazySessionFlavor<SessionData> & BrueckenbotFlavor;
+
+/** A translated text part. */
+export const part = (key: string, params?: Params): Label => (params ? { key, params } : { key });

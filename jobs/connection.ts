@@ -1,0 +1,128 @@
+import {
+  createPostgresBackend,
+  Queue,
+  withBackend,
+  Worker,
+  type ConnectionOptions,
+  type Processor,
+  type QueueOptions,
+  type WorkerOptions,
+} from "bullmq";
+import { Redis } from "ioredis";
+import type pg from "pg";
+import type { Logger } from "../core/log.js";
+
+/** Where the queues live. Nothing outside this file knows which one is in use. */
+export type QueueBackendConfig =
+  | { backend: "redis"; url: string; prefix: string }
+  | { backend: "postgres"; prefix: string; pool: pg.PoolConfig; schema: string; embedded: boolean };
+
+type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "autorun">;
+
+/** Creates queues and workers on the configured backend and closes them all at the end. */
+export type Queues = {
+  kind: "redis" | "postgres";
+  queue: <Data>(name: string) => Queue<Data>;
+  worker: <Data>(name: string, processor: Processor<Data>, settings?: WorkerSettings) => Worker<Data>;
+  /** A Redis client for small shared counters (the flood limit); undefined on PostgreSQL. */
+  redis: Redis | undefined;
+  /** Throws when the backend cannot be reached. */
+  ping: () => Promise<void>;
+  /** Stops the workers (waiting for running jobs), then the producers and connections. */
+  close: () => Promise<void>;
+};
+
+/**
+ * Opens the queue backend: Redis when configured, else BullMQ's PostgreSQL backend in its own schema.
+ *
+ * Producers fail fast when Redis is down (`enableOfflineQueue: false`), so that a request is never
+ * acknowledged on the strength of a job that was never queued; workers wait for Redis to come back
+ * (`maxRetriesPerRequest: null`). Keys are namespaced with BullMQ's `prefix`.
+ */
+export async function openQueues(config: QueueBackendConfig, log: Logger): Promise<Queues> {
+  const queues = new Map<string, Queue>();
+  const workers: Worker[] = [];
+  const onError = (part: string) => (error: Error) => log.error({ err: error, part }, "queue backend error");
+
+  if (config.backend === "redis") {
+    const producer = new Redis(config.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    producer.on("error", onError("redis producer"));
+    await producer.connect();
+    const workerConnection: ConnectionOptions = { ...redisOptions(config.url), maxRetriesPerRequest: null };
+    return {
+      kind: "redis",
+      redis: producer,
+      queue: <Data,>(name: string) => {
+        let queue = queues.get(name) as Queue<Data> | undefined;
+        if (!queue) {
+          queue = new Queue<Data>(name, { connection: producer, prefix: config.prefix } as QueueOptions);
+          queue.on("error", onError(`queue ${name}`));
+          queues.set(name, queue as Queue);
+        }
+        return queue;
+      },
+      worker: <Data,>(name: string, processor: Processor<Data>, settings: WorkerSettings = {}) => {
+        const worker = new Worker<Data>(name, processor, { ...settings, connection: workerConnection, prefix: config.prefix });
+        worker.on("error", onError(`worker ${name}`));
+        workers.push(worker as Worker);
+        return worker;
+      },
+      ping: async () => {
+        await producer.ping();
+      },
+      close: async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all([...queues.values()].map((q) => q.close()));
+        producer.disconnect();
+      },
+    };
+  }
+
+  const Postgres = withBackend(createPostgresBackend);
+  const connection = { ...config.pool, password: String(config.pool.password ?? ""), max: 3, schema: config.schema };
+  // One connection creates or upgrades BullMQ's schema before the others only check its version.
+  const bootstrap = new Postgres.Queue("bootstrap", { connection: { ...connection, migrate: true } });
+  bootstrap.on("error", onError("postgres bootstrap"));
+  await bootstrap.waitUntilReady();
+  // PGlite cannot deliver LISTEN/NOTIFY across connections, so idle workers poll instead.
+  const drainDelay = config.embedded ? 0.1 : 5;
+  return {
+    kind: "postgres",
+    redis: undefined,
+    queue: <Data,>(name: string) => {
+      let queue = queues.get(name) as Queue<Data> | undefined;
+      if (!queue) {
+        queue = new Postgres.Queue<Data>(name, { connection }) as unknown as Queue<Data>;
+        queue.on("error", onError(`queue ${name}`));
+        queues.set(name, queue as Queue);
+      }
+      return queue;
+    },
+    worker: <Data,>(name: string, processor: Processor<Data>, settings: WorkerSettings = {}) => {
+      const worker = new Postgres.Worker<Data>(name, processor, { ...settings, connection, drainDelay }) as unknown as Worker<Data>;
+      worker.on("error", onError(`worker ${name}`));
+      workers.push(worker as Worker);
+      return worker;
+    },
+    ping: async () => {
+      await bootstrap.getJobCounts("waiting");
+    },
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await bootstrap.close();
+    },
+  };
+}
+
+function redisOptions(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+  };
+}

@@ -1,0 +1,160 @@
+import { DelayedError, Worker, type Job, type Queue } from "bullmq";
+import { GrammyError, HttpError, type Api } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { Db } from "../core/db.js";
+import type { I18n } from "../core/i18n.js";
+import type { Logger } from "../core/log.js";
+import type { Metrics } from "../core/metrics.js";
+import {
+  claimNext,
+  markFailed,
+  markSent,
+  release,
+  sentRefOf,
+  type ClaimedMessage,
+  type Keyboard,
+  type Label,
+  type TelegramIntent,
+  type TelegramText,
+} from "../core/outbox.js";
+import type { Queues } from "./connection.js";
+
+/** Every message the Telegram bot sends goes through this queue. */
+export const OUTBOUND_TELEGRAM = "outbound-telegram";
+
+/** Only the outbox row's id: the text stays in PostgreSQL. */
+export type OutboundJob = { outboxId: string };
+
+/** Job ids from outbox ids: a row is queued at most once while its job exists. */
+export const outboundJobId = (outboxId: bigint) => `tg-${outboxId}`;
+
+export async function enqueueOutboundTelegram(queue: Queue<OutboundJob>, ids: bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await queue.addBulk(
+    ids.map((id) => ({
+      name: "send",
+      data: { outboxId: String(id) },
+      opts: {
+        jobId: outboundJobId(id),
+        attempts: 10,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    })),
+  );
+}
+
+export type OutboundTelegramDeps = {
+  db: Db;
+  queues: Queues;
+  api: Api;
+  i18n: I18n;
+  log: Logger;
+  metrics: Metrics;
+  /** Telegram's overall limit (about 30 messages a second) and the pause between two messages to one chat. */
+  limits: { messagesPerSecond: number; chatIntervalMs: number };
+  concurrency?: number;
+};
+
+/**
+ * Starts the sender: it takes each chat's messages in order, keeps to Telegram's overall and per-chat
+ * limits, honours `retry_after` on 429, and records what was sent so that nothing goes out twice.
+ */
+export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<OutboundJob> {
+  const pace = { leaseMs: 30_000, intervalMs: deps.limits.chatIntervalMs };
+  const worker: Worker<OutboundJob> = deps.queues.worker<OutboundJob>(
+    OUTBOUND_TELEGRAM,
+    async (job: Job<OutboundJob>, token?: string) => {
+      const outboxId = BigInt(job.data.outboxId);
+      const claim = await claimNext(deps.db, outboxId, pace);
+      if (claim.kind === "done") return;
+      if (claim.kind === "wait") return retryAt(job, Date.now() + claim.ms, token);
+
+      const { message } = claim;
+      try {
+        const sentRef = await deliver(deps, message);
+        await markSent(deps.db, message.id, sentRef);
+        deps.metrics.outbound.inc({ channel: "telegram", outcome: "sent" });
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 429) {
+          await release(deps.db, message.id);
+          deps.metrics.outbound.inc({ channel: "telegram", outcome: "rate_limited" });
+          const retryAfterMs = (error.parameters.retry_after ?? 1) * 1000;
+          deps.log.warn({ retryAfterMs }, "telegram asked to slow down");
+          await worker.rateLimit(retryAfterMs);
+          throw Worker.RateLimitError();
+        }
+        if (error instanceof GrammyError && isNotModified(error)) {
+          await markSent(deps.db, message.id, undefined);
+        } else if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
+          // Blocked bot, deleted chat, a message gone: retrying cannot help.
+          await markFailed(deps.db, message.id, error.description);
+          deps.metrics.outbound.inc({ channel: "telegram", outcome: "failed" });
+          deps.log.warn({ outboxId: String(message.id), code: error.error_code, reason: error.description }, "telegram refused a message");
+        } else {
+          await release(deps.db, message.id);
+          throw error instanceof HttpError ? new Error(`telegram unreachable: ${error.message}`) : error;
+        }
+      }
+      // An earlier message of the same chat went first; this job comes back for its own.
+      if (message.id !== outboxId) return retryAt(job, Date.now(), token);
+    },
+    {
+      concurrency: deps.concurrency ?? 16,
+      limiter: { max: deps.limits.messagesPerSecond, duration: 1000 },
+    },
+  );
+  return worker;
+}
+
+async function retryAt(job: Job, timestamp: number, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(timestamp, token);
+  throw new DelayedError();
+}
+
+function isNotModified(error: GrammyError): boolean {
+  return error.error_code === 400 && error.description.includes("message is not modified");
+}
+
+async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage): Promise<string | undefined> {
+  const intent = message.payload as TelegramIntent;
+  const chatId = Number(message.recipient);
+  const { text, reply_markup } = renderTelegram(deps.i18n, intent);
+  const options = { link_preview_options: { is_disabled: true }, ...(reply_markup ? { reply_markup } : {}) };
+  switch (intent.kind) {
+    case "send": {
+      const sent = await deps.api.sendMessage(chatId, text, options);
+      return String(sent.message_id);
+    }
+    case "edit": {
+      await deps.api.editMessageText(chatId, intent.messageId, text, options);
+      return String(intent.messageId);
+    }
+    case "editSent": {
+      const ref = await sentRefOf(deps.db, BigInt(intent.outboxId));
+      // The original was never delivered (a blocked chat): there is nothing to edit.
+      if (ref === undefined) return undefined;
+      await deps.api.editMessageText(chatId, Number(ref), text, options);
+      return ref;
+    }
+  }
+}
+
+/**
+ * Turns a message intent into Telegram's text and inline keyboard, in the intent's language.
+ *
+ * @example
+ * renderTelegram(i18n, { kind: "send", locale: "de", parts: [{ key: "menu.title" }] }).text;
+ */
+export function renderTelegram(i18n: I18n, intent: TelegramText): { text: string; reply_markup?: InlineKeyboardMarkup } {
+  const label = (l: Label) => ("text" in l ? l.text : i18n.t(intent.locale, l.key, l.params));
+  const text = intent.parts.map(label).join("\n\n");
+  return intent.keyboard ? { text, reply_markup: { inline_keyboard: renderKeyboard(intent.keyboard, label) } } : { text };
+}
+
+function renderKeyboard(keyboard: Keyboard, label: (l: Label) => string): InlineKeyboardButton[][] {
+  return keyboard.map((row) =>
+    row.map((button) => ("url" in button ? { text: label(button), url: button.url } : { text: label(button), callback_data: button.data })),
+  );
+}

@@ -1,0 +1,38 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+import type { DbOrTx } from "../core/db.js";
+
+/** The two working groups the network decided on in February 2024 (seed document). */
+export const WORKING_GROUPS = [
+  {
+    slug: "kontakt-mit-behoerden",
+    name: "AG Kontakt mit Behörden",
+    description:
+      "Verlässliche Anlaufstellen mit interkulturell geschultem Personal, die Menschen bei Anträgen und in der Korrespondenz mit Behörden unterstützen.",
+  },
+  {
+    slug: "zusammenleben-gestalten",
+    name: "AG Zusammenleben gestalten",
+    description:
+      "Geflüchtete und neuzugewanderte Menschen nach ihren Interessen fragen und passende Freizeitangebote vermitteln oder initiieren.",
+  },
+] as const;
+
+/** Idempotent: running it again changes nothing that coordinators edited since. */
+export async function seedNetwork(db: DbOrTx): Promise<void> {
+  for (const group of WORKING_GROUPS) {
+    await db.workingGroup.upsert({ where: { slug: group.slug }, create: group, update: {} });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error("DATABASE_URL: required to seed (the embedded database is seeded by npm start)");
+    process.exit(1);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  await seedNetwork(prisma);
+  await prisma.$disconnect();
+  console.log(`Seeded ${WORKING_GROUPS.length} working groups.`);
+}

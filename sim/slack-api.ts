@@ -1,0 +1,428 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A message the bot posted (or updated), as members see it now. */
+export type SlackSimMessage = {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  /** Set for ephemeral messages: the only member who sees it. */
+  visibleTo?: string;
+  threadTs?: string;
+  updates: number;
+  deleted: boolean;
+};
+
+export type SlackSimView = { id: string; user: string; view: Record<string, unknown>; kind: "modal" | "home" };
+
+export type SlackSimCall = { method: string; params: Record<string, unknown>; at: number };
+
+/** How to sign a request: correctly, or in one of the ways Slack's verification must reject. */
+export type Signing = "valid" | "bad" | "stale" | "future";
+
+export type SlackResponse = { status: number; body: unknown; ms: number };
+
+export type SlackMember = { id: string; name: string; locale?: string; tz?: string };
+
+/**
+ * A local Slack Web API for tests and the offline demo, plus a Slack-like client that acts as network
+ * members: it sends the app the real signed requests (slash commands, button clicks, modal submissions,
+ * Events API callbacks), including deliberately bad, stale or future-dated signatures.
+ */
+export class SlackEmulator extends EventEmitter {
+  readonly calls: SlackSimCall[] = [];
+  readonly messages: SlackSimMessage[] = [];
+  readonly views = new Map<string, SlackSimView>();
+  /** Bodies posted to response URLs, by the command or action that handed the URL out. */
+  readonly responses: { responseUrl: string; body: Record<string, unknown> }[] = [];
+  private readonly server: Server;
+  private readonly members = new Map<string, SlackMember>();
+  private target: { url: string; signingSecret: string } | undefined;
+  private clock = 1_700_000_000;
+  private rateLimit: { perMinute: number; methods: Set<string> } | undefined;
+  private readonly callTimes = new Map<string, number[]>();
+
+  readonly teamId = "T0BRUECKE";
+  readonly botUserId = "U0BRUECKBOT";
+
+  private constructor(private readonly token: string) {
+    super();
+    this.setMaxListeners(500);
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  static async start(options: { token: string; port?: number }): Promise<SlackEmulator> {
+    const emulator = new SlackEmulator(options.token);
+    await new Promise<void>((resolve) => emulator.server.listen(options.port ?? 0, "127.0.0.1", resolve));
+    return emulator;
+  }
+
+  /** Base URL of the Web API (`SLACK_API_URL`). */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  private get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Where the app receives Slack's requests, and the secret they are signed with. */
+  connect(eventsUrl: string, signingSecret: string): void {
+    this.target = { url: eventsUrl, signingSecret };
+  }
+
+  /** Answers HTTP 429 with Retry-After once a method is called more than `perMinute` times a minute. */
+  limit(methods: string[], perMinute: number): void {
+    this.rateLimit = { perMinute, methods: new Set(methods) };
+  }
+
+  member(id: string, name: string, profile: { locale?: string; tz?: string } = {}): SlackMember {
+    const member = { id, name, ...profile };
+    this.members.set(id, member);
+    return member;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- acting as members ----
+
+  /** A member runs a slash command; the result is the app's HTTP answer (its ack). */
+  async slashCommand(user: string, command: string, text = "", options: { channel?: string; signing?: Signing; retryNum?: number } = {}): Promise<SlackResponse> {
+    const responseUrl = `${this.origin}/response/${randomUUID()}`;
+    const form = new URLSearchParams({
+      token: "deprecated-verification-token",
+      team_id: this.teamId,
+      team_domain: "beckum-integration",
+      channel_id: options.channel ?? "C0GENERAL",
+      channel_name: "general",
+      user_id: user,
+      user_name: this.members.get(user)?.name ?? user,
+      command,
+      text,
+      api_app_id: "A0BRUECKE",
+      is_enterprise_install: "false",
+      response_url: responseUrl,
+      trigger_id: `trigger-${randomUUID()}`,
+    });
+    return this.post(form.toString(), "application/x-www-form-urlencoded", options);
+  }
+
+  /** A member clicks a Block Kit button of a message the bot posted. */
+  async clickButton(
+    user: string,
+    message: SlackSimMessage,
+    actionId: string,
+    options: { value?: string; signing?: Signing; retryNum?: number } = {},
+  ): Promise<SlackResponse> {
+    const action = this.findAction(message.blocks ?? [], actionId, options.value);
+    const payload = {
+      type: "block_actions",
+      team: { id: this.teamId, domain: "beckum-integration" },
+      user: { id: user, username: this.members.get(user)?.name ?? user, team_id: this.teamId },
+      api_app_id: "A0BRUECKE",
+      trigger_id: `trigger-${randomUUID()}`,
+      container: { type: "message", message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.visibleTo !== undefined },
+      channel: { id: message.channel, name: message.channel },
+      message: { type: "message", ts: message.ts, text: message.text, blocks: message.blocks },
+      response_url: `${this.origin}/response/${randomUUID()}`,
+      actions: [{ ...action, action_ts: String(Date.now() / 1000) }],
+    };
+    return this.postPayload(payload, options);
+  }
+
+  /** A member clicks a button in a view (a modal or their App Home). */
+  async clickViewButton(user: string, viewId: string, actionId: string, options: { value?: string; signing?: Signing } = {}): Promise<SlackResponse> {
+    const view = this.views.get(viewId);
+    if (!view) throw new Error(`no view ${viewId}`);
+    const action = this.findAction((view.view.blocks as unknown[]) ?? [], actionId, options.value);
+    return this.postPayload(
+      {
+        type: "block_actions",
+        team: { id: this.teamId },
+        user: { id: user, team_id: this.teamId },
+        api_app_id: "A0BRUECKE",
+        trigger_id: `trigger-${randomUUID()}`,
+        container: { type: "view", view_id: viewId },
+        view: { ...view.view, id: viewId, type: view.kind },
+        actions: [{ ...action, action_ts: String(Date.now() / 1000) }],
+      },
+      options,
+    );
+  }
+
+  /**
+   * A member submits a modal. `values` maps block ids to action ids to Slack's value objects, e.g.
+   * `{ question: { input: { type: "plain_text_input", value: "When?" } } }`.
+   */
+  async submitView(user: string, viewId: string, values: Record<string, Record<string, unknown>>, options: { signing?: Signing } = {}): Promise<SlackResponse> {
+    const view = this.views.get(viewId);
+    if (!view) throw new Error(`no view ${viewId}`);
+    return this.postPayload(
+      {
+        type: "view_submission",
+        team: { id: this.teamId },
+        user: { id: user, team_id: this.teamId },
+        api_app_id: "A0BRUECKE",
+        trigger_id: `trigger-${randomUUID()}`,
+        view: { ...view.view, id: viewId, type: "modal", state: { values } },
+      },
+      options,
+    );
+  }
+
+  /** An Events API callback, e.g. `{ type: "app_home_opened", user, tab: "home" }`. */
+  async event(event: Record<string, unknown>, options: { signing?: Signing; retryNum?: number; eventId?: string } = {}): Promise<SlackResponse> {
+    const body = JSON.stringify({
+      token: "deprecated-verification-token",
+      team_id: this.teamId,
+      api_app_id: "A0BRUECKE",
+      type: "event_callback",
+      event_id: options.eventId ?? `Ev${randomUUID().replaceAll("-", "").slice(0, 10)}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { event_ts: String(Date.now() / 1000), ...event },
+    });
+    return this.post(body, "application/json", options);
+  }
+
+  /** Sends an arbitrary body, signed as chosen, to the app (for forged and replayed requests). */
+  async post(body: string, contentType: string, options: { signing?: Signing; retryNum?: number } = {}): Promise<SlackResponse> {
+    if (!this.target) throw new Error("the emulator is not connected to an app");
+    const now = Math.floor(Date.now() / 1000);
+    const signing = options.signing ?? "valid";
+    const timestamp = signing === "stale" ? now - 600 : signing === "future" ? now + 600 : now;
+    const secret = signing === "bad" ? "not-the-signing-secret" : this.target.signingSecret;
+    const signature = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+    const started = performance.now();
+    const response = await fetch(this.target.url, {
+      method: "POST",
+      headers: {
+        "content-type": contentType,
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": signature,
+        ...(options.retryNum !== undefined ? { "x-slack-retry-num": String(options.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
+      },
+      body,
+    });
+    const text = await response.text();
+    const ms = performance.now() - started;
+    let parsed: unknown = text;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // plain text answers stay text
+    }
+    return { status: response.status, body: parsed, ms };
+  }
+
+  // ---- what the bot did ----
+
+  channelMessages(channel: string): SlackSimMessage[] {
+    return this.messages.filter((m) => m.channel === channel && !m.deleted);
+  }
+
+  /** The view currently published as a member's App Home. */
+  home(user: string): SlackSimView | undefined {
+    return this.views.get(`home-${user}`);
+  }
+
+  /** Modals opened for a member, newest last. */
+  modals(user: string): SlackSimView[] {
+    return [...this.views.values()].filter((v) => v.kind === "modal" && v.user === user);
+  }
+
+  async waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 5000, what = "the expected Slack call"): Promise<T> {
+    const first = check();
+    if (first) return first;
+    return new Promise<T>((resolve, reject) => {
+      const onCall = () => {
+        const value = check();
+        if (value) {
+          cleanup();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off("call", onCall);
+      };
+      this.on("call", onCall);
+    });
+  }
+
+  // ---- the Web API ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const raw = await readRaw(req);
+    if (url.pathname.startsWith("/response/")) {
+      const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      this.responses.push({ responseUrl: `${this.origin}${url.pathname}`, body });
+      this.emit("call", { method: "response_url", params: body, at: Date.now() });
+      return json(res, 200, { ok: true });
+    }
+    const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (!match) return json(res, 404, { ok: false, error: "unknown_method" });
+    const method = match[1] ?? "";
+    const params = parseParams(raw, req.headers["content-type"] ?? "");
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || String(params.token ?? "");
+    if (token !== this.token) return json(res, 200, { ok: false, error: "invalid_auth" });
+    if (this.limited(method)) {
+      res.setHeader("retry-after", "1");
+      return json(res, 429, { ok: false, error: "ratelimited" });
+    }
+    const call = { method, params, at: Date.now() };
+    this.calls.push(call);
+    let result: Record<string, unknown>;
+    try {
+      result = this.call(method, params);
+    } catch (error) {
+      result = { ok: false, error: error instanceof Error ? error.message : "internal_error" };
+    }
+    json(res, 200, result);
+    this.emit("call", call);
+  }
+
+  private limited(method: string): boolean {
+    if (!this.rateLimit?.methods.has(method)) return false;
+    const now = Date.now();
+    const times = (this.callTimes.get(method) ?? []).filter((t) => t > now - 60_000);
+    this.callTimes.set(method, times);
+    if (times.length >= this.rateLimit.perMinute) return true;
+    times.push(now);
+    return false;
+  }
+
+  private call(method: string, p: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case "api.test":
+        return { ok: true };
+      case "auth.test":
+        return { ok: true, url: "https://beckum-integration.slack.com/", team: "Integration Beckum", user: "brueckenbot", team_id: this.teamId, user_id: this.botUserId, bot_id: "B0BRUECKE" };
+      case "chat.postMessage": {
+        const channel = requireString(p, "channel");
+        if (p.text === undefined && p.blocks === undefined) throw new Error("no_text");
+        const message = this.store({ channel, ...content(p), ...(p.thread_ts ? { threadTs: String(p.thread_ts) } : {}) });
+        return { ok: true, channel, ts: message.ts, message: { text: message.text, blocks: message.blocks, ts: message.ts } };
+      }
+      case "chat.postEphemeral": {
+        const channel = requireString(p, "channel");
+        const message = this.store({ channel, visibleTo: requireString(p, "user"), ...content(p) });
+        return { ok: true, message_ts: message.ts };
+      }
+      case "chat.update": {
+        const channel = requireString(p, "channel");
+        const message = this.messages.find((m) => m.channel === channel && m.ts === String(p.ts) && !m.deleted);
+        if (!message) throw new Error("message_not_found");
+        Object.assign(message, content(p));
+        message.updates++;
+        return { ok: true, channel, ts: message.ts, text: message.text };
+      }
+      case "chat.delete": {
+        const message = this.messages.find((m) => m.channel === String(p.channel) && m.ts === String(p.ts));
+        if (!message) throw new Error("message_not_found");
+        message.deleted = true;
+        return { ok: true, channel: message.channel, ts: message.ts };
+      }
+      case "views.open":
+      case "views.push": {
+        requireString(p, "trigger_id");
+        const view = parse<Record<string, unknown>>(p.view);
+        const id = `V${randomUUID().replaceAll("-", "").slice(0, 10).toUpperCase()}`;
+        this.views.set(id, { id, user: String(p.user_id ?? this.lastTriggerUser ?? ""), view, kind: "modal" });
+        return { ok: true, view: { id, ...view } };
+      }
+      case "views.update": {
+        const id = String(p.view_id ?? "");
+        const existing = this.views.get(id);
+        if (!existing) throw new Error("not_found");
+        existing.view = parse<Record<string, unknown>>(p.view);
+        return { ok: true, view: { id, ...existing.view } };
+      }
+      case "views.publish": {
+        const user = requireString(p, "user_id");
+        const view = parse<Record<string, unknown>>(p.view);
+        this.views.set(`home-${user}`, { id: `home-${user}`, user, view, kind: "home" });
+        return { ok: true, view: { id: `home-${user}`, ...view } };
+      }
+      case "users.info": {
+        const user = this.members.get(requireString(p, "user"));
+        if (!user) throw new Error("user_not_found");
+        return { ok: true, user: { id: user.id, name: user.name, real_name: user.name, tz: user.tz ?? "Europe/Berlin", locale: user.locale ?? "de-DE" } };
+      }
+      case "conversations.info":
+        return { ok: true, channel: { id: requireString(p, "channel"), name: String(p.channel), is_channel: true } };
+      default:
+        throw new Error("unknown_method");
+    }
+  }
+
+  /** The member whose action handed out the latest trigger id (views.open does not name the user). */
+  private lastTriggerUser: string | undefined;
+
+  private async postPayload(payload: Record<string, unknown>, options: { signing?: Signing; retryNum?: number }): Promise<SlackResponse> {
+    this.lastTriggerUser = (payload.user as { id?: string } | undefined)?.id;
+    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options);
+  }
+
+  private findAction(blocks: unknown[], actionId: string, value: string | undefined): Record<string, unknown> {
+    for (const block of blocks as { block_id?: string; elements?: Record<string, unknown>[]; accessory?: Record<string, unknown> }[]) {
+      const elements = [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])];
+      for (const element of elements) {
+        if (element.action_id === actionId && (value === undefined || element.value === value)) {
+          return { type: element.type, action_id: actionId, block_id: block.block_id ?? "", value: element.value, text: element.text };
+        }
+      }
+    }
+    throw new Error(`no element with action_id ${actionId}${value === undefined ? "" : ` and value ${value}`}`);
+  }
+
+  private store(fields: Omit<SlackSimMessage, "ts" | "updates" | "deleted">): SlackSimMessage {
+    this.clock += 1;
+    const message: SlackSimMessage = { ...fields, ts: `${this.clock}.${String(this.messages.length).padStart(6, "0")}`, updates: 0, deleted: false };
+    this.messages.push(message);
+    return message;
+  }
+}
+
+function content(p: Record<string, unknown>): { text?: string; blocks?: unknown[] } {
+  return {
+    ...(p.text !== undefined ? { text: String(p.text) } : {}),
+    ...(p.blocks !== undefined ? { blocks: parse<unknown[]>(p.blocks) } : {}),
+  };
+}
+
+function requireString(p: Record<string, unknown>, name: string): string {
+  const value = p[name];
+  if (value === undefined || value === "") throw new Error(name === "channel" ? "channel_not_found" : `invalid_arguments`);
+  return String(value);
+}
+
+function parse<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+function parseParams(raw: string, type: string): Record<string, unknown> {
+  if (raw === "") return {};
+  if (type.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+async function readRaw(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+}

@@ -1,0 +1,573 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type {
+  BotCommand,
+  CallbackQuery,
+  InlineKeyboardMarkup,
+  Message,
+  MessageEntity,
+  Update,
+  User,
+  UserFromGetMe,
+} from "grammy/types";
+
+/** A message as the emulator keeps it: what a person would see in the chat right now. */
+export type SimMessage = {
+  message_id: number;
+  chatId: number;
+  /** "bot", or the id of the user who wrote it. */
+  from: "bot" | number;
+  date: number;
+  text?: string;
+  reply_markup?: InlineKeyboardMarkup;
+  kind: "text" | "sticker" | "photo" | "voice" | "document";
+  /** How often the bot edited it. */
+  edits: number;
+  deleted: boolean;
+  /** For copies relayed by the bot: the chat and message it came from. */
+  copiedFrom?: { chatId: number; messageId: number };
+};
+
+/** A Bot API call the bot made, as recorded. */
+export type SimCall = { method: string; params: Record<string, unknown>; at: number; status: number };
+
+export type TelegramEmulatorOptions = {
+  token: string;
+  port?: number;
+  botUsername?: string;
+  /**
+   * Limits like Telegram's: messages per second overall and per chat. Over them the emulator answers
+   * 429 with `parameters.retry_after`, as Telegram does.
+   */
+  limits?: { perSecond?: number; perChatPerSecond?: number };
+};
+
+type ApiError = { error_code: number; description: string; parameters?: { retry_after?: number } };
+class BotApiError extends Error {
+  constructor(readonly answer: ApiError) {
+    super(answer.description);
+  }
+}
+const badRequest = (description: string) => new BotApiError({ error_code: 400, description: `Bad Request: ${description}` });
+
+const SENDING_METHODS = new Set(["sendMessage", "copyMessage", "sendPhoto", "sendVoice", "sendDocument", "editMessageText", "editMessageReplyMarkup"]);
+
+/**
+ * A local Telegram Bot API server for tests and the offline demo. The unmodified bot talks to it
+ * through `apiRoot`; tests and the browser simulator act as users through its methods, which produce
+ * the real updates (delivered by webhook or long polling, as the bot asks).
+ *
+ * Protocol details follow the Bot API: `{ ok, result }` or `{ ok: false, error_code, description }`,
+ * 401 for a wrong token, 409 for getUpdates while a webhook is set, 429 with `retry_after`, the
+ * `X-Telegram-Bot-Api-Secret-Token` header on webhook calls.
+ */
+export class TelegramEmulator extends EventEmitter {
+  readonly botInfo: UserFromGetMe;
+  readonly calls: SimCall[] = [];
+  /** Every 429 the emulator answered. */
+  rateLimited = 0;
+  private readonly server: Server;
+  private readonly users = new Map<number, User>();
+  private readonly chats = new Map<number, SimMessage[]>();
+  private readonly commands = new Map<string, BotCommand[]>();
+  private readonly callbackAnswers = new Map<string, { text?: string; show_alert?: boolean } | "pending">();
+  private readonly blockedBy = new Set<number>();
+  private readonly sentAt: { at: number; chatId: number }[] = [];
+  private pending: Update[] = [];
+  private pollers: (() => void)[] = [];
+  private nextUpdateId = 100_000;
+  private nextCallbackId = 1;
+  private webhook: { url: string; secret?: string } | undefined;
+  private limits: { perSecond?: number; perChatPerSecond?: number };
+  private closed = false;
+
+  private constructor(private readonly options: TelegramEmulatorOptions) {
+    super();
+    this.setMaxListeners(100);
+    const botId = Number(options.token.split(":")[0]);
+    this.botInfo = {
+      id: botId,
+      is_bot: true,
+      first_name: "Brückenbot",
+      username: options.botUsername ?? "brueckenbot_demo_bot",
+      can_join_groups: false,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+    } as UserFromGetMe;
+    this.limits = options.limits ?? {};
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  static async start(options: TelegramEmulatorOptions): Promise<TelegramEmulator> {
+    const emulator = new TelegramEmulator(options);
+    await new Promise<void>((resolve) => emulator.server.listen(options.port ?? 0, "127.0.0.1", resolve));
+    return emulator;
+  }
+
+  /** The Bot API root to give the bot (`TELEGRAM_API_ROOT`). */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  setLimits(limits: { perSecond?: number; perChatPerSecond?: number }): void {
+    this.limits = limits;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.pollers) wake();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- acting as users ----
+
+  /** Registers (or updates) a person who writes to the bot. */
+  user(id: number, profile: { first_name?: string; language_code?: string; username?: string } = {}): User {
+    const user: User = { id, is_bot: false, first_name: profile.first_name ?? `User ${id}`, ...profile };
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** The user blocks the bot: sends to them fail with 403, as on Telegram. */
+  block(userId: number): void {
+    this.blockedBy.add(userId);
+  }
+
+  /** The user types and sends a text (a leading /command becomes a bot_command entity). */
+  async sendText(userId: number, text: string): Promise<Update> {
+    const entities: MessageEntity[] = [];
+    const command = /^\/[A-Za-z0-9_]+(@\w+)?/.exec(text);
+    if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
+    return this.userMessage(userId, { text, ...(entities.length ? { entities } : {}) }, "text");
+  }
+
+  async sendSticker(userId: number): Promise<Update> {
+    return this.userMessage(
+      userId,
+      {
+        sticker: {
+          file_id: this.fileId("sticker"),
+          file_unique_id: this.fileId("u"),
+          type: "regular",
+          width: 512,
+          height: 512,
+          is_animated: false,
+          is_video: false,
+          emoji: "👍",
+        },
+      },
+      "sticker",
+    );
+  }
+
+  async sendPhoto(userId: number, caption?: string): Promise<Update> {
+    const size = (w: number) => ({ file_id: this.fileId("photo"), file_unique_id: this.fileId("u"), width: w, height: w, file_size: w * 100 });
+    return this.userMessage(userId, { photo: [size(90), size(800)], ...(caption ? { caption } : {}) }, "photo");
+  }
+
+  async sendVoice(userId: number, durationSeconds = 4): Promise<Update> {
+    return this.userMessage(
+      userId,
+      { voice: { file_id: this.fileId("voice"), file_unique_id: this.fileId("u"), duration: durationSeconds, mime_type: "audio/ogg" } },
+      "voice",
+    );
+  }
+
+  /**
+   * The user presses an inline button of a bot message, found by its callback data or its label.
+   * Pass `forgedData` to press a button that the message does not have (a forged or outdated one).
+   */
+  async pressButton(userId: number, messageId: number, button: { data?: string; label?: string | RegExp; forgedData?: string }): Promise<Update> {
+    const message = this.message(userId, messageId);
+    if (!message) throw new Error(`chat ${userId} has no message ${messageId}`);
+    let data = button.forgedData;
+    if (data === undefined) {
+      const found = message.reply_markup?.inline_keyboard
+        .flat()
+        .find((b) =>
+          "callback_data" in b
+            ? button.data !== undefined
+              ? b.callback_data === button.data
+              : button.label instanceof RegExp
+                ? button.label.test(b.text)
+                : b.text.replace(/[\u2066-\u2069\u200e\u200f]/g, "") === button.label
+            : false,
+        );
+      if (!found || !("callback_data" in found)) throw new Error(`message ${messageId} has no button ${JSON.stringify(button)}`);
+      data = found.callback_data;
+    }
+    const id = String(this.nextCallbackId++);
+    this.callbackAnswers.set(id, "pending");
+    const query: CallbackQuery = {
+      id,
+      from: this.userOf(userId),
+      chat_instance: `ci-${userId}`,
+      data,
+      message: this.asTelegramMessage(message) as CallbackQuery["message"],
+    };
+    return this.deliver({ update_id: this.nextUpdateId++, callback_query: query });
+  }
+
+  /** Delivers an update as Telegram would: to the webhook if one is set, else to getUpdates. */
+  async deliver(update: Update): Promise<Update> {
+    if (this.webhook) {
+      const response = await fetch(this.webhook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(this.webhook.secret ? { "x-telegram-bot-api-secret-token": this.webhook.secret } : {}),
+        },
+        body: JSON.stringify(update),
+      });
+      await response.arrayBuffer();
+      this.emit("webhook", { update_id: update.update_id, status: response.status });
+    } else {
+      this.pending.push(update);
+      for (const wake of this.pollers.splice(0)) wake();
+    }
+    return update;
+  }
+
+  // ---- what the bot did ----
+
+  /** All messages of a chat, the user's and the bot's, in order. */
+  messages(chatId: number): SimMessage[] {
+    return this.chats.get(chatId) ?? [];
+  }
+
+  botMessages(chatId: number): SimMessage[] {
+    return this.messages(chatId).filter((m) => m.from === "bot" && !m.deleted);
+  }
+
+  message(chatId: number, messageId: number): SimMessage | undefined {
+    return this.messages(chatId).find((m) => m.message_id === messageId);
+  }
+
+  /** How the bot answered a button press (undefined while unanswered). */
+  callbackAnswer(queryId: string): { text?: string; show_alert?: boolean } | undefined {
+    const answer = this.callbackAnswers.get(queryId);
+    return answer === "pending" ? undefined : answer;
+  }
+
+  /** The command menu registered for a language ("" for the default one). */
+  commandsFor(languageCode: string): BotCommand[] | undefined {
+    return this.commands.get(languageCode);
+  }
+
+  /** Times (ms) at which sends were accepted, for pacing checks. */
+  acceptedSends(): readonly { at: number; chatId: number }[] {
+    return this.sentAt;
+  }
+
+  /**
+   * Waits until `check` returns something (checked on every bot action), or fails after `timeoutMs`.
+   *
+   * @example
+   * const menu = await emulator.waitFor(() => emulator.botMessages(42).find(m => m.text?.includes("Menü")));
+   */
+  async waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 5000, what = "the expected bot action"): Promise<T> {
+    const first = check();
+    if (first) return first;
+    return new Promise<T>((resolve, reject) => {
+      const onAction = () => {
+        const value = check();
+        if (value) {
+          cleanup();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off("action", onAction);
+      };
+      this.on("action", onAction);
+    });
+  }
+
+  /** Waits for the next new bot message in a chat after the ones already there. */
+  async nextBotMessage(chatId: number, timeoutMs = 5000): Promise<SimMessage> {
+    const seen = this.botMessages(chatId).length;
+    return this.waitFor(() => this.botMessages(chatId)[seen], timeoutMs, `a bot message in chat ${chatId}`);
+  }
+
+  // ---- the Bot API ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!match) return this.answer(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    const [, token, method = ""] = match;
+    if (token !== this.options.token) return this.answer(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    let params: Record<string, unknown>;
+    try {
+      params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
+    } catch {
+      return this.answer(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse request body" });
+    }
+    const call: SimCall = { method, params, at: Date.now(), status: 200 };
+    this.calls.push(call);
+    try {
+      if (SENDING_METHODS.has(method)) this.checkLimits(Number(params.chat_id));
+      const result = await this.call(method, params);
+      this.answer(res, 200, { ok: true, result });
+      if (SENDING_METHODS.has(method)) this.sentAt.push({ at: Date.now(), chatId: Number(params.chat_id) });
+      this.emit("action", call);
+    } catch (error) {
+      const answer: ApiError =
+        error instanceof BotApiError ? error.answer : { error_code: 500, description: `Internal Server Error: ${String(error)}` };
+      call.status = answer.error_code;
+      if (answer.error_code === 429) this.rateLimited++;
+      this.answer(res, answer.error_code, { ok: false, ...answer });
+      this.emit("action", call);
+    }
+  }
+
+  private answer(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  }
+
+  private checkLimits(chatId: number): void {
+    const now = Date.now();
+    while (this.sentAt.length > 0 && (this.sentAt[0]?.at ?? now) < now - 60_000) this.sentAt.shift();
+    const lastSecond = this.sentAt.filter((s) => s.at > now - 1000);
+    const tooMany = (limit: number | undefined, sends: { at: number }[]) => {
+      if (limit === undefined || sends.length < limit) return;
+      const oldest = sends[sends.length - limit]?.at ?? now;
+      const retryAfter = Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
+      throw new BotApiError({ error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
+    };
+    tooMany(this.limits.perSecond, lastSecond);
+    tooMany(this.limits.perChatPerSecond, lastSecond.filter((s) => s.chatId === chatId));
+  }
+
+  private async call(method: string, p: Record<string, unknown>): Promise<unknown> {
+    switch (method) {
+      case "getMe":
+        return this.botInfo;
+      case "logOut":
+      case "close":
+        return true;
+      case "setWebhook": {
+        const url = String(p.url ?? "");
+        if (url === "") {
+          this.webhook = undefined;
+          return true;
+        }
+        if (p.secret_token !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(String(p.secret_token))) {
+          throw badRequest("secret token contains unallowed characters");
+        }
+        this.webhook = { url, ...(p.secret_token ? { secret: String(p.secret_token) } : {}) };
+        return true;
+      }
+      case "deleteWebhook":
+        this.webhook = undefined;
+        if (p.drop_pending_updates === true || p.drop_pending_updates === "true") this.pending = [];
+        return true;
+      case "getWebhookInfo":
+        return { url: this.webhook?.url ?? "", has_custom_certificate: false, pending_update_count: this.pending.length };
+      case "getUpdates":
+        return this.getUpdates(p);
+      case "setMyCommands": {
+        const commands = parseJson<BotCommand[]>(p.commands) ?? [];
+        for (const c of commands) {
+          if (!/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest("BOT_COMMAND_INVALID");
+          if (c.description.length < 1 || c.description.length > 256) throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
+        }
+        this.commands.set(String(p.language_code ?? ""), commands);
+        return true;
+      }
+      case "getMyCommands":
+        return this.commands.get(String(p.language_code ?? "")) ?? [];
+      case "deleteMyCommands":
+        this.commands.delete(String(p.language_code ?? ""));
+        return true;
+      case "sendChatAction":
+        this.chatOf(p.chat_id);
+        return true;
+      case "sendMessage":
+        return this.sendMessage(p);
+      case "copyMessage":
+        return this.copyMessage(p);
+      case "editMessageText":
+      case "editMessageReplyMarkup":
+        return this.editMessage(method, p);
+      case "deleteMessage": {
+        const message = this.message(this.chatOf(p.chat_id), Number(p.message_id));
+        if (!message || message.deleted) throw badRequest("message to delete not found");
+        message.deleted = true;
+        return true;
+      }
+      case "answerCallbackQuery": {
+        const id = String(p.callback_query_id ?? "");
+        if (this.callbackAnswers.get(id) !== "pending") {
+          throw badRequest("query is too old and response timeout expired or query ID is invalid");
+        }
+        this.callbackAnswers.set(id, {
+          ...(p.text !== undefined ? { text: String(p.text) } : {}),
+          ...(p.show_alert !== undefined ? { show_alert: Boolean(p.show_alert) } : {}),
+        });
+        return true;
+      }
+      default:
+        throw new BotApiError({ error_code: 404, description: "Not Found: method not found" });
+    }
+  }
+
+  private async getUpdates(p: Record<string, unknown>): Promise<Update[]> {
+    if (this.webhook) throw new BotApiError({ error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+    const offset = Number(p.offset ?? 0);
+    if (offset > 0) this.pending = this.pending.filter((u) => u.update_id >= offset);
+    const limit = Math.min(Number(p.limit ?? 100), 100);
+    const timeoutMs = Math.min(Number(p.timeout ?? 0), 50) * 1000;
+    if (this.pending.length === 0 && timeoutMs > 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.pollers.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.pending.slice(0, limit);
+  }
+
+  private sendMessage(p: Record<string, unknown>): Message {
+    const chatId = this.chatOf(p.chat_id);
+    const text = String(p.text ?? "");
+    if (text.trim() === "") throw badRequest("message text is empty");
+    if (text.length > 4096) throw badRequest("message is too long");
+    const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
+    validateKeyboard(markup);
+    return this.asTelegramMessage(this.append(chatId, { from: "bot", kind: "text", text, ...(markup ? { reply_markup: markup } : {}) }));
+  }
+
+  private copyMessage(p: Record<string, unknown>): { message_id: number } {
+    const chatId = this.chatOf(p.chat_id);
+    const fromChatId = Number(p.from_chat_id);
+    const original = this.message(fromChatId, Number(p.message_id));
+    if (!original || original.deleted) throw badRequest("message to copy not found");
+    const caption = p.caption !== undefined ? String(p.caption) : undefined;
+    const copy = this.append(chatId, {
+      from: "bot",
+      kind: original.kind,
+      ...(original.text !== undefined || caption !== undefined ? { text: caption ?? original.text } : {}),
+      copiedFrom: { chatId: fromChatId, messageId: original.message_id },
+    });
+    return { message_id: copy.message_id };
+  }
+
+  private editMessage(method: string, p: Record<string, unknown>): Message {
+    const chatId = this.chatOf(p.chat_id);
+    const message = this.message(chatId, Number(p.message_id));
+    if (!message || message.deleted || message.from !== "bot") throw badRequest("message to edit not found");
+    const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
+    validateKeyboard(markup);
+    const text = method === "editMessageText" ? String(p.text ?? "") : message.text;
+    if (method === "editMessageText" && (text ?? "").trim() === "") throw badRequest("message text is empty");
+    const sameText = text === message.text;
+    const sameMarkup = JSON.stringify(markup ?? null) === JSON.stringify(message.reply_markup ?? null);
+    if (sameText && sameMarkup) {
+      throw badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+    }
+    if (text !== undefined) message.text = text;
+    if (markup) message.reply_markup = markup;
+    else delete message.reply_markup;
+    message.edits++;
+    return this.asTelegramMessage(message);
+  }
+
+  // ---- helpers ----
+
+  private async userMessage(userId: number, content: Partial<Message>, kind: SimMessage["kind"]): Promise<Update> {
+    const from = this.userOf(userId);
+    const stored = this.append(userId, {
+      from: userId,
+      kind,
+      ...(content.text !== undefined ? { text: content.text } : content.caption !== undefined ? { text: content.caption } : {}),
+    });
+    const message = {
+      message_id: stored.message_id,
+      from,
+      chat: { id: userId, type: "private", first_name: from.first_name },
+      date: stored.date,
+      ...content,
+    } as Update["message"];
+    return this.deliver({ update_id: this.nextUpdateId++, ...(message ? { message } : {}) });
+  }
+
+  private append(chatId: number, fields: Omit<SimMessage, "message_id" | "chatId" | "date" | "edits" | "deleted">): SimMessage {
+    const chat = this.chats.get(chatId) ?? [];
+    this.chats.set(chatId, chat);
+    const message: SimMessage = {
+      message_id: (chat.at(-1)?.message_id ?? 0) + 1,
+      chatId,
+      date: Math.floor(Date.now() / 1000),
+      edits: 0,
+      deleted: false,
+      ...fields,
+    };
+    chat.push(message);
+    return message;
+  }
+
+  private chatOf(value: unknown): number {
+    const chatId = Number(value);
+    if (!Number.isSafeInteger(chatId) || !this.users.has(chatId)) throw badRequest("chat not found");
+    if (this.blockedBy.has(chatId)) throw new BotApiError({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    return chatId;
+  }
+
+  private userOf(userId: number): User {
+    return this.users.get(userId) ?? this.user(userId);
+  }
+
+  private asTelegramMessage(m: SimMessage): Message {
+    const user = typeof m.from === "number" ? this.userOf(m.from) : undefined;
+    return {
+      message_id: m.message_id,
+      date: m.date,
+      chat: { id: m.chatId, type: "private", first_name: this.userOf(m.chatId).first_name },
+      from: user ?? this.botInfo,
+      ...(m.text !== undefined ? { text: m.text } : {}),
+      ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
+    } as Message;
+  }
+
+  private fileId(kind: string): string {
+    return `${kind}-${Math.random().toString(36).slice(2, 12)}`;
+  }
+}
+
+function validateKeyboard(markup: InlineKeyboardMarkup | undefined): void {
+  for (const button of markup?.inline_keyboard.flat() ?? []) {
+    if ("callback_data" in button && Buffer.byteLength(button.callback_data ?? "") > 64) throw badRequest("BUTTON_DATA_INVALID");
+    if (!button.text) throw badRequest("BUTTON_TEXT_EMPTY");
+  }
+}
+
+function parseJson<T>(value: unknown): T | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") return value as T;
+  return JSON.parse(value) as T;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  if (raw === "") return {};
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
+  throw new Error(`unsupported content type ${type}`);
+}

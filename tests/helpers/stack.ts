@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import { Writable } from "node:stream";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { inject } from "vitest";
+import { createApp, type Brueckenbot } from "../../bot/app.js";
+import { parseConfig } from "../../bot/config.js";
+import { SLACK_EVENTS_PATH } from "../../bot/slack.js";
+import { TELEGRAM_WEBHOOK_PATH } from "../../bot/http.js";
+import { createLogger } from "../../core/log.js";
+import { SlackEmulator } from "../../sim/slack-api.js";
+import { TelegramEmulator } from "../../sim/telegram-api.js";
+import { databaseUrl, TEST_POSTGRES_URL, TEST_REDIS_URL } from "./env.js";
+
+export const TELEGRAM_TOKEN = "424242:test-token";
+export const SLACK_TOKEN = "xoxb-test-token";
+export const SLACK_SIGNING_SECRET = "test-signing-secret";
+export const COORDINATOR_CHANNEL = "C0COORD";
+export const WEBHOOK_SECRET = "test_webhook_secret";
+
+export type QueueBackend = "redis" | "postgres";
+
+export type Stack = {
+  app: Brueckenbot;
+  telegram: TelegramEmulator;
+  slack: SlackEmulator;
+  url: string;
+  /** Every log line the product wrote, as JSON strings. */
+  logs: string[];
+  database: string;
+  redisPrefix: string;
+  stop: () => Promise<void>;
+};
+
+export type StackOptions = {
+  queue?: QueueBackend;
+  /** "webhook" (default: each delivered update is handled before `deliver` returns) or "polling". */
+  telegramMode?: "webhook" | "polling";
+  env?: Record<string, string>;
+  seed?: boolean;
+};
+
+/**
+ * Starts the whole product for one test: a fresh copy of the migrated database, its own Redis prefix,
+ * the Telegram and Slack emulators, both bots and all workers.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const database = await createTestDatabase();
+  const telegram = await TelegramEmulator.start({ token: TELEGRAM_TOKEN });
+  const slack = await SlackEmulator.start({ token: SLACK_TOKEN });
+  const port = await freePort();
+  const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
+  const queue = options.queue ?? "redis";
+  const webhook = (options.telegramMode ?? "webhook") === "webhook";
+  const config = parseConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "debug",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+    TELEGRAM_API_ROOT: telegram.url,
+    ...(webhook
+      ? { TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}${TELEGRAM_WEBHOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET }
+      : {}),
+    TELEGRAM_CHAT_INTERVAL_MS: "20",
+    SLACK_BOT_TOKEN: SLACK_TOKEN,
+    SLACK_SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_COORDINATOR_CHANNEL: COORDINATOR_CHANNEL,
+    DATABASE_URL: databaseUrl(database),
+    ...(queue === "redis" ? { REDIS_URL: TEST_REDIS_URL } : {}),
+    QUEUE_PREFIX: redisPrefix,
+    OUTBOX_SWEEP_MS: "1000",
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const capture = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const app = await createApp(config, {
+    migrate: false,
+    seed: options.seed ?? true,
+    botInfo: telegram.botInfo,
+    log: createLogger({ level: "debug", destination: capture }),
+  });
+  const url = await app.start();
+  slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
+  let stopped = false;
+  return {
+    app,
+    telegram,
+    slack,
+    url,
+    logs,
+    database,
+    redisPrefix,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await app.stop();
+      await telegram.close();
+      await slack.close();
+      await dropTestDatabase(database);
+      if (queue === "redis") await deleteRedisKeys(redisPrefix);
+    },
+  };
+}
+
+/** A fresh database from the migrated template. */
+export async function createTestDatabase(): Promise<string> {
+  const name = `brb_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`);
+  return name;
+}
+
+export async function dropTestDatabase(name: string): Promise<void> {
+  await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    // Creating from a template fails while another session is connected to it; retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(sql);
+        return;
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes("being accessed by other users")) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
