@@ -102,7 +102,9 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
     },
     {
       concurrency: deps.concurrency ?? 16,
-      limiter: { max: deps.limits.messagesPerSecond, duration: 1000 },
+      // One message per slot, evenly spaced: fixed one-second windows would allow twice the rate
+      // across a window boundary, which a sliding limit like Telegram's answers with 429.
+      limiter: { max: 1, duration: Math.ceil(1000 / deps.limits.messagesPerSecond) },
     },
   );
   return worker;

@@ -24,3 +24,20 @@ export async function waitForText(telegram: TelegramEmulator, chatId: number, fr
     `a bot message in chat ${chatId} matching ${String(fragment)}`,
   );
 }
+
+/**
+ * Takes a person through /start, the language picker and the privacy notice, as they would tap it.
+ * Returns the menu message.
+ */
+export async function onboard(telegram: TelegramEmulator, userId: number, locale: string, name = "Test"): Promise<SimMessage> {
+  telegram.user(userId, { first_name: name, language_code: locale });
+  await telegram.sendText(userId, "/start");
+  const picker = await telegram.waitFor(() => telegram.botMessages(userId).find((m) => buttonData(m).includes(`lang:${locale}`)));
+  await telegram.pressButton(userId, picker.message_id, { data: `lang:${locale}` });
+  await telegram.waitFor(() => buttonData(telegram.message(userId, picker.message_id)).includes("consent:yes"));
+  await telegram.pressButton(userId, picker.message_id, { data: "consent:yes" });
+  return telegram.waitFor(() => {
+    const menu = telegram.message(userId, picker.message_id);
+    return buttonData(menu).includes("menu:mediation") ? menu : undefined;
+  });
+}
