@@ -188,6 +188,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   };
 }
 
+/** Reads and validates this process's environment. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });

@@ -66,6 +66,7 @@ export async function openDatabase(config: Config, options: { migrate: boolean }
 export async function migrate(databaseUrl: string): Promise<void> {
   const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
   await promisify(execFile)(process.execPath, [cli, "migrate", "deploy"], {
+    // The CLI runs as a child process; it gets this environment plus the database to migrate.
     env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
     cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
     timeout: 120_000,

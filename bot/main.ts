@@ -1,12 +1,12 @@
 // Entry point (npm start): local demo mode when no tokens are configured, real mode otherwise.
 import { createLogger } from "../core/log.js";
 import { createApp } from "./app.js";
-import { ConfigError, parseConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
 import { startDemo } from "./demo.js";
 
 let config: Config;
 try {
-  config = parseConfig(process.env);
+  config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   for (const problem of error.problems) console.error(`Configuration error: ${problem}`);

@@ -1,6 +1,7 @@
 import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, BotError, lazySession, type Api, type Composer } from "grammy";
+import type { BotError} from "grammy";
+import { Bot, lazySession, type Api, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Db } from "../core/db.js";
