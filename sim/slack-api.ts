@@ -95,6 +95,7 @@ export class SlackEmulator extends EventEmitter {
   /** A member runs a slash command; the result is the app's HTTP answer (its ack). */
   async slashCommand(user: string, command: string, text = "", options: { channel?: string; signing?: Signing; retryNum?: number } = {}): Promise<SlackResponse> {
     const responseUrl = `${this.origin}/response/${randomUUID()}`;
+    this.responseChannels.set(new URL(responseUrl).pathname, { channel: options.channel ?? "C0GENERAL", user });
     const form = new URLSearchParams({
       token: "deprecated-verification-token",
       team_id: this.teamId,
@@ -110,7 +111,16 @@ export class SlackEmulator extends EventEmitter {
       response_url: responseUrl,
       trigger_id: `trigger-${randomUUID()}`,
     });
-    return this.post(form.toString(), "application/x-www-form-urlencoded", options);
+    this.lastTriggerUser = user;
+    const response = await this.post(form.toString(), "application/x-www-form-urlencoded", options);
+    // Slack shows a command's immediate answer to the member who ran it (or to everyone when in_channel).
+    const answer = response.body as { text?: string; blocks?: unknown[]; response_type?: string } | undefined;
+    if (response.status === 200 && answer && typeof answer === "object" && (answer.text !== undefined || answer.blocks !== undefined)) {
+      const channel = options.channel ?? "C0GENERAL";
+      this.store({ channel, ...(answer.response_type === "in_channel" ? {} : { visibleTo: user }), ...content(answer) });
+      this.emit("call", { method: "command_response", params: {}, at: Date.now() });
+    }
+    return response;
   }
 
   /** A member clicks a Block Kit button of a message the bot posted. */
@@ -163,7 +173,7 @@ export class SlackEmulator extends EventEmitter {
   async submitView(user: string, viewId: string, values: Record<string, Record<string, unknown>>, options: { signing?: Signing } = {}): Promise<SlackResponse> {
     const view = this.views.get(viewId);
     if (!view) throw new Error(`no view ${viewId}`);
-    return this.postPayload(
+    const response = await this.postPayload(
       {
         type: "view_submission",
         team: { id: this.teamId },
@@ -174,6 +184,21 @@ export class SlackEmulator extends EventEmitter {
       },
       options,
     );
+    // As in Slack: an empty ack closes the modal; "errors" keeps it open with messages; "update" replaces it.
+    const answer = (response.body ?? {}) as { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> };
+    if (response.status === 200) {
+      if (answer.response_action === "errors") view.view = { ...view.view, errors: answer.errors ?? {} };
+      else if (answer.response_action === "update" && answer.view) view.view = answer.view;
+      else this.views.delete(viewId);
+      this.emit("call", { method: "view_submission", params: {}, at: Date.now() });
+    }
+    return response;
+  }
+
+  /** A member closes a modal without submitting it. */
+  closeView(viewId: string): void {
+    this.views.delete(viewId);
+    this.emit("call", { method: "view_closed", params: {}, at: Date.now() });
   }
 
   /** An Events API callback, e.g. `{ type: "app_home_opened", user, tab: "home" }`. */
@@ -267,6 +292,8 @@ export class SlackEmulator extends EventEmitter {
     if (url.pathname.startsWith("/response/")) {
       const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
       this.responses.push({ responseUrl: `${this.origin}${url.pathname}`, body });
+      const channel = this.responseChannels.get(url.pathname);
+      if (channel) this.store({ channel: channel.channel, ...(body.response_type === "in_channel" ? {} : { visibleTo: channel.user }), ...content(body) });
       this.emit("call", { method: "response_url", params: body, at: Date.now() });
       return json(res, 200, { ok: true });
     }
@@ -368,6 +395,8 @@ export class SlackEmulator extends EventEmitter {
 
   /** The member whose action handed out the latest trigger id (views.open does not name the user). */
   private lastTriggerUser: string | undefined;
+  /** Where a response URL's messages appear: the channel and member of the command or click. */
+  private readonly responseChannels = new Map<string, { channel: string; user: string }>();
 
   private async postPayload(payload: Record<string, unknown>, options: { signing?: Signing; retryNum?: number }): Promise<SlackResponse> {
     this.lastTriggerUser = (payload.user as { id?: string } | undefined)?.id;

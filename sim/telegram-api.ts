@@ -502,6 +502,7 @@ export class TelegramEmulator extends EventEmitter {
       date: stored.date,
       ...content,
     } as Update["message"];
+    this.emit("user", { chatId: userId });
     return this.deliver({ update_id: this.nextUpdateId++, ...(message ? { message } : {}) });
   }
 
