@@ -43,12 +43,15 @@ let performIOPatched = false;
 function patchCatalogTypes(adapter: Adapter): void {
   if (performIOPatched) return;
   const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as {
-    performIO: (query: unknown) => Promise<{ fields: Field[] }>;
+    performIO: (query: unknown) => Promise<{ fields?: Field[] } | { fields?: Field[] }[]>;
   };
   const original = queryable.performIO;
   queryable.performIO = async function (this: unknown, query: unknown) {
     const result = await original.call(this, query);
-    for (const field of result.fields) field.dataTypeID = catalogTypeAsText[field.dataTypeID] ?? field.dataTypeID;
+    // A multi-statement script (a migration applied to the shadow database) yields one result each.
+    for (const each of Array.isArray(result) ? result : [result]) {
+      for (const field of each.fields ?? []) field.dataTypeID = catalogTypeAsText[field.dataTypeID] ?? field.dataTypeID;
+    }
     return result;
   };
   performIOPatched = true;

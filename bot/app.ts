@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import type { App as SlackApp } from "@slack/bolt";
+import { webApi, type App as SlackApp } from "@slack/bolt";
 import type { Express } from "express";
 import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -13,14 +13,18 @@ import type { BotContext } from "../handlers/telegram/context.js";
 import { openQueues, type Queues } from "../jobs/connection.js";
 import { createOutboxRelay, OUTBOX_SWEEP, startOutboxSweep, type OutboxRelay } from "../jobs/outbox.js";
 import { OUTBOUND_TELEGRAM, startOutboundTelegram } from "../jobs/outbound-telegram.js";
+import { DISPATCH, startDispatch } from "../jobs/dispatch.js";
+import { OUTBOUND_SLACK, startOutboundSlack } from "../jobs/outbound-slack.js";
 import { RETENTION, startRetention } from "../jobs/retention.js";
+import { createSlackRenderer } from "../handlers/slack/messages.js";
+import type { DispatchSettings } from "../core/dispatch.js";
 import { installSchedules } from "../jobs/schedules.js";
 import { seedNetwork } from "../prisma/seed.js";
 import type { Config } from "./config.js";
 import { openDatabase, QUEUE_SCHEMA, type Database } from "./database.js";
 import { createHttpApp, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
 import { createSlackApp } from "./slack.js";
-import { createBot, registerCommands } from "./telegram.js";
+import { commandSets, createBot, registerCommands } from "./telegram.js";
 
 /** Updates the bot asks Telegram for. */
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
@@ -76,6 +80,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
   );
   const relay = createOutboxRelay({ db, queues, log, sweepAfterMs: config.outboxSweepMs });
+  const dispatch: DispatchSettings = { ...config.dispatch, coordinatorChannel: config.slack.coordinatorChannel, timeZone: config.timeZone };
 
   const { bot, features } = createBot(
     { token: config.telegram.token, apiRoot: config.telegram.apiRoot, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
@@ -88,6 +93,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       redis: queues.redis,
       defaultLocale: config.defaultLocale,
       flood: config.telegram.flood,
+      dispatch,
     },
   );
 
@@ -102,11 +108,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
-  const slackDeps: SlackDeps = { db, i18n, log, metrics, defaultLocale: config.defaultLocale };
-  const slack = createSlackApp(config.slack, slackDeps, http);
+  const slackDeps: SlackDeps = { db, i18n, log, metrics, defaultLocale: config.defaultLocale, dispatch };
+  const slack = createSlackApp(config.slack, slackDeps, relay, http);
   installQueueBoard(
     http,
-    [OUTBOUND_TELEGRAM, OUTBOX_SWEEP, RETENTION].map((name) => queues.queue(name)),
+    [OUTBOUND_TELEGRAM, OUTBOUND_SLACK, DISPATCH, OUTBOX_SWEEP, RETENTION].map((name) => queues.queue(name)),
     config.adminPassword,
   );
   options.routes?.(http);
@@ -127,10 +133,30 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log,
       metrics,
       limits: { messagesPerSecond: config.telegram.messagesPerSecond, chatIntervalMs: config.telegram.chatIntervalMs },
+      commandSets: commandSets(features),
     });
+    startOutboundSlack({
+      db,
+      queues,
+      client: new webApi.WebClient(config.slack.token, {
+        slackApiUrl: config.slack.apiUrl,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+        logLevel: webApi.LogLevel.ERROR,
+      }),
+      render: createSlackRenderer(slackDeps),
+      log,
+      metrics,
+      channelIntervalMs: config.slack.channelIntervalMs,
+    });
+    startDispatch({ db, queues, relay, log, settings: dispatch });
     startOutboxSweep({ queues, relay });
     startRetention({ db, queues, log });
     await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs });
+    queues.onReconnect(async () => {
+      await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs });
+      await relay.sweep();
+    });
     // Whatever a previous run left unsent goes out now, not at the first sweep.
     await relay.sweep();
     await registerCommands(bot.api, features, i18n, config.defaultLocale);

@@ -40,7 +40,7 @@ const environment = z.object({
   ),
   TELEGRAM_MESSAGES_PER_SECOND: positiveInt("messages per second").default(30),
   TELEGRAM_CHAT_INTERVAL_MS: milliseconds(1000),
-  FLOOD_LIMIT: positiveInt("a number of updates").default(10),
+  FLOOD_LIMIT: positiveInt("a number of updates").default(20),
   FLOOD_WINDOW_MS: milliseconds(5000),
 
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith("xoxb-", { message: "expected a bot token starting with xoxb-" }).optional()),
@@ -48,7 +48,17 @@ const environment = z.object({
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith("xapp-", { message: "expected an app-level token starting with xapp-" }).optional()),
   SLACK_API_URL: optionalUrl("the Slack Web API base URL").default(DEFAULT_SLACK_API_URL),
   SLACK_COORDINATOR_CHANNEL: optionalText,
-  SLACK_MESSAGES_PER_SECOND: positiveInt("messages per second").default(1),
+  SLACK_CHANNEL_INTERVAL_MS: milliseconds(1000),
+
+  DISPATCH_WAVE_SIZE: positiveInt("a number of volunteers").default(3),
+  DISPATCH_WAVE_INTERVAL_MS: milliseconds(10 * 60_000),
+  DISPATCH_STRICT_WAVES: positiveInt("a number of waves").default(2),
+  DISPATCH_ESCALATE_AFTER_MS: milliseconds(30 * 60_000),
+  DISPATCH_SEARCH_TIMEOUT_MS: milliseconds(48 * 3600_000),
+  DISPATCH_STOP_BEFORE_APPOINTMENT_MS: milliseconds(2 * 3600_000),
+  OFFER_QUIET_MS: milliseconds(30 * 60_000),
+  REMINDER_EVENING_HOUR: z.coerce.number({ message: "expected an hour 0-23" }).int().min(0, { message: "expected an hour 0-23" }).max(23, { message: "expected an hour 0-23" }).default(18),
+  REMINDER_BEFORE_MS: milliseconds(60 * 60_000),
 
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, { message: "expected postgresql://user:password@host:port/database" }).optional(),
@@ -92,7 +102,18 @@ export type Config = {
     mode: SlackMode;
     apiUrl: string;
     coordinatorChannel: string;
-    messagesPerSecond: number;
+    channelIntervalMs: number;
+  };
+  dispatch: {
+    waveSize: number;
+    waveIntervalMs: number;
+    strictWaves: number;
+    escalateAfterMs: number;
+    searchTimeoutMs: number;
+    stopBeforeAppointmentMs: number;
+    quietMs: number;
+    reminderEveningHour: number;
+    reminderBeforeMs: number;
   };
   database: { url: string } | { embedded: true; dataDir: string };
   queue: { backend: "redis"; url: string; prefix: string } | { backend: "postgres"; prefix: string };
@@ -175,7 +196,18 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       mode: slackMode,
       apiUrl: e.SLACK_API_URL,
       coordinatorChannel: e.SLACK_COORDINATOR_CHANNEL ?? DEMO.coordinatorChannel,
-      messagesPerSecond: e.SLACK_MESSAGES_PER_SECOND,
+      channelIntervalMs: e.SLACK_CHANNEL_INTERVAL_MS,
+    },
+    dispatch: {
+      waveSize: e.DISPATCH_WAVE_SIZE,
+      waveIntervalMs: e.DISPATCH_WAVE_INTERVAL_MS,
+      strictWaves: e.DISPATCH_STRICT_WAVES,
+      escalateAfterMs: e.DISPATCH_ESCALATE_AFTER_MS,
+      searchTimeoutMs: e.DISPATCH_SEARCH_TIMEOUT_MS,
+      stopBeforeAppointmentMs: e.DISPATCH_STOP_BEFORE_APPOINTMENT_MS,
+      quietMs: e.OFFER_QUIET_MS,
+      reminderEveningHour: e.REMINDER_EVENING_HOUR,
+      reminderBeforeMs: e.REMINDER_BEFORE_MS,
     },
     database: e.DATABASE_URL !== undefined ? { url: e.DATABASE_URL } : { embedded: true, dataDir: e.DATA_DIR },
     queue:

@@ -1,8 +1,12 @@
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver } from "@slack/bolt";
 import type { Express, NextFunction, Request, Response } from "express";
 import type { Logger } from "../core/log.js";
-import type { SlackDeps } from "../handlers/slack/context.js";
+import { collectTold } from "../core/outbox.js";
 import { register as registerWorkingGroups } from "../handlers/slack/ag.js";
+import { register as registerAlerts } from "../handlers/slack/alerts.js";
+import type { SlackDeps } from "../handlers/slack/context.js";
+import { register as registerVolunteers } from "../handlers/slack/volunteers.js";
+import type { OutboxRelay } from "../jobs/outbox.js";
 import type { SlackMode } from "./config.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -16,7 +20,7 @@ export type SlackSettings = { token: string; apiUrl: string; mode: SlackMode };
  * Builds the Bolt app. In HTTP mode its receiver serves `/slack/events` on the product's one HTTP
  * server and verifies every signature; in Socket Mode it connects out to Slack instead.
  */
-export function createSlackApp(settings: SlackSettings, deps: SlackDeps, http: Express): { app: App; socketMode: boolean } {
+export function createSlackApp(settings: SlackSettings, deps: SlackDeps, relay: OutboxRelay, http: Express): { app: App; socketMode: boolean } {
   const logger = boltLogger(deps.log.child({ part: "slack" }));
   let receiver: Receiver;
   if (settings.mode.kind === "http") {
@@ -40,7 +44,14 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, http: E
     logger,
     clientOptions: { slackApiUrl: settings.apiUrl },
   });
+  // What a listener decided to tell (Telegram messages, Slack posts, jobs) is queued once it has finished.
+  app.use(async ({ next }) => {
+    const { told } = await collectTold(async () => next());
+    await relay.dispatch(told);
+  });
   registerWorkingGroups(app, deps);
+  registerVolunteers(app, deps);
+  registerAlerts(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });

@@ -5,6 +5,7 @@ import { Bot, lazySession, type Api, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Db } from "../core/db.js";
+import type { DispatchSettings } from "../core/dispatch.js";
 import { firstDelivery } from "../core/deliveries.js";
 import { postgresCounter } from "../core/flood.js";
 import { LOCALES, localeFromLanguageCode, type I18n, type Locale } from "../core/i18n.js";
@@ -20,7 +21,13 @@ import type { Feature } from "../handlers/telegram/feature.js";
 import { helpFeature } from "../handlers/telegram/help.js";
 import { languageFeature } from "../handlers/telegram/language.js";
 import { menuFeature, mainMenu } from "../handlers/telegram/menu.js";
+import { mediationFeature } from "../handlers/telegram/mediation.js";
+import { offersFeature } from "../handlers/telegram/offers.js";
+import { relayFeature } from "../handlers/telegram/relay.js";
+import { requestsFeature } from "../handlers/telegram/requests.js";
 import { startFeature } from "../handlers/telegram/start.js";
+import { volunteerJobsFeature } from "../handlers/telegram/volunteer-jobs.js";
+import { volunteerFeature } from "../handlers/telegram/volunteer.js";
 import type { OutboxRelay } from "../jobs/outbox.js";
 
 export type TelegramBotDeps = {
@@ -33,6 +40,7 @@ export type TelegramBotDeps = {
   redis: Redis | undefined;
   defaultLocale: Locale;
   flood: { limit: number; windowMs: number };
+  dispatch: DispatchSettings;
 };
 
 export type TelegramBot = { bot: Bot<BotContext>; features: Feature[] };
@@ -45,23 +53,34 @@ export type TelegramBot = { bot: Bot<BotContext>; features: Feature[] };
  * const { bot } = createBot({ token, apiRoot }, deps);
  * await bot.init();
  */
-export function createBot(
-  settings: { token: string; apiRoot: string; botInfo?: UserFromGetMe },
-  deps: TelegramBotDeps,
-  extraFeatures: Feature[] = [],
-): TelegramBot {
+export function createBot(settings: { token: string; apiRoot: string; botInfo?: UserFromGetMe }, deps: TelegramBotDeps): TelegramBot {
   const bot = new Bot<BotContext>(settings.token, {
     client: { apiRoot: settings.apiRoot },
     ...(settings.botInfo ? { botInfo: settings.botInfo } : {}),
   });
-  const features = [startFeature, languageFeature, helpFeature, cancelFeature, ...extraFeatures, menuFeature, fallbackFeature];
+  // Order matters: onboarding gates everything; dialogues see their answers before the relay does; the
+  // catch-all comes last.
+  const features = [
+    startFeature,
+    languageFeature,
+    helpFeature,
+    cancelFeature,
+    mediationFeature,
+    volunteerFeature,
+    requestsFeature,
+    offersFeature,
+    volunteerJobsFeature,
+    relayFeature,
+    menuFeature,
+    fallbackFeature,
+  ];
 
   // Updates of one chat run one after another (the runner would otherwise run them side by side).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
   bot.use(async (ctx, next) => {
     const started = performance.now();
-    ctx.deps = { db: deps.db, i18n: deps.i18n, log: deps.log, defaultLocale: deps.defaultLocale };
+    ctx.deps = { db: deps.db, i18n: deps.i18n, log: deps.log, defaultLocale: deps.defaultLocale, dispatch: deps.dispatch };
     ctx.log = deps.log.child({ updateId: ctx.update.update_id });
     if (!(await firstDelivery(deps.db, ctx.update.update_id))) {
       deps.metrics.updates.inc({ outcome: "duplicate" });
@@ -71,6 +90,7 @@ export function createBot(
     const { told } = await collectTold(async () => next());
     await deps.relay.dispatch(told);
     deps.metrics.updates.inc({ outcome: "handled" });
+    ctx.log.debug({ kind: Object.keys(ctx.update).find((k) => k !== "update_id"), ms: Math.round(performance.now() - started) }, "update handled");
     deps.metrics.updateSeconds.observe((performance.now() - started) / 1000);
   });
 
@@ -93,10 +113,10 @@ export function createBot(
   });
 
   bot.use(
-    limit<BotContext, ReturnType<typeof postgresCounter>>({
+    limit<BotContext, Counter>({
       timeFrame: deps.flood.windowMs,
       limit: deps.flood.limit,
-      storageClient: deps.redis ?? postgresCounter(deps.db),
+      storageClient: failOpen(deps.redis ?? postgresCounter(deps.db), deps.log),
       keyPrefix: "flood:",
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: async (ctx) => {
@@ -149,13 +169,37 @@ export function createBot(
   return { bot, features };
 }
 
+type Counter = { incr: (key: string) => Promise<number>; pexpire: (key: string, ms: number) => Promise<number> };
+
+/** Flood counting must never drop a person's update: when its store is down, let updates through. */
+function failOpen(counter: Counter, log: Logger): Counter {
+  return {
+    incr: (key) =>
+      counter.incr(key).catch((error: unknown) => {
+        log.warn({ err: error }, "flood counter unavailable, not limiting");
+        return 1;
+      }),
+    pexpire: (key, ms) => counter.pexpire(key, ms).catch(() => 0),
+  };
+}
+
 /**
  * Registers each language's command menu, derived from the features and their `commands.*` texts;
  * the default language also serves clients in languages the bot does not speak.
  */
 export async function registerCommands(api: Api, features: Feature[], i18n: I18n, defaultLocale: Locale): Promise<void> {
   const names = features.flatMap((f) => f.commands ?? []);
-  const menu = (locale: Locale) => names.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
+  const menu = (locale: Locale) => commandMenu(names, i18n, locale);
   await api.setMyCommands(menu(defaultLocale));
   for (const locale of LOCALES) await api.setMyCommands(menu(locale), { language_code: locale });
+}
+
+/** A command menu in one language, each command described by `commands.<name>`. */
+export function commandMenu(names: readonly string[], i18n: I18n, locale: Locale): { command: string; description: string }[] {
+  return names.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
+}
+
+/** The command sets that are set per chat: approved volunteers also get their own commands. */
+export function commandSets(features: Feature[]): Record<"volunteer", string[]> {
+  return { volunteer: [...features.flatMap((f) => f.commands ?? []), ...features.flatMap((f) => f.volunteerCommands ?? [])] };
 }

@@ -50,7 +50,8 @@ export function localeFromLanguageCode(code: string | undefined): Locale | undef
 }
 
 export type Params = Record<string, string | number>;
-export type Translate = (locale: Locale, key: string, params?: Params) => string;
+/** `isolate: false` for texts without right-to-left script around them (Slack, where isolates would hide mentions). */
+export type Translate = (locale: Locale, key: string, params?: Params, options?: { isolate?: boolean }) => string;
 
 /** Translations loaded from `locales/*.json`, and the formatting rules of each language. */
 export type I18n = {
@@ -60,6 +61,8 @@ export type I18n = {
   /** A date and time in the reader's language and the network's time zone (Gregorian calendar). */
   formatDateTime: (locale: Locale, date: Date) => string;
   formatDate: (locale: Locale, date: Date) => string;
+  /** A compact date for buttons: "Do., 26.11." */
+  formatShortDate: (locale: Locale, date: Date) => string;
   /** The raw resources, for command menus and parity checks. */
   resources: Resource;
 };
@@ -92,10 +95,10 @@ export function createI18n(options: { timeZone: string; directory?: URL }): I18n
     returnNull: false,
   });
 
-  const t: Translate = (locale, key, params) => {
+  const t: Translate = (locale, key, params, { isolate = true } = {}) => {
     const isolated: Record<string, unknown> = { lng: locale };
     for (const [name, value] of Object.entries(params ?? {})) {
-      isolated[name] = typeof value === "string" ? FIRST_STRONG_ISOLATE + value + POP_DIRECTIONAL_ISOLATE : value;
+      isolated[name] = typeof value === "string" && isolate ? FIRST_STRONG_ISOLATE + value + POP_DIRECTIONAL_ISOLATE : value;
     }
     if (params && typeof params.count === "number") isolated.count = params.count;
     const text = instance.t(key, isolated);
@@ -103,15 +106,16 @@ export function createI18n(options: { timeZone: string; directory?: URL }): I18n
   };
 
   const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-  const format = (locale: Locale, style: "date" | "dateTime", date: Date) => {
+  const styles: Record<"date" | "dateTime" | "short", Intl.DateTimeFormatOptions> = {
+    date: { dateStyle: "full" },
+    dateTime: { weekday: "short", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" },
+    short: { weekday: "short", day: "numeric", month: "numeric" },
+  };
+  const format = (locale: Locale, style: keyof typeof styles, date: Date) => {
     const cacheKey = `${locale}:${style}`;
     let formatter = dateTimeFormats.get(cacheKey);
     if (!formatter) {
-      formatter = new Intl.DateTimeFormat(`${locale}-u-ca-gregory`, {
-        timeZone: options.timeZone,
-        dateStyle: style === "date" ? "full" : "medium",
-        ...(style === "dateTime" ? { timeStyle: "short" } : {}),
-      });
+      formatter = new Intl.DateTimeFormat(`${locale}-u-ca-gregory`, { timeZone: options.timeZone, ...styles[style] });
       dateTimeFormats.set(cacheKey, formatter);
     }
     return formatter.format(date);
@@ -122,6 +126,7 @@ export function createI18n(options: { timeZone: string; directory?: URL }): I18n
     has: (key) => instance.exists(key, { lng: "de" }),
     formatDateTime: (locale, date) => format(locale, "dateTime", date),
     formatDate: (locale, date) => format(locale, "date", date),
+    formatShortDate: (locale, date) => format(locale, "short", date),
     resources,
   };
 }

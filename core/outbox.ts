@@ -1,13 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Prisma } from "../generated/prisma/client.js";
 import type { DbOrTx } from "./db.js";
-import type { Locale, Params } from "./i18n.js";
+import type { Locale } from "./i18n.js";
+import type { Keyboard, Label } from "./messages.js";
 
-/** A text shown to someone: a translation key with parameters, or a literal (a language's own name). */
-export type Label = { key: string; params?: Params } | { text: string };
-/** An inline button: a label and either callback data or a link. */
-export type Button = Label & ({ data: string } | { url: string });
-export type Keyboard = Button[][];
+export type { Button, Keyboard, Label } from "./messages.js";
 
 /** What to show on Telegram: one or more labels (joined by blank lines), and buttons. */
 export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard };
@@ -17,19 +14,34 @@ export type TelegramIntent =
   | ({ kind: "send" } & TelegramText)
   /** Replace a message the user sees: by its Telegram id, or the one an earlier outbox row sent. */
   | ({ kind: "edit"; messageId: number } & TelegramText)
-  | ({ kind: "editSent"; outboxId: string } & TelegramText);
+  | ({ kind: "editSent"; outboxId: string } & TelegramText)
+  /** Relay a message (text, voice, photo) without its sender: Telegram's copyMessage. */
+  | { kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard }
+  /** Give this chat a command menu of its own (approved volunteers see their commands). */
+  | { kind: "commands"; set: "volunteer"; locale: Locale };
 
-export type OutboxChannel = "TELEGRAM" | "SLACK";
+/** A Slack message to post, or to update in place, rendered from current data when it is sent. */
+export type SlackIntent =
+  | { kind: "post"; template: string; id: string }
+  | { kind: "update"; template: string; id: string; outboxId: string };
 
-/** Outbox rows written in the current unit of work, to be queued right after it commits. */
-const trail = new AsyncLocalStorage<bigint[]>();
+/** A queue job to add (at a time) or remove, once the transaction that decided it has committed. */
+export type JobIntent =
+  | { kind: "add"; queue: string; name: string; jobId: string; data: Record<string, unknown>; at: string }
+  | { kind: "remove"; queue: string; jobId: string };
+
+export type OutboxChannel = "TELEGRAM" | "SLACK" | "JOB";
+
+/** An outbox row written in the current unit of work, to be queued right after it commits. */
+export type Told = { id: bigint; channel: OutboxChannel };
+const trail = new AsyncLocalStorage<Told[]>();
 
 /**
  * Runs `work` and returns the ids of the outbox rows it wrote, so that the caller can queue them as
  * soon as the work is done (the outbox sweep catches anything that is missed).
  */
-export async function collectTold<T>(work: () => Promise<T>): Promise<{ result: T; told: bigint[] }> {
-  const told: bigint[] = [];
+export async function collectTold<T>(work: () => Promise<T>): Promise<{ result: T; told: Told[] }> {
+  const told: Told[] = [];
   const result = await trail.run(told, work);
   return { result, told };
 }
@@ -48,7 +60,30 @@ export async function tell(db: DbOrTx, recipient: number | bigint | string, inte
     data: { channel: "TELEGRAM", recipient: String(recipient), payload: intent as unknown as Prisma.InputJsonValue },
     select: { id: true },
   });
-  trail.getStore()?.push(row.id);
+  trail.getStore()?.push({ id: row.id, channel: "TELEGRAM" });
+  return row.id;
+}
+
+/** Posts (or updates) a Slack message in `channel`, rendered from the entity `id` when it is sent. */
+export async function tellSlack(db: DbOrTx, channel: string, intent: SlackIntent): Promise<bigint> {
+  const row = await db.outbox.create({
+    data: { channel: "SLACK", recipient: channel, payload: intent as unknown as Prisma.InputJsonValue },
+    select: { id: true },
+  });
+  trail.getStore()?.push({ id: row.id, channel: "SLACK" });
+  return row.id;
+}
+
+/**
+ * Schedules a queue job as part of the transaction: it is added only if the transaction commits, and
+ * added again if the queue loses it before it runs.
+ */
+export async function scheduleJob(db: DbOrTx, intent: JobIntent): Promise<bigint> {
+  const row = await db.outbox.create({
+    data: { channel: "JOB", recipient: intent.queue, payload: intent as unknown as Prisma.InputJsonValue },
+    select: { id: true },
+  });
+  trail.getStore()?.push({ id: row.id, channel: "JOB" });
   return row.id;
 }
 
@@ -56,7 +91,7 @@ export async function tell(db: DbOrTx, recipient: number | bigint | string, inte
 export async function tellMany(
   db: DbOrTx,
   messages: { channel: OutboxChannel; recipient: number | bigint | string; intent: unknown }[],
-): Promise<bigint[]> {
+): Promise<Told[]> {
   if (messages.length === 0) return [];
   const rows = await db.outbox.createManyAndReturn({
     data: messages.map((m) => ({
@@ -64,11 +99,10 @@ export async function tellMany(
       recipient: String(m.recipient),
       payload: m.intent as Prisma.InputJsonValue,
     })),
-    select: { id: true },
+    select: { id: true, channel: true },
   });
-  const ids = rows.map((r) => r.id);
-  trail.getStore()?.push(...ids);
-  return ids;
+  trail.getStore()?.push(...rows);
+  return rows;
 }
 
 /** A row taken for sending: the head of its recipient's queue. */
@@ -162,6 +196,21 @@ export async function sentRefOf(db: DbOrTx, id: bigint): Promise<string | undefi
   return row?.sentRef ?? undefined;
 }
 
+/** Pending job intents among `ids` (all pending ones when `ids` is undefined), oldest first. */
+export async function pendingJobIntents(db: DbOrTx, ids: bigint[] | undefined, olderThanMs = 0): Promise<{ id: bigint; intent: JobIntent }[]> {
+  const rows = await db.outbox.findMany({
+    where: {
+      channel: "JOB",
+      status: "PENDING",
+      ...(ids ? { id: { in: ids } } : { createdAt: { lt: new Date(Date.now() - olderThanMs) } }),
+    },
+    orderBy: { id: "asc" },
+    take: 1000,
+    select: { id: true, payload: true },
+  });
+  return rows.map((r) => ({ id: r.id, intent: r.payload as JobIntent }));
+}
+
 /**
  * Rows that should be on their way but may have lost their queue job (a crash between commit and
  * queueing, a Redis restart): pending for longer than `olderThanMs`, or taken by a sender that died.
@@ -169,8 +218,9 @@ export async function sentRefOf(db: DbOrTx, id: bigint): Promise<string | undefi
 export async function stalled(db: DbOrTx, olderThanMs: number, limit: number): Promise<{ id: bigint; channel: OutboxChannel }[]> {
   return db.$queryRaw<{ id: bigint; channel: OutboxChannel }[]>`
     SELECT id, channel::text AS channel FROM "Outbox"
-    WHERE (status = 'PENDING' AND "createdAt" < now() - make_interval(secs => ${olderThanMs / 1000}))
-       OR (status = 'SENDING' AND "claimedUntil" < now())
+    WHERE channel <> 'JOB' AND (
+      (status = 'PENDING' AND "createdAt" < now() - make_interval(secs => ${olderThanMs / 1000}))
+      OR (status = 'SENDING' AND "claimedUntil" < now()))
     ORDER BY id LIMIT ${limit}`;
 }
 

@@ -28,6 +28,8 @@ export type Queues = {
   redis: Redis | undefined;
   /** Throws when the backend cannot be reached. */
   ping: () => Promise<void>;
+  /** Called when the backend is back after losing its connection (Redis restarted: its jobs may be gone). */
+  onReconnect: (handler: () => Promise<void>) => void;
   /** Stops the workers (waiting for running jobs), then the producers and connections. */
   close: () => Promise<void>;
 };
@@ -49,6 +51,17 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
     producer.on("error", onError("redis producer"));
     await producer.connect();
     const workerConnection: ConnectionOptions = { ...redisOptions(config.url), maxRetriesPerRequest: null };
+    const reconnectHandlers: (() => Promise<void>)[] = [];
+    let lost = false;
+    producer.on("close", () => {
+      lost = true;
+    });
+    producer.on("ready", () => {
+      if (!lost) return;
+      lost = false;
+      log.warn("redis is back; putting back schedules and lost jobs");
+      for (const handler of reconnectHandlers) handler().catch((error: unknown) => log.error({ err: error }, "recovery after reconnect failed"));
+    });
     return {
       kind: "redis",
       redis: producer,
@@ -69,6 +82,9 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
       },
       ping: async () => {
         await producer.ping();
+      },
+      onReconnect: (handler) => {
+        reconnectHandlers.push(handler);
       },
       close: async () => {
         await Promise.all(workers.map((w) => w.close()));
@@ -107,6 +123,8 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
     ping: async () => {
       await bootstrap.getJobCounts("waiting");
     },
+    // PostgreSQL keeps its jobs across restarts; the periodic sweep covers the rest.
+    onReconnect: () => undefined,
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));

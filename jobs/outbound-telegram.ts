@@ -5,18 +5,8 @@ import type { Db } from "../core/db.js";
 import type { I18n } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
-import {
-  claimNext,
-  markFailed,
-  markSent,
-  release,
-  sentRefOf,
-  type ClaimedMessage,
-  type Keyboard,
-  type Label,
-  type TelegramIntent,
-  type TelegramText,
-} from "../core/outbox.js";
+import { renderLabel, type Keyboard, type Label } from "../core/messages.js";
+import { claimNext, markFailed, markSent, release, sentRefOf, type ClaimedMessage, type TelegramIntent, type TelegramText } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
 
 /** Every message the Telegram bot sends goes through this queue. */
@@ -54,6 +44,8 @@ export type OutboundTelegramDeps = {
   metrics: Metrics;
   /** Telegram's overall limit (about 30 messages a second) and the pause between two messages to one chat. */
   limits: { messagesPerSecond: number; chatIntervalMs: number };
+  /** Command menus given to single chats, by name. */
+  commandSets: Record<string, readonly string[]>;
   concurrency?: number;
 };
 
@@ -122,6 +114,17 @@ function isNotModified(error: GrammyError): boolean {
 async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage): Promise<string | undefined> {
   const intent = message.payload as TelegramIntent;
   const chatId = Number(message.recipient);
+  if (intent.kind === "commands") {
+    const names = deps.commandSets[intent.set] ?? [];
+    const commands = names.map((command) => ({ command, description: deps.i18n.t(intent.locale, `commands.${command}`) }));
+    await deps.api.setMyCommands(commands, { scope: { type: "chat", chat_id: chatId } });
+    return undefined;
+  }
+  if (intent.kind === "copy") {
+    const markup = intent.keyboard ? { reply_markup: { inline_keyboard: renderKeyboard(deps.i18n, intent.locale, intent.keyboard) } } : {};
+    const copied = await deps.api.copyMessage(chatId, intent.fromChatId, intent.messageId, markup);
+    return String(copied.message_id);
+  }
   const { text, reply_markup } = renderTelegram(deps.i18n, intent);
   const options = { link_preview_options: { is_disabled: true }, ...(reply_markup ? { reply_markup } : {}) };
   switch (intent.kind) {
@@ -147,16 +150,18 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage): Pro
  * Turns a message intent into Telegram's text and inline keyboard, in the intent's language.
  *
  * @example
- * renderTelegram(i18n, { kind: "send", locale: "de", parts: [{ key: "menu.title" }] }).text;
+ * renderTelegram(i18n, { locale: "de", parts: [{ key: "menu.title" }] }).text;
  */
 export function renderTelegram(i18n: I18n, intent: TelegramText): { text: string; reply_markup?: InlineKeyboardMarkup } {
-  const label = (l: Label) => ("text" in l ? l.text : i18n.t(intent.locale, l.key, l.params));
-  const text = intent.parts.map(label).join("\n\n");
-  return intent.keyboard ? { text, reply_markup: { inline_keyboard: renderKeyboard(intent.keyboard, label) } } : { text };
+  const text = intent.parts.map((part: Label) => renderLabel(i18n, intent.locale, part)).join("\n\n");
+  return intent.keyboard ? { text, reply_markup: { inline_keyboard: renderKeyboard(i18n, intent.locale, intent.keyboard) } } : { text };
 }
 
-function renderKeyboard(keyboard: Keyboard, label: (l: Label) => string): InlineKeyboardButton[][] {
+function renderKeyboard(i18n: I18n, locale: TelegramText["locale"], keyboard: Keyboard): InlineKeyboardButton[][] {
   return keyboard.map((row) =>
-    row.map((button) => ("url" in button ? { text: label(button), url: button.url } : { text: label(button), callback_data: button.data })),
+    row.map((button) => {
+      const text = renderLabel(i18n, locale, button);
+      return "url" in button ? { text, url: button.url } : { text, callback_data: button.data };
+    }),
   );
 }

@@ -1,38 +1,81 @@
 import type { Queue } from "bullmq";
 import type { Db } from "../core/db.js";
+import { overdueTicks, tickJobId } from "../core/dispatch.js";
 import type { Logger } from "../core/log.js";
-import { stalled } from "../core/outbox.js";
+import { markSent, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
+import { DISPATCH, type TickJob } from "./dispatch.js";
+import { enqueueOutboundSlack, OUTBOUND_SLACK, type OutboundSlackJob } from "./outbound-slack.js";
 import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "./outbound-telegram.js";
 
-/** Moves committed outbox rows onto the outbound queues. */
+/** Moves committed outbox rows onto the queues. */
 export type OutboxRelay = {
   /** Queues the rows a unit of work just wrote (the fast path). */
-  dispatch: (ids: bigint[]) => Promise<void>;
-  /** Queues rows that lost their job: a crash before queueing, a Redis restart, a dead sender. */
+  dispatch: (told: Told[]) => Promise<void>;
+  /**
+   * Puts back what a crash or a Redis restart lost: messages still unsent, job intents not carried out,
+   * requests whose next tick is overdue.
+   */
   sweep: () => Promise<number>;
 };
 
 export const OUTBOX_SWEEP = "outbox-sweep";
 
+const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
 export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; sweepAfterMs: number }): OutboxRelay {
   const telegram: Queue<OutboundJob> = deps.queues.queue<OutboundJob>(OUTBOUND_TELEGRAM);
+  const slack: Queue<OutboundSlackJob> = deps.queues.queue<OutboundSlackJob>(OUTBOUND_SLACK);
+
+  const runJobIntents = async (rows: { id: bigint; intent: JobIntent }[]) => {
+    for (const { id, intent } of rows) {
+      const queue = deps.queues.queue(intent.queue);
+      if (intent.kind === "add") {
+        const delay = Math.max(0, new Date(intent.at).getTime() - Date.now());
+        await queue.add(intent.name, intent.data, { ...DEFAULT_JOB_OPTIONS, jobId: intent.jobId, delay });
+      } else {
+        await queue.remove(intent.jobId);
+      }
+      await markSent(deps.db, id, undefined);
+    }
+  };
+
+  const queueAll = async (told: Told[]) => {
+    const ids = (channel: Told["channel"]) => told.filter((t) => t.channel === channel).map((t) => t.id);
+    await enqueueOutboundTelegram(telegram, ids("TELEGRAM"));
+    await enqueueOutboundSlack(slack, ids("SLACK"));
+    const jobIds = ids("JOB");
+    if (jobIds.length > 0) await runJobIntents(await pendingJobIntents(deps.db, jobIds));
+  };
+
   return {
-    dispatch: async (ids) => {
-      if (ids.length === 0) return;
+    dispatch: async (told) => {
+      if (told.length === 0) return;
       try {
-        await enqueueOutboundTelegram(telegram, ids);
+        await queueAll(told);
       } catch (error) {
         // The rows are committed: the sweep queues them once the backend is back.
-        deps.log.warn({ err: error, count: ids.length }, "outbox rows not queued now, the sweep will");
+        deps.log.warn({ err: error, count: told.length }, "outbox rows not queued now, the sweep will");
       }
     },
     sweep: async () => {
       const rows = await stalled(deps.db, deps.sweepAfterMs, 1000);
-      const telegramIds = rows.filter((r) => r.channel === "TELEGRAM").map((r) => r.id);
-      await enqueueOutboundTelegram(telegram, telegramIds);
-      if (rows.length > 0) deps.log.info({ count: rows.length }, "outbox sweep queued stalled messages");
-      return rows.length;
+      await queueAll(rows);
+      const jobs = await pendingJobIntents(deps.db, undefined, deps.sweepAfterMs);
+      await runJobIntents(jobs);
+      const overdue = await overdueTicks(deps.db, deps.sweepAfterMs);
+      const dispatch = deps.queues.queue<TickJob>(DISPATCH);
+      for (const request of overdue) {
+        await dispatch.add("tick", { requestId: request.id }, { ...DEFAULT_JOB_OPTIONS, jobId: tickJobId(request.id, request.nextTickAt) });
+      }
+      const total = rows.length + jobs.length + overdue.length;
+      if (total > 0) deps.log.info({ messages: rows.length, jobs: jobs.length, ticks: overdue.length }, "outbox sweep put back lost work");
+      return total;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../../core/db.js";
+import type { DispatchSettings } from "../../core/dispatch.js";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
 import type { Logger } from "../../core/log.js";
 import type { Metrics } from "../../core/metrics.js";
@@ -11,9 +12,10 @@ export type SlackDeps = {
   metrics: Metrics;
   /** The network works in German; members whose Slack locale is English read English. */
   defaultLocale: Locale;
+  dispatch: DispatchSettings;
 };
 
 /** Translator for one Slack member. */
 export function slackT(deps: SlackDeps, locale: Locale = "de") {
-  return (key: string, params?: Params) => deps.i18n.t(locale, key, params);
+  return (key: string, params?: Params) => deps.i18n.t(locale, key, params, { isolate: false });
 }

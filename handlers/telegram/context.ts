@@ -1,5 +1,6 @@
 import type { Context, LazySessionFlavor } from "grammy";
 import type { Db } from "../../core/db.js";
+import type { DispatchSettings } from "../../core/dispatch.js";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
 import type { Logger } from "../../core/log.js";
 import type { Keyboard, Label } from "../../core/outbox.js";
@@ -7,9 +8,12 @@ import type { UserProfile } from "../../core/users.js";
 
 /** Dialogue state between two messages, stored in PostgreSQL (a restart does not lose it). */
 export type SessionData = {
-  /** The guided dialogue in progress, if any; each capability owns its own entry. */
-  dialogue?: { name: string; step: string; data: Record<string, unknown>; startedAt: number };
+  /** The guided dialogue in progress, if any; each capability owns its own. */
+  dialogue?: Dialogue;
 };
+
+/** A guided dialogue: its name, the current step, and what was answered so far (`id` tells its buttons apart). */
+export type Dialogue = { name: string; step: string; id: string; data: Record<string, unknown> };
 
 /** What handlers need besides the update: the database, texts, and the log. */
 export type TelegramDeps = {
@@ -17,6 +21,7 @@ export type TelegramDeps = {
   i18n: I18n;
   log: Logger;
   defaultLocale: Locale;
+  dispatch: DispatchSettings;
 };
 
 /** A message to show: translated parts and buttons. */

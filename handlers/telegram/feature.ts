@@ -10,4 +10,6 @@ export type Feature = {
   composer: Composer<BotContext>;
   /** Commands shown in Telegram's menu, each described under `commands.<name>` in every language. */
   commands?: readonly string[];
+  /** Commands added to the menu of approved volunteers only (set per chat on approval). */
+  volunteerCommands?: readonly string[];
 };

@@ -7,6 +7,7 @@ import type { Feature } from "./feature.js";
 export const MENU = {
   home: "menu:home",
   mediation: "menu:mediation",
+  requests: "menu:requests",
   leisure: "menu:leisure",
   mentor: "menu:mentor",
   contacts: "menu:contacts",
@@ -20,7 +21,8 @@ const button = (key: string, data: string) => ({ key, data });
 
 export function mainMenuKeyboard(): Keyboard {
   return [
-    [button("menu.mediation", MENU.mediation), button("menu.leisure", MENU.leisure)],
+    [button("menu.mediation", MENU.mediation), button("menu.requests", MENU.requests)],
+    [button("menu.leisure", MENU.leisure)],
     [button("menu.mentor", MENU.mentor), button("menu.contacts", MENU.contacts)],
     [button("menu.report", MENU.report)],
     [button("menu.myData", MENU.myData), button("menu.language", MENU.language)],

@@ -23,9 +23,13 @@ export default async function setup({ provide }: { provide: (key: "templateDatab
       await migrate(databaseUrl(`${template}_tmp`));
       await admin.query(`ALTER DATABASE "${template}_tmp" RENAME TO "${template}"`);
     }
-    // Copies left by interrupted runs.
+    // Copies left by interrupted runs (older than a day; a run beside this one keeps its own).
     const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'brb_test_%'");
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const dayAgo = Date.now() / 1000 - 86_400;
+    for (const { datname } of stale.rows) {
+      const created = Number(/^brb_test_(\d+)_/.exec(datname)?.[1] ?? 0);
+      if (created < dayAgo) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   } finally {
     await admin.end();
   }

@@ -72,6 +72,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(queue === "redis" ? { REDIS_URL: TEST_REDIS_URL } : {}),
     QUEUE_PREFIX: redisPrefix,
     OUTBOX_SWEEP_MS: "1000",
+    // Tests tap faster than people; the flood test sets its own limit.
+    FLOOD_LIMIT: "1000",
     ...options.env,
   });
   const logs: string[] = [];
@@ -112,7 +114,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 /** A fresh database from the migrated template. */
 export async function createTestDatabase(): Promise<string> {
-  const name = `brb_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  // The creation time in the name lets a later run clean up what an interrupted one left behind.
+  const name = `brb_test_${Math.floor(Date.now() / 1000)}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
   await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`);
   return name;
 }

@@ -1,0 +1,280 @@
+import { randomInt } from "node:crypto";
+import { Prisma } from "../generated/prisma/client.js";
+import type { Db, DbOrTx, Tx } from "./db.js";
+import {
+  closeOpenOffers,
+  localeOr,
+  partiesOf,
+  requestSelect,
+  scheduleTick,
+  summary,
+  updateEscalation,
+  type DispatchSettings,
+} from "./dispatch.js";
+import type { Locale } from "./i18n.js";
+import { t, type Label } from "./messages.js";
+import { tell } from "./outbox.js";
+
+/** What the newcomer told the bot, checked by the dialogue. */
+export type RequestDraft = {
+  kind: "MEDIATION" | "LEISURE" | "MENTORING";
+  language: string;
+  purpose?: string;
+  mode?: string;
+  /** Undefined: as soon as possible. */
+  appointmentAt?: Date;
+  district?: string;
+  place?: string;
+  note?: string;
+  /** Telegram message ids in the newcomer's chat (a photo of a letter, a voice note), relayed to the volunteer. */
+  attachments?: { messageId: number; kind: "photo" | "voice" }[];
+};
+
+export type CreateResult =
+  | { kind: "created"; requestId: string; reference: string }
+  | { kind: "exists"; requestId: string; reference: string }
+  | { kind: "no-consent" };
+
+/** Unambiguous characters: no 0/O, 1/I/L. */
+const REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+export function newReference(): string {
+  const pick = () => REFERENCE_ALPHABET.charAt(randomInt(REFERENCE_ALPHABET.length));
+  return `${pick()}${pick()}${pick()}-${pick()}${pick()}${pick()}`;
+}
+
+/**
+ * Stores a newcomer's request and starts the search; the newcomer is told it was received only once it
+ * is committed (the message is part of the same transaction). Confirming twice (`idempotencyKey`)
+ * creates one request.
+ *
+ * @example
+ * await createRequest(db, 4711, { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "IN_PERSON" }, "4711:ab12", settings);
+ */
+export async function createRequest(
+  db: Db,
+  telegramId: number,
+  draft: RequestDraft,
+  idempotencyKey: string,
+  settings: DispatchSettings,
+): Promise<CreateResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const existing = await tx.helpRequest.findUnique({ where: { idempotencyKey }, select: { id: true, reference: true } });
+        if (existing) return { kind: "exists" as const, requestId: existing.id, reference: existing.reference };
+        const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true, consentAt: true } });
+        if (!user?.consentAt) return { kind: "no-consent" as const };
+        const now = new Date();
+        const deadlineAt = deadlineFor(now, draft.appointmentAt, settings);
+        const escalateAt = new Date(Math.min(now.getTime() + settings.escalateAfterMs, deadlineAt.getTime()));
+        const request = await tx.helpRequest.create({
+          data: {
+            reference: newReference(),
+            idempotencyKey,
+            kind: draft.kind,
+            newcomerId: user.id,
+            locale: localeOr(user.locale),
+            language: draft.language,
+            purpose: draft.purpose ?? null,
+            mode: draft.mode ?? null,
+            appointmentAt: draft.appointmentAt ?? null,
+            district: draft.district ?? null,
+            place: draft.place ?? null,
+            note: draft.note ?? null,
+            attachments: draft.attachments?.length ? draft.attachments : Prisma.DbNull,
+            nextWaveAt: now,
+            escalateAt,
+            deadlineAt,
+          },
+          select: { id: true, reference: true, kind: true },
+        });
+        await tell(tx, telegramId, {
+          kind: "send",
+          locale: localeOr(user.locale),
+          parts: [t(`request.received.${request.kind}`, { reference: request.reference })],
+          keyboard: [[{ ...t("request.myRequests"), data: "req:list" }], [{ ...t("menu.back"), data: "menu:home" }]],
+        });
+        await scheduleTick(tx, request.id, now);
+        return { kind: "created" as const, requestId: request.id, reference: request.reference };
+      });
+    } catch (error) {
+      // Two confirmations at once: the second one lost the race for the idempotency key.
+      const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+      if (!unique || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** The search ends at the timeout, or shortly before the appointment, whichever comes first. */
+function deadlineFor(now: Date, appointmentAt: Date | undefined, settings: DispatchSettings): Date {
+  const timeout = now.getTime() + settings.searchTimeoutMs;
+  if (!appointmentAt) return new Date(timeout);
+  const beforeAppointment = appointmentAt.getTime() - settings.stopBeforeAppointmentMs;
+  // An appointment very soon: keep searching up to the appointment itself rather than not at all.
+  const latest = beforeAppointment > now.getTime() + settings.waveIntervalMs ? beforeAppointment : appointmentAt.getTime();
+  return new Date(Math.max(Math.min(timeout, latest), now.getTime() + 1000));
+}
+
+export type RequestListItem = {
+  id: string;
+  reference: string;
+  kind: RequestDraft["kind"];
+  status: string;
+  language: string;
+  purpose: string | null;
+  appointmentAt: Date | null;
+  volunteerName: string | null;
+  createdAt: Date;
+};
+
+/** A newcomer's requests: the open ones and the last few closed ones. */
+export async function requestsOf(db: DbOrTx, telegramId: number): Promise<RequestListItem[]> {
+  const rows = await db.helpRequest.findMany({
+    where: { newcomer: { telegramId } },
+    orderBy: { createdAt: "desc" },
+    take: 8,
+    select: {
+      id: true,
+      reference: true,
+      kind: true,
+      status: true,
+      language: true,
+      purpose: true,
+      appointmentAt: true,
+      createdAt: true,
+      volunteer: { select: { firstName: true } },
+    },
+  });
+  return rows.map(({ volunteer, ...row }) => ({ ...row, volunteerName: volunteer?.firstName ?? null }));
+}
+
+export type CancelResult = { kind: "cancelled"; reference: string; hadVolunteer: boolean } | { kind: "not-open"; status: string } | { kind: "not-found" };
+
+/**
+ * The newcomer cancels: offers still out are withdrawn (their messages say so), a volunteer who already
+ * accepted is told, the relay closes, reminders stop.
+ */
+export async function cancelRequest(db: Db, requestId: string, telegramId: number, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<CancelResult> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "HelpRequest" WHERE id = ${requestId} FOR UPDATE`;
+    const request = await tx.helpRequest.findFirst({ where: { id: requestId, newcomer: { telegramId } }, select: requestSelect });
+    if (!request) return { kind: "not-found" };
+    if (request.status !== "SEARCHING" && request.status !== "MATCHED") return { kind: "not-open", status: request.status };
+    await tx.helpRequest.update({ where: { id: request.id }, data: { status: "CANCELLED", closedAt: new Date(), nextTickAt: null } });
+    await closeOpenOffers(tx, request.id, "WITHDRAWN", "offer.withdrawn");
+    const parties = await partiesOf(tx, request);
+    if (parties.volunteer) {
+      await tell(tx, parties.volunteer.telegramId, {
+        kind: "send",
+        locale: parties.volunteer.locale,
+        parts: [t("request.cancelledForVolunteer", { reference: request.reference })],
+      });
+    }
+    if (parties.newcomer) {
+      await tell(tx, parties.newcomer.telegramId, {
+        kind: "send",
+        locale: parties.newcomer.locale,
+        parts: [t("request.cancelled", { reference: request.reference })],
+        keyboard: [[{ ...t("menu.back"), data: "menu:home" }]],
+      });
+    }
+    await endRelay(tx, request.id);
+    await updateEscalation(tx, request, settings);
+    return { kind: "cancelled", reference: request.reference, hadVolunteer: parties.volunteer !== undefined };
+  });
+}
+
+export type CompleteResult = { kind: "done"; reference: string } | { kind: "not-yours" } | { kind: "not-open"; status: string };
+
+/** `/done`: the volunteer reports the job done and the hours it took (funders ask for volunteer hours). */
+export async function completeRequest(db: Db, requestId: string, telegramId: number, hours: number): Promise<CompleteResult> {
+  return db.$transaction(async (tx) => {
+    const request = await tx.helpRequest.findFirst({ where: { id: requestId, volunteer: { user: { telegramId } } }, select: requestSelect });
+    if (!request) return { kind: "not-yours" };
+    const done = await tx.helpRequest.updateMany({
+      where: { id: requestId, status: "MATCHED" },
+      data: { status: "DONE", closedAt: new Date(), nextTickAt: null, hoursSpent: new Prisma.Decimal(hours) },
+    });
+    if (done.count === 0) return { kind: "not-open", status: request.status };
+    const parties = await partiesOf(tx, request);
+    if (parties.newcomer) {
+      await tell(tx, parties.newcomer.telegramId, {
+        kind: "send",
+        locale: parties.newcomer.locale,
+        parts: [t("request.done", { reference: request.reference, name: parties.volunteer?.firstName ?? "" })],
+        keyboard: [[{ ...t("menu.back"), data: "menu:home" }]],
+      });
+    }
+    await endRelay(tx, request.id);
+    return { kind: "done", reference: request.reference };
+  });
+}
+
+export type JobListItem = { id: string; reference: string; summary: Label[]; status: string };
+
+/** `/myjobs`: a volunteer's matched jobs, newest first. */
+export async function jobsOf(db: DbOrTx, telegramId: number): Promise<JobListItem[]> {
+  const rows = await db.helpRequest.findMany({
+    where: { volunteer: { user: { telegramId } }, status: { in: ["MATCHED", "DONE"] } },
+    orderBy: { matchedAt: "desc" },
+    take: 10,
+    select: requestSelect,
+  });
+  return rows.map((r) => ({ id: r.id, reference: r.reference, summary: summary(r), status: r.status }));
+}
+
+/** The relay partner for a message `telegramId` sends outside any dialogue, if a matched job is open. */
+export async function relayTarget(db: DbOrTx, telegramId: number): Promise<{ requestId: string; reference: string; toChatId: bigint; toLocale: Locale; fromVolunteer: boolean } | undefined> {
+  const user = await db.telegramUser.findUnique({ where: { telegramId }, select: { id: true, relayRequestId: true } });
+  if (!user?.relayRequestId) return undefined;
+  const request = await db.helpRequest.findUnique({
+    where: { id: user.relayRequestId },
+    select: {
+      id: true,
+      reference: true,
+      status: true,
+      locale: true,
+      newcomer: { select: { id: true, telegramId: true } },
+      volunteer: { select: { user: { select: { id: true, telegramId: true, locale: true } } } },
+    },
+  });
+  if (!request || request.status !== "MATCHED" || !request.newcomer || !request.volunteer) return undefined;
+  const fromVolunteer = request.volunteer.user.id === user.id;
+  if (!fromVolunteer && request.newcomer.id !== user.id) return undefined;
+  return fromVolunteer
+    ? { requestId: request.id, reference: request.reference, toChatId: request.newcomer.telegramId, toLocale: localeOr(request.locale), fromVolunteer }
+    : { requestId: request.id, reference: request.reference, toChatId: request.volunteer.user.telegramId, toLocale: localeOr(request.volunteer.user.locale), fromVolunteer };
+}
+
+/** Points `telegramId`'s relay at a matched request they take part in (a volunteer with several jobs). */
+export async function chooseRelay(db: DbOrTx, telegramId: number, requestId: string): Promise<"chosen" | "not-yours"> {
+  const request = await db.helpRequest.findFirst({
+    where: {
+      id: requestId,
+      status: "MATCHED",
+      OR: [{ newcomer: { telegramId } }, { volunteer: { user: { telegramId } } }],
+    },
+    select: { id: true },
+  });
+  if (!request) return "not-yours";
+  await db.telegramUser.update({ where: { telegramId }, data: { relayRequestId: request.id } });
+  return "chosen";
+}
+
+/** The job is over: nobody's messages go to the other side any more. */
+async function endRelay(tx: Tx, requestId: string): Promise<void> {
+  await tx.telegramUser.updateMany({ where: { relayRequestId: requestId }, data: { relayRequestId: null } });
+}
+
+/** Records the messages of a relayed conversation (only ids; the content stays in Telegram). */
+export async function relay(db: DbOrTx, fromChatId: number, messageId: number, target: { toChatId: bigint; toLocale: Locale; requestId: string; reference: string; fromVolunteer: boolean }): Promise<void> {
+  await tell(db, target.toChatId, {
+    kind: "copy",
+    fromChatId,
+    messageId,
+    locale: target.toLocale,
+    // A volunteer with several jobs sees which newcomer wrote, and can answer that one.
+    ...(target.fromVolunteer ? {} : { keyboard: [[{ ...t("relay.replyTo", { reference: target.reference }), data: `relay:${target.requestId}` }]] }),
+  });
+}

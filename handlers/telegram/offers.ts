@@ -1,0 +1,34 @@
+import { Composer } from "grammy";
+import { acceptOffer, declineOffer } from "../../core/offers.js";
+import type { BotContext } from "./context.js";
+import { label } from "./dialogue.js";
+import type { Feature } from "./feature.js";
+import { mainMenu } from "./menu.js";
+
+const ACCEPT_ANSWERS = {
+  won: "offer.answer.won",
+  "already-yours": "offer.answer.alreadyYours",
+  taken: "offer.answer.taken",
+  withdrawn: "offer.answer.withdrawn",
+  declined: "offer.answer.declined",
+  "not-yours": "fallback.staleButton",
+} as const;
+
+const composer = new Composer<BotContext>();
+const privateChat = composer.chatType("private");
+
+// Offers are answered with a short pop-up; the message itself is edited by the outcome (won, taken …).
+privateChat.callbackQuery(/^offer:accept:([\w-]+)$/, async (ctx) => {
+  const result = await acceptOffer(ctx.deps.db, ctx.match[1] ?? "", ctx.from.id, ctx.deps.dispatch);
+  await ctx.answerCallbackQuery({ text: ctx.t(ACCEPT_ANSWERS[result.kind]), show_alert: result.kind === "taken" });
+  if (result.kind === "not-yours") await ctx.say(mainMenu(label("fallback.staleButton")));
+});
+
+privateChat.callbackQuery(/^offer:decline:([\w-]+)$/, async (ctx) => {
+  const result = await declineOffer(ctx.deps.db, ctx.match[1] ?? "", ctx.from.id);
+  const key = result.kind === "declined" ? "offer.answer.declinedNow" : result.kind === "not-open" ? "offer.answer.notOpen" : "fallback.staleButton";
+  await ctx.answerCallbackQuery({ text: ctx.t(key) });
+  if (result.kind === "not-yours") await ctx.say(mainMenu(label("fallback.staleButton")));
+});
+
+export const offersFeature: Feature = { name: "offers", composer };

@@ -1,0 +1,27 @@
+import { Composer } from "grammy";
+import { chooseRelay, relay, relayTarget } from "../../core/requests.js";
+import type { BotContext } from "./context.js";
+import type { Feature } from "./feature.js";
+
+/**
+ * While a job is matched, newcomer and volunteer write to each other through the bot: text, voice notes
+ * and photos are copied to the other side without the sender's name, username or phone number. Installed
+ * after the dialogues (a dialogue's answers are not relayed) and before the catch-all.
+ */
+const composer = new Composer<BotContext>();
+const privateChat = composer.chatType("private");
+
+privateChat.on(["message:text", "message:voice", "message:photo", "message:document", "message:video_note", "message:audio"], async (ctx, next) => {
+  if ((await ctx.session).dialogue) return next();
+  if (ctx.message.text?.startsWith("/")) return next();
+  const target = await relayTarget(ctx.deps.db, ctx.from.id);
+  if (!target) return next();
+  await relay(ctx.deps.db, ctx.chat.id, ctx.message.message_id, target);
+});
+
+privateChat.callbackQuery(/^relay:([\w-]+)$/, async (ctx) => {
+  const chosen = await chooseRelay(ctx.deps.db, ctx.from.id, ctx.match[1] ?? "");
+  await ctx.answerCallbackQuery({ text: ctx.t(chosen === "chosen" ? "relay.chosen" : "relay.closed") });
+});
+
+export const relayFeature: Feature = { name: "relay", composer };

@@ -1,0 +1,96 @@
+import { DelayedError, Worker, type Job, type Queue } from "bullmq";
+import type { types, webApi } from "@slack/bolt";
+import type { Db } from "../core/db.js";
+import type { Logger } from "../core/log.js";
+import type { Metrics } from "../core/metrics.js";
+import { claimNext, markFailed, markSent, release, sentRefOf, type SlackIntent } from "../core/outbox.js";
+import type { Queues } from "./connection.js";
+
+/** Messages the bot posts in Slack channels (coordinators' alerts, registrations, announcements). */
+export const OUTBOUND_SLACK = "outbound-slack";
+
+export type OutboundSlackJob = { outboxId: string };
+
+/** A Slack message rendered from current data; undefined when the entity is gone. */
+export type SlackMessage = { text: string; blocks?: types.KnownBlock[] };
+export type SlackRenderer = (template: string, id: string) => Promise<SlackMessage | undefined>;
+
+export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, ids: bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await queue.addBulk(
+    ids.map((id) => ({
+      name: "post",
+      data: { outboxId: String(id) },
+      opts: { jobId: `slack-${id}`, attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+    })),
+  );
+}
+
+/**
+ * Posts and updates Slack messages in order per channel, at Slack's pace (about one message a second per
+ * channel), waiting as long as Slack asks on 429.
+ */
+export function startOutboundSlack(deps: {
+  db: Db;
+  queues: Queues;
+  client: webApi.WebClient;
+  render: SlackRenderer;
+  log: Logger;
+  metrics: Metrics;
+  channelIntervalMs: number;
+}): Worker<OutboundSlackJob> {
+  const pace = { leaseMs: 30_000, intervalMs: deps.channelIntervalMs };
+  const worker: Worker<OutboundSlackJob> = deps.queues.worker<OutboundSlackJob>(
+    OUTBOUND_SLACK,
+    async (job: Job<OutboundSlackJob>, token?: string) => {
+      const outboxId = BigInt(job.data.outboxId);
+      const claim = await claimNext(deps.db, outboxId, pace);
+      if (claim.kind === "done") return;
+      if (claim.kind === "wait") return retryAt(job, Date.now() + claim.ms, token);
+      const { message } = claim;
+      try {
+        const sentRef = await deliver(deps, message.recipient, message.payload as SlackIntent);
+        await markSent(deps.db, message.id, sentRef);
+        deps.metrics.outbound.inc({ channel: "slack", outcome: "sent" });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === "slack_webapi_rate_limited_error") {
+          await release(deps.db, message.id);
+          deps.metrics.outbound.inc({ channel: "slack", outcome: "rate_limited" });
+          await worker.rateLimit(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000);
+          throw Worker.RateLimitError();
+        }
+        if (code === "slack_webapi_platform_error") {
+          const reason = (error as { data?: { error?: string } }).data?.error ?? "platform error";
+          await markFailed(deps.db, message.id, reason);
+          deps.metrics.outbound.inc({ channel: "slack", outcome: "failed" });
+          deps.log.warn({ outboxId: String(message.id), reason }, "slack refused a message");
+        } else {
+          await release(deps.db, message.id);
+          throw error;
+        }
+      }
+      if (message.id !== outboxId) return retryAt(job, Date.now(), token);
+    },
+    { concurrency: 4 },
+  );
+  return worker;
+}
+
+async function retryAt(job: Job, timestamp: number, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(timestamp, token);
+  throw new DelayedError();
+}
+
+async function deliver(deps: { db: Db; client: webApi.WebClient; render: SlackRenderer }, channel: string, intent: SlackIntent): Promise<string | undefined> {
+  const rendered = await deps.render(intent.template, intent.id);
+  if (!rendered) return undefined;
+  if (intent.kind === "update") {
+    const ts = await sentRefOf(deps.db, BigInt(intent.outboxId));
+    if (ts === undefined) return undefined;
+    await deps.client.chat.update({ channel, ts, text: rendered.text, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) });
+    return ts;
+  }
+  const posted = await deps.client.chat.postMessage({ channel, text: rendered.text, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) });
+  return posted.ts;
+}

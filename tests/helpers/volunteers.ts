@@ -1,0 +1,50 @@
+import { decideVolunteer, registerVolunteer, type VolunteerRegistration } from "../../core/volunteers.js";
+import { chooseLocale, giveConsent } from "../../core/users.js";
+import { collectTold } from "../../core/outbox.js";
+import type { Stack } from "./stack.js";
+import { COORDINATOR_CHANNEL } from "./stack.js";
+
+/**
+ * An approved volunteer, set up through the core functions the bot uses (registration, then a
+ * coordinator's approval) – for tests about dispatch, not about the registration dialogue.
+ */
+export async function approvedVolunteer(
+  stack: Stack,
+  telegramId: number,
+  overrides: Partial<VolunteerRegistration> & { locale?: "de" | "en" | "ar" | "tr" | "uk" } = {},
+): Promise<string> {
+  const { result, told } = await collectTold(() => setUp(stack, telegramId, overrides));
+  await stack.app.relay.dispatch(told);
+  return result;
+}
+
+async function setUp(stack: Stack, telegramId: number, overrides: Partial<VolunteerRegistration> & { locale?: "de" | "en" | "ar" | "tr" | "uk" }): Promise<string> {
+  const db = stack.app.database.prisma;
+  stack.telegram.user(telegramId, { first_name: overrides.firstName ?? `Volunteer${telegramId}`, language_code: overrides.locale ?? "de" });
+  await chooseLocale(db, telegramId, overrides.locale ?? "de");
+  await giveConsent(db, telegramId);
+  const result = await registerVolunteer(
+    db,
+    telegramId,
+    {
+      firstName: overrides.firstName ?? `Volunteer${telegramId}`,
+      roles: overrides.roles ?? ["INTERPRETER"],
+      languages: overrides.languages ?? [{ language: "ar", level: "NATIVE" }],
+      germanLevel: overrides.germanLevel ?? "C1_C2",
+      districts: overrides.districts ?? ["BECKUM", "NEUBECKUM"],
+      remoteOnly: overrides.remoteOnly ?? false,
+      weeklyCapacity: overrides.weeklyCapacity ?? 3,
+    },
+    { coordinatorChannel: COORDINATOR_CHANNEL },
+  );
+  if (result.kind === "no-consent") throw new Error("no consent");
+  await decideVolunteer(db, result.volunteerId, "APPROVED", "U0COORD");
+  return result.volunteerId;
+}
+
+/** Runs core work the way the bot does: what it tells is queued right after. */
+export async function asBot<T>(stack: Stack, work: () => Promise<T>): Promise<T> {
+  const { result, told } = await collectTold(work);
+  await stack.app.relay.dispatch(told);
+  return result;
+}
