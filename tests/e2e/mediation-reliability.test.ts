@@ -199,6 +199,24 @@ describe("language mediation: reliability", () => {
     expect(closed.escalatedAt).toBeInstanceOf(Date);
   });
 
+  it("a coordinator closes a stuck request with an internal note; the newcomer hears it honestly", async () => {
+    const s = await start({ env: { DISPATCH_WAVE_INTERVAL_MS: "600000", DISPATCH_ESCALATE_AFTER_MS: "300", SLACK_CHANNEL_INTERVAL_MS: "20" } });
+    const { requestId, reference } = await request(s);
+    const alert = await s.slack.waitFor(() => s.slack.channelMessages(COORDINATOR_CHANNEL).find((m) => m.text?.includes(reference)), 5000);
+    await s.slack.clickButton("U0COORD", alert, CLOSE_REQUEST);
+    const modal = await s.slack.waitFor(() => s.slack.modals("U0COORD").at(-1));
+    const empty = await s.slack.submitView("U0COORD", modal.id, { note: { note_input: { type: "plain_text_input", value: "" } } });
+    expect(empty.body).toEqual({ response_action: "errors", errors: { note: "Bitte schreiben Sie eine kurze Notiz." } });
+    const closed = await s.slack.submitView("U0COORD", modal.id, { note: { note_input: { type: "plain_text_input", value: "Kein Tigrinya-Dolmetscher im Kreis" } } });
+    expect(closed.status).toBe(200);
+    await waitForText(s.telegram, NEWCOMER, "niemanden gefunden");
+    expect(plain(s.telegram.botMessages(NEWCOMER).at(-1))).not.toContain("Tigrinya-Dolmetscher");
+    const request_ = await s.app.database.prisma.helpRequest.findUniqueOrThrow({ where: { id: requestId } });
+    expect(request_.status).toBe("UNMATCHED");
+    expect(request_.closingNote).toBe("Kein Tigrinya-Dolmetscher im Kreis");
+    await eventually(() => expect(JSON.stringify(s.slack.channelMessages(COORDINATOR_CHANNEL).find((m) => m.text?.includes(reference))?.blocks)).toContain("Kein Tigrinya-Dolmetscher"));
+  });
+
   it("a coordinator offers a stuck request to everyone from the Slack alert", async () => {
     const s = await start({ env: { DISPATCH_WAVE_SIZE: "1", DISPATCH_WAVE_INTERVAL_MS: "600000", DISPATCH_ESCALATE_AFTER_MS: "300", SLACK_CHANNEL_INTERVAL_MS: "20" } });
     await approvedVolunteer(s, 48_001, { remoteOnly: true, districts: [] });
