@@ -8,12 +8,15 @@ import type { UserFromGetMe } from "grammy/types";
 import { createI18n, type I18n } from "../core/i18n.js";
 import { createLogger, type Logger } from "../core/log.js";
 import { createMetrics, type Metrics } from "../core/metrics.js";
-import type { SlackDeps } from "../handlers/slack/context.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 import { openQueues, type Queues } from "../jobs/connection.js";
 import { createOutboxRelay, OUTBOX_SWEEP, startOutboxSweep, type OutboxRelay } from "../jobs/outbox.js";
 import { OUTBOUND_TELEGRAM, startOutboundTelegram } from "../jobs/outbound-telegram.js";
-import { DISPATCH, startDispatch } from "../jobs/dispatch.js";
+import { DISPATCH, overdueDispatch, startDispatch } from "../jobs/dispatch.js";
+import { DIGEST_QUEUE, overdueNetworkJobs, startDigest, startMeetingReminders, startPollClosing, startSlackRefresh } from "../jobs/network.js";
+import { MEETING_QUEUE, type MeetingSettings } from "../core/meetings.js";
+import { POLL_QUEUE } from "../core/polls.js";
+import { SLACK_REFRESH_QUEUE } from "../core/slack-messages.js";
 import { OUTBOUND_SLACK, startOutboundSlack } from "../jobs/outbound-slack.js";
 import { RETENTION, startRetention } from "../jobs/retention.js";
 import { createSlackRenderer } from "../handlers/slack/messages.js";
@@ -22,7 +25,7 @@ import { installSchedules } from "../jobs/schedules.js";
 import { seedNetwork } from "../prisma/seed.js";
 import type { Config } from "./config.js";
 import { openDatabase, QUEUE_SCHEMA, type Database } from "./database.js";
-import { createHttpApp, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
+import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
 import { createSlackApp } from "./slack.js";
 import { commandSets, createBot, registerCommands } from "./telegram.js";
 
@@ -79,7 +82,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded },
     log,
   );
-  const relay = createOutboxRelay({ db, queues, log, sweepAfterMs: config.outboxSweepMs });
+  const relay = createOutboxRelay({
+    db,
+    queues,
+    log,
+    sweepAfterMs: config.outboxSweepMs,
+    reconcilers: [overdueDispatch(db), overdueNetworkJobs(db)],
+  });
+  const meetings: MeetingSettings = { reminderOffsetsMs: config.meetings.reminderOffsetsMs, networkChannel: config.slack.networkChannel };
   const dispatch: DispatchSettings = { ...config.dispatch, coordinatorChannel: config.slack.coordinatorChannel, timeZone: config.timeZone };
 
   const { bot, features } = createBot(
@@ -108,11 +118,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
-  const slackDeps: SlackDeps = { db, i18n, log, metrics, defaultLocale: config.defaultLocale, dispatch };
-  const slack = createSlackApp(config.slack, slackDeps, relay, http);
+  let publicUrl = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
+  const slack = createSlackApp(
+    { ...config.slack },
+    { db, i18n, log, metrics, defaultLocale: config.defaultLocale, dispatch, meetings, timeZone: config.timeZone, publicUrl: () => publicUrl },
+    relay,
+    http,
+  );
+  const slackDeps = slack.deps;
+  installCalendar(http, db);
   installQueueBoard(
     http,
-    [OUTBOUND_TELEGRAM, OUTBOUND_SLACK, DISPATCH, OUTBOX_SWEEP, RETENTION].map((name) => queues.queue(name)),
+    [OUTBOUND_TELEGRAM, OUTBOUND_SLACK, DISPATCH, MEETING_QUEUE, POLL_QUEUE, SLACK_REFRESH_QUEUE, DIGEST_QUEUE, OUTBOX_SWEEP, RETENTION].map((name) => queues.queue(name)),
     config.adminPassword,
   );
   options.routes?.(http);
@@ -124,6 +141,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const start = async () => {
     server = await listen(http, config.http.port, config.http.host);
+    const address = server.address() as AddressInfo;
+    publicUrl = config.http.publicUrl ?? `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;
     await bot.init();
     startOutboundTelegram({
       db,
@@ -150,11 +169,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       channelIntervalMs: config.slack.channelIntervalMs,
     });
     startDispatch({ db, queues, relay, log, settings: dispatch });
+    startMeetingReminders({ db, queues, relay, log, settings: meetings });
+    startPollClosing({ db, queues, relay, log });
+    startSlackRefresh({ db, queues, relay, log });
+    startDigest({ db, queues, relay, log, networkChannel: config.slack.networkChannel });
     startOutboxSweep({ queues, relay });
     startRetention({ db, queues, log });
-    await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs });
+    await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });
     queues.onReconnect(async () => {
-      await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs });
+      await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });
       await relay.sweep();
     });
     // Whatever a previous run left unsent goes out now, not at the first sweep.
@@ -170,8 +193,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
     }
     if (slack.socketMode) await slack.app.start();
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${port}`;
+    const url = `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;
     log.info({ url, demo: config.demo, queues: queues.kind, embeddedDatabase: database.embedded }, "brückenbot started");
     return url;
   };

@@ -49,6 +49,11 @@ const environment = z.object({
   SLACK_API_URL: optionalUrl("the Slack Web API base URL").default(DEFAULT_SLACK_API_URL),
   SLACK_COORDINATOR_CHANNEL: optionalText,
   SLACK_CHANNEL_INTERVAL_MS: milliseconds(1000),
+  SLACK_NETWORK_CHANNEL: optionalText,
+  MEETING_REMINDERS: z
+    .string()
+    .default("3d,2h")
+    .refine((v) => parseDurations(v) !== undefined, { message: "expected durations like 3d,2h,30m" }),
 
   DISPATCH_WAVE_SIZE: positiveInt("a number of volunteers").default(3),
   DISPATCH_WAVE_INTERVAL_MS: milliseconds(10 * 60_000),
@@ -102,8 +107,11 @@ export type Config = {
     mode: SlackMode;
     apiUrl: string;
     coordinatorChannel: string;
+    /** Where network meetings, AG meetings without a channel and the weekly digest are posted. */
+    networkChannel: string;
     channelIntervalMs: number;
   };
+  meetings: { reminderOffsetsMs: number[] };
   dispatch: {
     waveSize: number;
     waveIntervalMs: number;
@@ -128,6 +136,7 @@ export const DEMO = {
   slackToken: "xoxb-brueckenbot-demo",
   slackSigningSecret: "brueckenbot-demo-signing-secret",
   coordinatorChannel: "C0COORDINATE",
+  networkChannel: "C0NETZWERK",
 } as const;
 
 /** A configuration problem, reported as one line that names the variable. */
@@ -196,8 +205,10 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       mode: slackMode,
       apiUrl: e.SLACK_API_URL,
       coordinatorChannel: e.SLACK_COORDINATOR_CHANNEL ?? DEMO.coordinatorChannel,
+      networkChannel: e.SLACK_NETWORK_CHANNEL ?? (demo ? DEMO.networkChannel : (e.SLACK_COORDINATOR_CHANNEL ?? DEMO.coordinatorChannel)),
       channelIntervalMs: e.SLACK_CHANNEL_INTERVAL_MS,
     },
+    meetings: { reminderOffsetsMs: parseDurations(e.MEETING_REMINDERS) ?? [] },
     dispatch: {
       waveSize: e.DISPATCH_WAVE_SIZE,
       waveIntervalMs: e.DISPATCH_WAVE_INTERVAL_MS,
@@ -223,6 +234,17 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
 /** Reads and validates this process's environment. */
 export function loadConfig(): Config {
   return parseConfig(process.env);
+}
+
+/** "3d,2h,30m" → milliseconds; undefined when a part is not a duration. */
+export function parseDurations(text: string): number[] | undefined {
+  const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+  const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
+  const values = parts.map((part) => {
+    const match = /^(\d+)\s*([dhms])$/.exec(part);
+    return match ? Number(match[1]) * (units[match[2] ?? ""] ?? 0) : undefined;
+  });
+  return values.every((v): v is number => v !== undefined && v > 0) ? values : undefined;
 }
 
 function isTimeZone(tz: string): boolean {

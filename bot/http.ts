@@ -7,6 +7,8 @@ import type { Queue } from "bullmq";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { webhookCallback, type Bot } from "grammy";
 import type { Registry } from "prom-client";
+import { meetingCalendar } from "../core/calendar.js";
+import type { Db } from "../core/db.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -55,6 +57,18 @@ export function installQueueBoard(app: Express, queues: Queue[], password: strin
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })), serverAdapter });
   const guard = password === undefined ? [] : [basicAuth(password)];
   app.use(ADMIN_QUEUES_PATH, ...guard, serverAdapter.getRouter());
+}
+
+/** Calendar files of meetings, linked from their announcements. */
+export function installCalendar(app: Express, db: Db): void {
+  app.get("/meetings/:id.ics", async (req, res) => {
+    const calendar = await meetingCalendar(db, req.params.id ?? "");
+    if (!calendar) {
+      res.status(404).json({ error: "no such meeting" });
+      return;
+    }
+    res.type("text/calendar; charset=utf-8").set("content-disposition", `attachment; filename="meeting-${req.params.id}.ics"`).send(calendar);
+  });
 }
 
 export function installNotFound(app: Express): void {

@@ -1,10 +1,16 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver } from "@slack/bolt";
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from "@slack/bolt";
 import type { Express, NextFunction, Request, Response } from "express";
+import pLimit from "p-limit";
 import type { Logger } from "../core/log.js";
 import { collectTold } from "../core/outbox.js";
+import { firstSlackDelivery, knownLocale, localeFromSlack, rememberLocale } from "../core/slack-members.js";
 import { register as registerWorkingGroups } from "../handlers/slack/ag.js";
 import { register as registerAlerts } from "../handlers/slack/alerts.js";
 import type { SlackDeps } from "../handlers/slack/context.js";
+import { register as registerDigest } from "../handlers/slack/digest.js";
+import { register as registerHome } from "../handlers/slack/home.js";
+import { register as registerMeetings } from "../handlers/slack/meetings.js";
+import { register as registerPolls } from "../handlers/slack/polls.js";
 import { register as registerVolunteers } from "../handlers/slack/volunteers.js";
 import type { OutboxRelay } from "../jobs/outbox.js";
 import type { SlackMode } from "./config.js";
@@ -13,49 +19,141 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 
 /** Slack's limit for how far a request's timestamp may be from now, in both directions. */
 const MAX_CLOCK_SKEW_SECONDS = 300;
+const COORDINATOR_CACHE_MS = 60_000;
+/** Clicks worked on at once per process after their acknowledgement; language lookups at once. */
+const CLICKS_AT_ONCE = 8;
+const LOOKUPS_AT_ONCE = 2;
 
-export type SlackSettings = { token: string; apiUrl: string; mode: SlackMode };
+export type SlackSettings = { token: string; apiUrl: string; mode: SlackMode; coordinatorChannel: string };
+
+type Body = {
+  type?: string;
+  event_id?: string;
+  trigger_id?: string;
+  user_id?: string;
+  user?: { id?: string } | string;
+  event?: { user?: string };
+};
 
 /**
  * Builds the Bolt app. In HTTP mode its receiver serves `/slack/events` on the product's one HTTP
- * server and verifies every signature; in Socket Mode it connects out to Slack instead.
+ * server and verifies every signature; in Socket Mode it connects out to Slack (or its emulator).
+ * Every listener runs after three middlewares: Slack's retries are recognised and dropped, the member's
+ * language is known, and what the listener decided to tell is queued once it finished.
  */
-export function createSlackApp(settings: SlackSettings, deps: SlackDeps, relay: OutboxRelay, http: Express): { app: App; socketMode: boolean } {
+export function createSlackApp(
+  settings: SlackSettings,
+  deps: Omit<SlackDeps, "isCoordinator">,
+  relay: OutboxRelay,
+  http: Express,
+): { app: App; socketMode: boolean; deps: SlackDeps } {
   const logger = boltLogger(deps.log.child({ part: "slack" }));
   let receiver: Receiver;
   if (settings.mode.kind === "http") {
     // Bolt rejects stale timestamps but not ones from the future; a replayed request must fail either way.
     http.use(SLACK_EVENTS_PATH, rejectFutureTimestamps);
-    receiver = new ExpressReceiver({
-      signingSecret: settings.mode.signingSecret,
-      app: http,
-      endpoints: SLACK_EVENTS_PATH,
-      logger,
-    });
+    receiver = new ExpressReceiver({ signingSecret: settings.mode.signingSecret, app: http, endpoints: SLACK_EVENTS_PATH, logger });
   } else {
     receiver = new SocketModeReceiver({
       appToken: settings.mode.appToken,
       logger,
+      installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } },
     });
   }
-  const app = new App({
-    token: settings.token,
-    receiver,
-    logger,
-    clientOptions: { slackApiUrl: settings.apiUrl },
-  });
-  // What a listener decided to tell (Telegram messages, Slack posts, jobs) is queued once it has finished.
-  app.use(async ({ next }) => {
+  const app = new App({ token: settings.token, receiver, logger, clientOptions: { slackApiUrl: settings.apiUrl } });
+  const slackDeps: SlackDeps = { ...deps, isCoordinator: coordinators(app.client, settings.coordinatorChannel, deps.log) };
+  const clicks = pLimit(CLICKS_AT_ONCE);
+  const lookups = pLimit(LOOKUPS_AT_ONCE);
+  const pendingLookups = new Set<string>();
+
+  app.use(async ({ body, context, client, next, ...args }) => {
+    const b = body as Body;
+    const user = b.user_id ?? (typeof b.user === "string" ? b.user : b.user?.id) ?? b.event?.user;
+    // Slack retries what it thinks was not acknowledged: events by event id, the rest by trigger id.
+    const key = b.event_id ?? b.trigger_id;
+    const prepare = async () => {
+      if (key && !(await firstSlackDelivery(deps.db, key))) {
+        deps.metrics.slackRequests.inc({ kind: "duplicate" });
+        return false;
+      }
+      if (user) context.locale = await memberLocale(deps, client, user, (lookup) => {
+        if (pendingLookups.has(user)) return;
+        pendingLookups.add(user);
+        void lookups(lookup).finally(() => pendingLookups.delete(user));
+      });
+      return true;
+    };
+    if (b.type === "block_actions") {
+      // Clicks acknowledge first (see `acknowledged`) and prepare after.
+      context.prepare = prepare;
+      context.afterAck = clicks;
+    } else if (!(await prepare())) {
+      const ack = (args as { ack?: () => Promise<void> }).ack;
+      if (ack) await ack();
+      return;
+    }
     const { told } = await collectTold(async () => next());
     await relay.dispatch(told);
   });
-  registerWorkingGroups(app, deps);
-  registerVolunteers(app, deps);
-  registerAlerts(app, deps);
+
+  registerWorkingGroups(app, slackDeps);
+  registerVolunteers(app, slackDeps);
+  registerAlerts(app, slackDeps);
+  registerMeetings(app, slackDeps);
+  registerPolls(app, slackDeps);
+  registerHome(app, slackDeps);
+  registerDigest(app, slackDeps);
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });
-  return { app, socketMode: settings.mode.kind === "socket" };
+  return { app, socketMode: settings.mode.kind === "socket", deps: slackDeps };
+}
+
+/**
+ * German, unless the member's Slack is in English. Only the remembered language is waited for: an unknown
+ * member is answered in German at once (acknowledgements must not wait for Slack's API) and looked up
+ * in the background for next time; lookups are refreshed once a day.
+ */
+async function memberLocale(
+  deps: Pick<SlackDeps, "db" | "log">,
+  client: webApi.WebClient,
+  user: string,
+  later: (lookup: () => Promise<void>) => void,
+) {
+  const known = await knownLocale(deps.db, user);
+  if (known) return known;
+  later(() =>
+    client.users
+      .info({ user, include_locale: true })
+      .then((info) => localeFromSlack(info.user?.locale))
+      .catch(() => "de" as const)
+      .then((locale) => rememberLocale(deps.db, user, locale))
+      .catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered")),
+  );
+  return "de" as const;
+}
+
+/** Coordinators are the members of the coordinators' channel (checked at most once a minute). */
+function coordinators(client: webApi.WebClient, channel: string, log: Logger): (user: string) => Promise<boolean> {
+  let cached: { members: Set<string>; at: number } | undefined;
+  return async (user) => {
+    if (!cached || Date.now() - cached.at > COORDINATOR_CACHE_MS) {
+      try {
+        const members = new Set<string>();
+        let cursor: string | undefined;
+        do {
+          const page = await client.conversations.members({ channel, limit: 500, ...(cursor ? { cursor } : {}) });
+          for (const m of page.members ?? []) members.add(m);
+          cursor = page.response_metadata?.next_cursor || undefined;
+        } while (cursor);
+        cached = { members, at: Date.now() };
+      } catch (error) {
+        log.warn({ err: error }, "coordinators' channel members unknown");
+        return cached?.members.has(user) ?? false;
+      }
+    }
+    return cached.members.has(user);
+  };
 }
 
 function rejectFutureTimestamps(req: Request, res: Response, next: NextFunction): void {
@@ -71,7 +169,8 @@ function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   const line = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ");
   return {
-    debug: (...args) => log.debug(line(args)),
+    // The SDK's debug lines carry request bodies (message texts, user ids): never logged.
+    debug: () => undefined,
     info: (...args) => log.info(line(args)),
     warn: (...args) => log.warn(line(args)),
     error: (...args) => log.error(line(args)),

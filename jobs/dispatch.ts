@@ -1,9 +1,8 @@
 import type { Db } from "../core/db.js";
-import { DISPATCH_QUEUE, tick, type DispatchSettings } from "../core/dispatch.js";
+import { DISPATCH_QUEUE, overdueTicks, tick, tickJobId, type DispatchSettings } from "../core/dispatch.js";
 import type { Logger } from "../core/log.js";
-import { collectTold } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
-import type { OutboxRelay } from "./outbox.js";
+import { withOutbox, type OutboxRelay, type Reconciler } from "./outbox.js";
 
 /** Runs each request's state machine: waves of offers, widening, alerts, deadline, reminders. */
 export const DISPATCH = DISPATCH_QUEUE;
@@ -15,8 +14,7 @@ export function startDispatch(deps: { db: Db; queues: Queues; relay: OutboxRelay
   return deps.queues.worker<TickJob>(
     DISPATCH,
     async (job) => {
-      const { result, told } = await collectTold(() => tick(deps.db, job.data.requestId, deps.settings));
-      await deps.relay.dispatch(told);
+      const result = await withOutbox(deps.relay, () => tick(deps.db, job.data.requestId, deps.settings));
       if (result.offered || result.escalated || result.gaveUp || result.reminded.length) {
         deps.log.info({ requestId: job.data.requestId, ...result }, "request moved on");
       }
@@ -24,4 +22,10 @@ export function startDispatch(deps: { db: Db; queues: Queues; relay: OutboxRelay
     },
     { concurrency: 8 },
   );
+}
+
+/** Requests whose next tick is overdue. */
+export function overdueDispatch(db: Db): Reconciler {
+  return async (graceMs) =>
+    (await overdueTicks(db, graceMs)).map((r) => ({ queue: DISPATCH, name: "tick", jobId: tickJobId(r.id, r.nextTickAt), data: { requestId: r.id } }));
 }

@@ -1,10 +1,8 @@
 import type { Queue } from "bullmq";
 import type { Db } from "../core/db.js";
-import { overdueTicks, tickJobId } from "../core/dispatch.js";
 import type { Logger } from "../core/log.js";
-import { markSent, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
+import { collectTold, markSent, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
-import { DISPATCH, type TickJob } from "./dispatch.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK, type OutboundSlackJob } from "./outbound-slack.js";
 import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "./outbound-telegram.js";
 
@@ -21,6 +19,11 @@ export type OutboxRelay = {
 
 export const OUTBOX_SWEEP = "outbox-sweep";
 
+/** A queue job that should exist because the database says so (a tick that is due, a poll to close). */
+export type ExpectedJob = { queue: string; name: string; jobId: string; data: Record<string, unknown> };
+/** Finds domain work whose job is overdue: lost with Redis, or never queued. */
+export type Reconciler = (graceMs: number) => Promise<ExpectedJob[]>;
+
 const DEFAULT_JOB_OPTIONS = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1000 },
@@ -28,7 +31,7 @@ const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
-export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; sweepAfterMs: number }): OutboxRelay {
+export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; sweepAfterMs: number; reconcilers: Reconciler[] }): OutboxRelay {
   const telegram: Queue<OutboundJob> = deps.queues.queue<OutboundJob>(OUTBOUND_TELEGRAM);
   const slack: Queue<OutboundSlackJob> = deps.queues.queue<OutboundSlackJob>(OUTBOUND_SLACK);
 
@@ -68,13 +71,12 @@ export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; s
       await queueAll(rows);
       const jobs = await pendingJobIntents(deps.db, undefined, deps.sweepAfterMs);
       await runJobIntents(jobs);
-      const overdue = await overdueTicks(deps.db, deps.sweepAfterMs);
-      const dispatch = deps.queues.queue<TickJob>(DISPATCH);
-      for (const request of overdue) {
-        await dispatch.add("tick", { requestId: request.id }, { ...DEFAULT_JOB_OPTIONS, jobId: tickJobId(request.id, request.nextTickAt) });
+      const overdue = (await Promise.all(deps.reconcilers.map((reconcile) => reconcile(deps.sweepAfterMs)))).flat();
+      for (const job of overdue) {
+        await deps.queues.queue(job.queue).add(job.name, job.data, { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId });
       }
       const total = rows.length + jobs.length + overdue.length;
-      if (total > 0) deps.log.info({ messages: rows.length, jobs: jobs.length, ticks: overdue.length }, "outbox sweep put back lost work");
+      if (total > 0) deps.log.info({ messages: rows.length, jobs: jobs.length, overdue: overdue.length }, "outbox sweep put back lost work");
       return total;
     },
   };
@@ -85,4 +87,11 @@ export function startOutboxSweep(deps: { queues: Queues; relay: OutboxRelay }) {
   return deps.queues.worker(OUTBOX_SWEEP, async () => {
     await deps.relay.sweep();
   });
+}
+
+/** Runs domain work in a job and queues what it decided to tell, right after it committed. */
+export async function withOutbox<T>(relay: OutboxRelay, work: () => Promise<T>): Promise<T> {
+  const { result, told } = await collectTold(work);
+  await relay.dispatch(told);
+  return result;
 }

@@ -18,10 +18,18 @@ export const WORKING_GROUPS = [
   },
 ] as const;
 
+/** Events the network takes part in (seed document); their dates are not known yet, so none is invented. */
+export const NETWORK_EVENTS = [
+  { name: "Fest der Kulturen", description: "Das Integrationsnetzwerk beteiligt sich am Fest der Kulturen. (Beispieldaten: Termin folgt)" },
+] as const;
+
 /** Idempotent: running it again changes nothing that coordinators edited since. */
 export async function seedNetwork(db: DbOrTx): Promise<void> {
   for (const group of WORKING_GROUPS) {
     await db.workingGroup.upsert({ where: { slug: group.slug }, create: group, update: {} });
+  }
+  for (const event of NETWORK_EVENTS) {
+    await db.networkEvent.upsert({ where: { name: event.name }, create: event, update: {} });
   }
 }
 

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
 
 /** A message the bot posted (or updated), as members see it now. */
 export type SlackSimMessage = {
@@ -40,9 +41,11 @@ export class SlackEmulator extends EventEmitter {
   readonly responses: { responseUrl: string; body: Record<string, unknown> }[] = [];
   private readonly server: Server;
   private readonly members = new Map<string, SlackMember>();
+  private readonly channelMembers = new Map<string, Set<string>>();
   private target: { url: string; signingSecret: string } | undefined;
   private clock = 1_700_000_000;
   private rateLimit: { perMinute: number; methods: Set<string> } | undefined;
+  private socketMode: { appToken: string; server: WebSocketServer; sockets: Set<WebSocket>; waiting: Map<string, (payload: unknown) => void> } | undefined;
   private readonly callTimes = new Map<string, number[]>();
 
   readonly teamId = "T0BRUECKE";
@@ -74,6 +77,31 @@ export class SlackEmulator extends EventEmitter {
     this.target = { url: eventsUrl, signingSecret };
   }
 
+  /**
+   * Socket Mode: the app opens a WebSocket (apps.connections.open with its app token) and receives every
+   * request as an envelope it acknowledges on the socket, instead of signed HTTP requests.
+   */
+  enableSocketMode(appToken: string): void {
+    const server = new WebSocketServer({ server: this.server, path: "/link" });
+    const state = { appToken, server, sockets: new Set<WebSocket>(), waiting: new Map<string, (payload: unknown) => void>() };
+    server.on("connection", (socket) => {
+      state.sockets.add(socket);
+      socket.on("close", () => state.sockets.delete(socket));
+      socket.on("message", (data) => {
+        const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        if (message.envelope_id) state.waiting.get(message.envelope_id)?.(message.payload);
+      });
+      socket.send(JSON.stringify({ type: "hello", num_connections: state.sockets.size, debug_info: { host: "emulator" }, connection_info: { app_id: "A0BRUECKE" } }));
+      this.emit("call", { method: "socket_connected", params: {}, at: Date.now() });
+    });
+    this.socketMode = state;
+  }
+
+  /** Whether an app is connected over Socket Mode. */
+  get socketConnected(): boolean {
+    return (this.socketMode?.sockets.size ?? 0) > 0;
+  }
+
   /** Answers HTTP 429 with Retry-After once a method is called more than `perMinute` times a minute. */
   limit(methods: string[], perMinute: number): void {
     this.rateLimit = { perMinute, methods: new Set(methods) };
@@ -85,7 +113,16 @@ export class SlackEmulator extends EventEmitter {
     return member;
   }
 
+  /** Puts a member into a channel (conversations.members lists them). */
+  join(channel: string, user: string): void {
+    const members = this.channelMembers.get(channel) ?? new Set<string>();
+    members.add(user);
+    this.channelMembers.set(channel, members);
+  }
+
   async close(): Promise<void> {
+    for (const socket of this.socketMode?.sockets ?? []) socket.terminate();
+    this.socketMode?.server.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -128,9 +165,14 @@ export class SlackEmulator extends EventEmitter {
     user: string,
     message: SlackSimMessage,
     actionId: string,
-    options: { value?: string; signing?: Signing; retryNum?: number } = {},
+    options: { value?: string; signing?: Signing; retryNum?: number; stale?: boolean } = {},
   ): Promise<SlackResponse> {
-    const action = this.findAction(message.blocks ?? [], actionId, options.value);
+    // A stale click: the member's client still shows a button the message no longer has.
+    const action = options.stale
+      ? { type: "button", action_id: actionId, block_id: "stale", value: options.value }
+      : this.findAction(message.blocks ?? [], actionId, options.value);
+    const responseUrl = `${this.origin}/response/${randomUUID()}`;
+    this.responseChannels.set(new URL(responseUrl).pathname, { channel: message.channel, user, ts: message.ts });
     const payload = {
       type: "block_actions",
       team: { id: this.teamId, domain: "beckum-integration" },
@@ -140,7 +182,7 @@ export class SlackEmulator extends EventEmitter {
       container: { type: "message", message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.visibleTo !== undefined },
       channel: { id: message.channel, name: message.channel },
       message: { type: "message", ts: message.ts, text: message.text, blocks: message.blocks },
-      response_url: `${this.origin}/response/${randomUUID()}`,
+      response_url: responseUrl,
       actions: [{ ...action, action_ts: String(Date.now() / 1000) }],
     };
     return this.postPayload(payload, options);
@@ -217,6 +259,7 @@ export class SlackEmulator extends EventEmitter {
 
   /** Sends an arbitrary body, signed as chosen, to the app (for forged and replayed requests). */
   async post(body: string, contentType: string, options: { signing?: Signing; retryNum?: number } = {}): Promise<SlackResponse> {
+    if (this.socketMode) return this.envelope(body, contentType, options.retryNum ?? 0);
     if (!this.target) throw new Error("the emulator is not connected to an app");
     const now = Math.floor(Date.now() / 1000);
     const signing = options.signing ?? "valid";
@@ -245,7 +288,42 @@ export class SlackEmulator extends EventEmitter {
     return { status: response.status, body: parsed, ms };
   }
 
+  /** Delivers a request over the Socket Mode connection and waits for the app's acknowledgement. */
+  private async envelope(body: string, contentType: string, retryAttempt: number): Promise<SlackResponse> {
+    const state = this.socketMode;
+    const socket = state ? [...state.sockets][0] : undefined;
+    if (!state || !socket) throw new Error("no Socket Mode connection");
+    let type: string;
+    let payload: unknown;
+    if (contentType.includes("json")) {
+      type = "events_api";
+      payload = JSON.parse(body);
+    } else {
+      const form = Object.fromEntries(new URLSearchParams(body));
+      if (form.payload) {
+        type = "interactive";
+        payload = JSON.parse(form.payload);
+      } else {
+        type = "slash_commands";
+        payload = form;
+      }
+    }
+    const envelopeId = randomUUID();
+    const started = performance.now();
+    const acknowledged = new Promise<unknown>((resolve) => state.waiting.set(envelopeId, resolve));
+    socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: retryAttempt, retry_reason: "" }));
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 10_000));
+    const answer = await Promise.race([acknowledged, timeout]);
+    state.waiting.delete(envelopeId);
+    return { status: answer === "timeout" ? 504 : 200, body: answer === "timeout" ? undefined : answer, ms: performance.now() - started };
+  }
+
   // ---- what the bot did ----
+
+  /** A message as it is now (after updates). */
+  message(message: Pick<SlackSimMessage, "channel" | "ts">): SlackSimMessage | undefined {
+    return this.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
+  }
 
   channelMessages(channel: string): SlackSimMessage[] {
     return this.messages.filter((m) => m.channel === channel && !m.deleted);
@@ -292,8 +370,14 @@ export class SlackEmulator extends EventEmitter {
     if (url.pathname.startsWith("/response/")) {
       const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
       this.responses.push({ responseUrl: `${this.origin}${url.pathname}`, body });
-      const channel = this.responseChannels.get(url.pathname);
-      if (channel) this.store({ channel: channel.channel, ...(body.response_type === "in_channel" ? {} : { visibleTo: channel.user }), ...content(body) });
+      const origin = this.responseChannels.get(url.pathname);
+      const original = origin?.ts ? this.messages.find((m) => m.channel === origin.channel && m.ts === origin.ts) : undefined;
+      // As in Slack: a response can replace or delete the message whose button was clicked, or add one.
+      if (original && body.delete_original === true) original.deleted = true;
+      else if (original && body.replace_original === true) {
+        Object.assign(original, content(body));
+        original.updates++;
+      } else if (origin) this.store({ channel: origin.channel, ...(body.response_type === "in_channel" ? {} : { visibleTo: origin.user }), ...content(body) });
       this.emit("call", { method: "response_url", params: body, at: Date.now() });
       return json(res, 200, { ok: true });
     }
@@ -302,6 +386,10 @@ export class SlackEmulator extends EventEmitter {
     const method = match[1] ?? "";
     const params = parseParams(raw, req.headers["content-type"] ?? "");
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || String(params.token ?? "");
+    if (method === "apps.connections.open") {
+      if (!this.socketMode || token !== this.socketMode.appToken) return json(res, 200, { ok: false, error: "invalid_auth" });
+      return json(res, 200, { ok: true, url: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/link?ticket=${randomUUID()}` });
+    }
     if (token !== this.token) return json(res, 200, { ok: false, error: "invalid_auth" });
     if (this.limited(method)) {
       res.setHeader("retry-after", "1");
@@ -386,6 +474,8 @@ export class SlackEmulator extends EventEmitter {
         if (!user) throw new Error("user_not_found");
         return { ok: true, user: { id: user.id, name: user.name, real_name: user.name, tz: user.tz ?? "Europe/Berlin", locale: user.locale ?? "de-DE" } };
       }
+      case "conversations.members":
+        return { ok: true, members: [...(this.channelMembers.get(requireString(p, "channel")) ?? [])], response_metadata: { next_cursor: "" } };
       case "conversations.info":
         return { ok: true, channel: { id: requireString(p, "channel"), name: String(p.channel), is_channel: true } };
       default:
@@ -395,8 +485,8 @@ export class SlackEmulator extends EventEmitter {
 
   /** The member whose action handed out the latest trigger id (views.open does not name the user). */
   private lastTriggerUser: string | undefined;
-  /** Where a response URL's messages appear: the channel and member of the command or click. */
-  private readonly responseChannels = new Map<string, { channel: string; user: string }>();
+  /** Where a response URL's messages appear: the channel and member of the command or click, and the message clicked. */
+  private readonly responseChannels = new Map<string, { channel: string; user: string; ts?: string }>();
 
   private async postPayload(payload: Record<string, unknown>, options: { signing?: Signing; retryNum?: number }): Promise<SlackResponse> {
     this.lastTriggerUser = (payload.user as { id?: string } | undefined)?.id;

@@ -1,36 +1,97 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs, types } from "@slack/bolt";
-import { listWorkingGroups, type WorkingGroupSummary } from "../../core/working-groups.js";
-import { slackT, type SlackDeps } from "./context.js";
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { createWorkingGroup, groupsOf, joinGroup, leaveGroup, listWorkingGroups, type WorkingGroupSummary } from "../../core/working-groups.js";
+import { ACTIONS } from "./action-ids.js";
+import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import { publishHome } from "./home.js";
 
-type T = ReturnType<typeof slackT>;
+const { joinGroup: JOIN_GROUP, leaveGroup: LEAVE_GROUP, addGroup: ADD_GROUP, addGroupModal: ADD_GROUP_MODAL } = ACTIONS;
 
-/** Block Kit for the list of working groups. */
-export function workingGroupBlocks(groups: WorkingGroupSummary[], t: T): types.KnownBlock[] {
-  if (groups.length === 0) return [{ type: "section", text: { type: "mrkdwn", text: t("slack.ag.none") } }];
-  return [
-    { type: "header", text: { type: "plain_text", text: t("slack.ag.title") } },
-    ...groups.map(
-      (group): types.KnownBlock => ({
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: `*${group.name}*\n${group.description}\n_${t("slack.ag.members", { count: group.memberCount })}_`,
-        },
-      }),
-    ),
-  ];
+/** Block Kit for the list of working groups, with join or leave for the member who asked. */
+export function workingGroupBlocks(groups: WorkingGroupSummary[], t: T, mine: Set<string> = new Set(), coordinator = false): Block[] {
+  const blocks: Block[] = [header(t("slack.ag.title"))];
+  if (groups.length === 0) blocks.push(section(t("slack.ag.none")));
+  for (const group of groups) {
+    const member = mine.has(group.id);
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*${escape(group.name)}*\n${escape(group.description)}\n_${t("slack.ag.members", { count: group.memberCount })}_` },
+      accessory: member ? button(t("slack.ag.leave"), LEAVE_GROUP, group.id) : button(t("slack.ag.join"), JOIN_GROUP, group.id, "primary"),
+    });
+  }
+  blocks.push(context(t("slack.ag.hint")));
+  if (coordinator) blocks.push(actions("ag-admin", [button(t("slack.ag.add"), ADD_GROUP, "new")]));
+  return blocks;
+}
+
+async function listFor(deps: SlackDeps, userId: string, t: T): Promise<Block[]> {
+  const [groups, mine, coordinator] = await Promise.all([listWorkingGroups(deps.db), groupsOf(deps.db, userId), deps.isCoordinator(userId)]);
+  return workingGroupBlocks(groups, t, mine, coordinator);
 }
 
 /** `/ag`: the working groups, answered in the acknowledgement itself (well within Slack's 3 s). */
 export function listWorkingGroupsCommand(deps: SlackDeps) {
-  return async ({ ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const t = slackT(deps);
-    const groups = await listWorkingGroups(deps.db);
+  return async ({ ack, command, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
     deps.metrics.slackRequests.inc({ kind: "command_ag" });
-    await ack({ response_type: "ephemeral", text: t("slack.ag.title"), blocks: workingGroupBlocks(groups, t) });
+    await ack({ response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(deps, command.user_id, t) });
   };
 }
 
 export function register(app: App, deps: SlackDeps): void {
   app.command("/ag", listWorkingGroupsCommand(deps));
+
+  const membership = (join: boolean) => async ({ body, action, respond, client, context: ctx }: ActionArgs) => {
+    deps.metrics.slackRequests.inc({ kind: join ? "ag_join" : "ag_leave" });
+    const t = slackT(deps, localeOf(ctx));
+    const groupId = action.value ?? "";
+    if (join) await joinGroup(deps.db, groupId, body.user.id);
+    else await leaveGroup(deps.db, groupId, body.user.id);
+    if (body.container.type === "view") await publishHome(deps, client, body.user.id, localeOf(ctx));
+    else await respond({ replace_original: true, response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(deps, body.user.id, t) });
+  };
+  app.action<BlockButtonAction>(JOIN_GROUP, acknowledged(membership(true)));
+  app.action<BlockButtonAction>(LEAVE_GROUP, acknowledged(membership(false)));
+
+  app.action<BlockButtonAction>(ADD_GROUP, acknowledged(async ({ body, client, context: ctx }: ActionArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    if (!(await deps.isCoordinator(body.user.id))) return;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: "modal",
+        callback_id: ADD_GROUP_MODAL,
+        title: { type: "plain_text", text: t("slack.ag.addTitle") },
+        submit: { type: "plain_text", text: t("slack.ag.addSubmit") },
+        close: { type: "plain_text", text: t("slack.cancel") },
+        blocks: [
+          { type: "input", block_id: "name", label: { type: "plain_text", text: t("slack.ag.name") }, element: { type: "plain_text_input", action_id: "value", max_length: 80 } },
+          { type: "input", block_id: "description", label: { type: "plain_text", text: t("slack.ag.description") }, element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 500 } },
+          { type: "input", block_id: "channel", optional: true, label: { type: "plain_text", text: t("slack.ag.channel") }, element: { type: "conversations_select", action_id: "value" } },
+        ],
+      },
+    });
+  }));
+
+  app.view<ViewSubmitAction>(ADD_GROUP_MODAL, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    if (!(await deps.isCoordinator(body.user.id))) {
+      await ack({ response_action: "errors", errors: { name: t("slack.coordinatorsOnly") } });
+      return;
+    }
+    const values = view.state.values;
+    const name = values.name?.value?.value?.trim() ?? "";
+    const description = values.description?.value?.value?.trim() ?? "";
+    const channel = values.channel?.value?.selected_conversation ?? undefined;
+    if (name.length < 3) {
+      await ack({ response_action: "errors", errors: { name: t("slack.ag.nameNeeded") } });
+      return;
+    }
+    const created = await createWorkingGroup(deps.db, { name, description, ...(channel ? { slackChannel: channel } : {}) });
+    if (created.kind === "exists") {
+      await ack({ response_action: "errors", errors: { name: t("slack.ag.exists") } });
+      return;
+    }
+    await ack();
+  });
 }

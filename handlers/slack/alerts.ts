@@ -1,14 +1,15 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { closeUnmatched, offerToAll, requestOverview, type RequestOverview } from "../../core/dispatch.js";
 import type { I18n } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { DISTRICT_NAMES, DISTRICTS, isOneOf } from "../../core/vocabulary.js";
+import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, fields, header, section, type Block } from "./blocks.js";
-import { slackT, type SlackDeps } from "./context.js";
+import { type ActionArgs, type SlackDeps, acknowledged, slackT } from "./context.js";
 
-export const OFFER_TO_ALL = "request_offer_all";
-export const CLOSE_REQUEST = "request_close";
-export const CLOSE_REQUEST_MODAL = "request_close_modal";
+export const OFFER_TO_ALL = ACTIONS.offerToAll;
+export const CLOSE_REQUEST = ACTIONS.closeRequest;
+export const CLOSE_REQUEST_MODAL = ACTIONS.closeRequestModal;
 const NOTE_BLOCK = "note";
 const NOTE_INPUT = "note_input";
 
@@ -49,17 +50,15 @@ export function escalationBlocks(request: RequestOverview, t: T, i18n: I18n): Bl
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockButtonAction>(OFFER_TO_ALL, async ({ ack, action, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    await ack();
+  app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, respond }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "offer_to_all" });
     const t = slackT(deps);
     const result = await offerToAll(deps.db, action.value ?? "", deps.dispatch);
     const text = result.kind === "offered" ? t("slack.escalation.offered", { count: result.count }) : t("slack.escalation.notSearching");
     await respond({ response_type: "ephemeral", replace_original: false, text });
-  });
+  }));
 
-  app.action<BlockButtonAction>(CLOSE_REQUEST, async ({ ack, action, body, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    await ack();
+  app.action<BlockButtonAction>(CLOSE_REQUEST, acknowledged(async ({ action, body, client }: ActionArgs) => {
     const t = slackT(deps);
     await client.views.open({
       trigger_id: body.trigger_id,
@@ -81,7 +80,7 @@ export function register(app: App, deps: SlackDeps): void {
         ],
       },
     });
-  });
+  }));
 
   app.view<ViewSubmitAction>(CLOSE_REQUEST_MODAL, async ({ ack, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const note = view.state.values[NOTE_BLOCK]?.[NOTE_INPUT]?.value?.trim() ?? "";

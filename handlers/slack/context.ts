@@ -1,7 +1,9 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { Db } from "../../core/db.js";
 import type { DispatchSettings } from "../../core/dispatch.js";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
 import type { Logger } from "../../core/log.js";
+import type { MeetingSettings } from "../../core/meetings.js";
 import type { Metrics } from "../../core/metrics.js";
 
 /** What Slack handlers need. */
@@ -13,9 +15,40 @@ export type SlackDeps = {
   /** The network works in German; members whose Slack locale is English read English. */
   defaultLocale: Locale;
   dispatch: DispatchSettings;
+  meetings: MeetingSettings;
+  timeZone: string;
+  /** Members of the coordinators' channel may schedule meetings, add AGs, approve volunteers. */
+  isCoordinator: (slackUserId: string) => Promise<boolean>;
+  /** The public base URL of this server (calendar files), known once it listens. */
+  publicUrl: () => string;
 };
 
-/** Translator for one Slack member. */
-export function slackT(deps: SlackDeps, locale: Locale = "de") {
+/** Translator for one Slack member (German unless their Slack locale is English). */
+export function slackT(deps: Pick<SlackDeps, "i18n">, locale: Locale = "de") {
   return (key: string, params?: Params) => deps.i18n.t(locale, key, params, { isolate: false });
+}
+
+export type T = ReturnType<typeof slackT>;
+
+/** The member's language, as the Slack middleware found it. */
+export const localeOf = (context: Record<string, unknown>): Locale => (context.locale === "en" ? "en" : "de");
+
+export type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * Button clicks are acknowledged before anything else (Slack waits three seconds at most, and hundreds of
+ * members may click at once); then Slack's retries are dropped and the member's language is learnt (the
+ * Slack middleware leaves that for this moment), then the listener runs.
+ */
+export function acknowledged(listener: (args: ActionArgs) => Promise<void>) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    // A burst of clicks is worked off a few at a time, so that new clicks are still acknowledged at once.
+    const afterAck = (args.context.afterAck as (<T>(work: () => Promise<T>) => Promise<T>) | undefined) ?? ((work) => work());
+    await afterAck(async () => {
+      const prepare = args.context.prepare as (() => Promise<boolean>) | undefined;
+      if (prepare && !(await prepare())) return;
+      await listener(args);
+    });
+  };
 }

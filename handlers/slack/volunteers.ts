@@ -1,13 +1,14 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { App, BlockButtonAction } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { decideVolunteer, volunteerById, type VolunteerProfile } from "../../core/volunteers.js";
 import { DISTRICT_NAMES, isOneOf, DISTRICTS } from "../../core/vocabulary.js";
+import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, fields, header, type Block } from "./blocks.js";
-import { slackT, type SlackDeps } from "./context.js";
+import { type ActionArgs, type SlackDeps, acknowledged, slackT } from "./context.js";
 
-export const APPROVE_VOLUNTEER = "volunteer_approve";
-export const REJECT_VOLUNTEER = "volunteer_reject";
+export const APPROVE_VOLUNTEER = ACTIONS.approveVolunteer;
+export const REJECT_VOLUNTEER = ACTIONS.rejectVolunteer;
 
 type T = ReturnType<typeof slackT>;
 
@@ -42,8 +43,7 @@ export function registrationBlocks(volunteer: VolunteerProfile, t: T, locale: Lo
 
 /** Approve or Reject: the first coordinator's decision counts; the message shows it. */
 export function decideCommand(deps: SlackDeps, decision: "APPROVED" | "REJECTED") {
-  return async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    await ack();
+  return async ({ body, action, respond }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: `volunteer_${decision.toLowerCase()}` });
     const t = slackT(deps);
     const result = await decideVolunteer(deps.db, action.value ?? "", decision, body.user.id);
@@ -58,6 +58,6 @@ export function decideCommand(deps: SlackDeps, decision: "APPROVED" | "REJECTED"
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockButtonAction>(APPROVE_VOLUNTEER, decideCommand(deps, "APPROVED"));
-  app.action<BlockButtonAction>(REJECT_VOLUNTEER, decideCommand(deps, "REJECTED"));
+  app.action<BlockButtonAction>(APPROVE_VOLUNTEER, acknowledged(decideCommand(deps, "APPROVED")));
+  app.action<BlockButtonAction>(REJECT_VOLUNTEER, acknowledged(decideCommand(deps, "REJECTED")));
 }

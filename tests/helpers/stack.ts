@@ -17,6 +17,7 @@ export const TELEGRAM_TOKEN = "424242:test-token";
 export const SLACK_TOKEN = "xoxb-test-token";
 export const SLACK_SIGNING_SECRET = "test-signing-secret";
 export const COORDINATOR_CHANNEL = "C0COORD";
+export const NETWORK_CHANNEL = "C0NETWORK";
 export const WEBHOOK_SECRET = "test_webhook_secret";
 
 export type QueueBackend = "redis" | "postgres";
@@ -39,7 +40,13 @@ export type StackOptions = {
   telegramMode?: "webhook" | "polling";
   env?: Record<string, string>;
   seed?: boolean;
+  /** Slack over Socket Mode instead of signed HTTP requests. */
+  slackSocketMode?: boolean;
 };
+
+export const SLACK_APP_TOKEN = "xapp-test-app-token";
+/** A member of the coordinators' channel. */
+export const COORDINATOR = "U0COORD";
 
 /**
  * Starts the whole product for one test: a fresh copy of the migrated database, its own Redis prefix,
@@ -49,6 +56,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase();
   const telegram = await TelegramEmulator.start({ token: TELEGRAM_TOKEN });
   const slack = await SlackEmulator.start({ token: SLACK_TOKEN });
+  slack.join(COORDINATOR_CHANNEL, COORDINATOR);
+  if (options.slackSocketMode) slack.enableSocketMode(SLACK_APP_TOKEN);
   const port = await freePort();
   const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
   const queue = options.queue ?? "redis";
@@ -68,6 +77,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SLACK_SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     SLACK_COORDINATOR_CHANNEL: COORDINATOR_CHANNEL,
+    SLACK_NETWORK_CHANNEL: NETWORK_CHANNEL,
+    SLACK_CHANNEL_INTERVAL_MS: "20",
+    ...(options.slackSocketMode ? { SLACK_APP_TOKEN } : {}),
     DATABASE_URL: databaseUrl(database),
     ...(queue === "redis" ? { REDIS_URL: TEST_REDIS_URL } : {}),
     QUEUE_PREFIX: redisPrefix,

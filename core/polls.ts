@@ -1,0 +1,241 @@
+import { createHash } from "node:crypto";
+import { appointmentAt, parseDay, parseTime } from "./appointments.js";
+import type { Db, DbOrTx, Tx } from "./db.js";
+import { scheduleJob, tellSlack } from "./outbox.js";
+import { refreshSoon } from "./slack-messages.js";
+
+export const POLL_QUEUE = "polls";
+export const POLL_TEMPLATE = "poll";
+export const POLL_RESULTS_TEMPLATE = "poll-results";
+
+export const MAX_OPTIONS = 10;
+
+export type PollInput = {
+  question: string;
+  options: { label: string; startsAt?: Date }[];
+  multiple: boolean;
+  anonymous: boolean;
+  datePoll: boolean;
+  closesAt?: Date;
+};
+
+export type ParsedPoll = PollInput | { error: string; params?: Record<string, string | number> };
+
+const QUOTED = /["„“”«»]([^"„“”«»]+)["„“”«»]/g;
+
+/**
+ * Reads `/poll "Question?" "Option A" "Option B" --multi --anonym --bis 24.12. 18:00`, also with German
+ * flags and quotes („…“). A date poll (`--termin`) takes dates with times as options ("3.12. 18:00").
+ *
+ * @example
+ * parsePollCommand('"Pizza?" "Ja" "Nein" --anonym', "Europe/Berlin");
+ * // { question: "Pizza?", options: [{ label: "Ja" }, { label: "Nein" }], anonymous: true, … }
+ */
+export function parsePollCommand(text: string, timeZone: string, now = new Date()): ParsedPoll {
+  const quoted = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? "").trim()).filter(Boolean);
+  const flags = text.replace(QUOTED, " ").trim();
+  const multiple = /--(multi|mehrfach)\b/i.test(flags);
+  const anonymous = /--(anon|anonym|anonymous)\b/i.test(flags);
+  const datePoll = /--(termin|date|dates)\b/i.test(flags);
+  const unknown = flags.replace(/--(multi|mehrfach|anon|anonym|anonymous|termin|date|dates)\b/gi, "").replace(/--(bis|until|deadline)\s+\S+(\s+\d{1,2}[:.]\d{2})?/i, "").trim();
+  if (unknown !== "") return { error: "slack.poll.error.unknown", params: { text: unknown.slice(0, 40) } };
+  const [question, ...labels] = quoted;
+  if (!question) return { error: "slack.poll.error.usage" };
+  if (labels.length < 2) return { error: "slack.poll.error.options" };
+  if (labels.length > MAX_OPTIONS) return { error: "slack.poll.error.tooMany", params: { max: MAX_OPTIONS } };
+  if (anonymous && multiple) return { error: "slack.poll.error.anonymousMultiple" };
+  const options: PollInput["options"] = [];
+  for (const label of labels) {
+    if (!datePoll) {
+      options.push({ label: label.slice(0, 75) });
+      continue;
+    }
+    const startsAt = parseDateTime(label, timeZone, now);
+    if (!startsAt) return { error: "slack.poll.error.date", params: { text: label.slice(0, 40) } };
+    options.push({ label: label.slice(0, 75), startsAt });
+  }
+  let closesAt: Date | undefined;
+  const deadline = /--(?:bis|until|deadline)\s+(\S+)(?:\s+(\d{1,2}[:.]\d{2}))?/i.exec(flags);
+  if (deadline) {
+    closesAt = parseDateTime(`${deadline[1]} ${deadline[2] ?? "23:59"}`, timeZone, now);
+    if (!closesAt || closesAt.getTime() <= now.getTime()) return { error: "slack.poll.error.deadline" };
+  }
+  return { question: question.slice(0, 300), options, multiple, anonymous, datePoll, ...(closesAt ? { closesAt } : {}) };
+}
+
+/** "3.12. 18:00", "2026-12-03 18:00": a day and a time in the network's time zone. */
+export function parseDateTime(text: string, timeZone: string, now = new Date()): Date | undefined {
+  const [dayText = "", timeText = ""] = text.trim().split(/\s+/);
+  const day = parseDay(dayText, timeZone, now);
+  const time = parseTime(timeText);
+  return day && time ? appointmentAt(day, time, timeZone) : undefined;
+}
+
+const closeJob = (id: string) => `poll-close-${id}`;
+
+/** Posts a new poll; with a deadline, its closing is scheduled. */
+export async function createPoll(db: Db, input: PollInput, channel: string, createdBy: string): Promise<{ id: string }> {
+  return db.$transaction(async (tx) => {
+    const poll = await tx.poll.create({
+      data: {
+        question: input.question,
+        channel,
+        createdBy,
+        multiple: input.multiple,
+        anonymous: input.anonymous,
+        datePoll: input.datePoll,
+        closesAt: input.closesAt ?? null,
+        options: { create: input.options.map((o, position) => ({ position, label: o.label, startsAt: o.startsAt ?? null })) },
+      },
+      select: { id: true },
+    });
+    const messageOutboxId = await tellSlack(tx, channel, { kind: "post", template: POLL_TEMPLATE, id: poll.id });
+    await tx.poll.update({ where: { id: poll.id }, data: { messageOutboxId } });
+    if (input.closesAt) {
+      await scheduleJob(tx, { kind: "add", queue: POLL_QUEUE, name: "close", jobId: closeJob(poll.id), data: { pollId: poll.id }, at: input.closesAt.toISOString() });
+    }
+    return { id: poll.id };
+  });
+}
+
+export type VoteResult =
+  | { kind: "voted" | "changed" | "removed" | "unchanged"; option: string }
+  | { kind: "already-voted" }
+  | { kind: "closed" }
+  | { kind: "not-found" };
+
+/** The pseudonym of a voter in an anonymous poll: the same person votes once, and nothing says what. */
+export const ballotOf = (pollId: string, slackUserId: string) => createHash("sha256").update(`${pollId}:${slackUserId}`).digest("hex");
+
+/**
+ * A member votes. Single choice replaces the member's vote; multiple choice toggles the option. In an
+ * anonymous poll only a counter moves and a ballot records *that* the member voted (so the vote is final):
+ * no row holds who chose what. A repeated click or a retried request changes nothing.
+ */
+export async function vote(db: Db, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
+  return db.$transaction(async (tx) => {
+    // One member's clicks one after another (a double click toggles twice instead of failing); others in parallel.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${pollId}), hashtext(${slackUserId}))`;
+    const poll = await tx.poll.findUnique({ where: { id: pollId }, select: { status: true, multiple: true, anonymous: true, channel: true, messageOutboxId: true } });
+    const option = await tx.pollOption.findFirst({ where: { id: optionId, pollId }, select: { id: true, label: true } });
+    if (!poll || !option) return { kind: "not-found" };
+    if (poll.status === "CLOSED") return { kind: "closed" };
+    let result: VoteResult;
+    if (poll.anonymous) {
+      const ballot = await tx.$executeRaw`
+        INSERT INTO "PollBallot" ("pollId", voter) VALUES (${pollId}, ${ballotOf(pollId, slackUserId)}) ON CONFLICT DO NOTHING`;
+      if (ballot === 0) return { kind: "already-voted" };
+      await tx.$executeRaw`UPDATE "PollOption" SET count = count + 1 WHERE id = ${optionId}`;
+      result = { kind: "voted", option: option.label };
+    } else {
+      const mine = await tx.pollVote.findMany({ where: { pollId, slackUserId }, select: { optionId: true } });
+      const chosen = mine.some((v) => v.optionId === optionId);
+      if (poll.multiple) {
+        if (chosen) await tx.pollVote.delete({ where: { pollId_optionId_slackUserId: { pollId, optionId, slackUserId } } });
+        else await tx.pollVote.create({ data: { pollId, optionId, slackUserId } });
+        result = { kind: chosen ? "removed" : "voted", option: option.label };
+      } else if (chosen) {
+        return { kind: "unchanged", option: option.label };
+      } else {
+        await tx.pollVote.deleteMany({ where: { pollId, slackUserId } });
+        await tx.pollVote.create({ data: { pollId, optionId, slackUserId } });
+        result = { kind: mine.length > 0 ? "changed" : "voted", option: option.label };
+      }
+    }
+    if (poll.messageOutboxId !== null) {
+      await refreshSoon(tx, { channel: poll.channel, template: POLL_TEMPLATE, id: pollId, outboxId: String(poll.messageOutboxId) });
+    }
+    return result;
+  });
+}
+
+export type CloseResult = { kind: "closed" } | { kind: "already-closed" } | { kind: "not-creator" } | { kind: "not-found" };
+
+/** Closes a poll (by its creator, or at its deadline when `by` is undefined) and posts the results. */
+export async function closePoll(db: Db, pollId: string, by?: string): Promise<CloseResult> {
+  return db.$transaction(async (tx) => closeIn(tx, pollId, by));
+}
+
+async function closeIn(tx: Tx, pollId: string, by: string | undefined): Promise<CloseResult> {
+  const poll = await tx.poll.findUnique({ where: { id: pollId }, select: { createdBy: true, closesAt: true, channel: true, messageOutboxId: true } });
+  if (!poll) return { kind: "not-found" };
+  if (by !== undefined && by !== poll.createdBy) return { kind: "not-creator" };
+  // At the deadline only: a job that fires early (or for a poll whose deadline moved) does nothing.
+  if (by === undefined && (!poll.closesAt || poll.closesAt.getTime() > Date.now() + 1000)) return { kind: "already-closed" };
+  const { count } = await tx.poll.updateMany({ where: { id: pollId, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
+  if (count === 0) return { kind: "already-closed" };
+  if (poll.messageOutboxId !== null) {
+    await tellSlack(tx, poll.channel, { kind: "update", template: POLL_TEMPLATE, id: pollId, outboxId: String(poll.messageOutboxId) });
+  }
+  const resultsOutboxId = await tellSlack(tx, poll.channel, { kind: "post", template: POLL_RESULTS_TEMPLATE, id: pollId });
+  await tx.poll.update({ where: { id: pollId }, data: { resultsOutboxId } });
+  return { kind: "closed" };
+}
+
+export type PollView = {
+  id: string;
+  question: string;
+  channel: string;
+  createdBy: string;
+  multiple: boolean;
+  anonymous: boolean;
+  datePoll: boolean;
+  closesAt: Date | null;
+  status: "OPEN" | "CLOSED";
+  options: { id: string; label: string; startsAt: Date | null; count: number; voters: string[] }[];
+  /** People who voted. */
+  participants: number;
+  /** The options the member chose (not for anonymous polls), and whether they voted at all. */
+  mine: string[];
+  voted: boolean;
+};
+
+/** Everything needed to show a poll; names of voters only where the poll is not anonymous. */
+export async function pollView(db: DbOrTx, pollId: string, slackUserId?: string): Promise<PollView | undefined> {
+  const poll = await db.poll.findUnique({
+    where: { id: pollId },
+    select: {
+      id: true,
+      question: true,
+      channel: true,
+      createdBy: true,
+      multiple: true,
+      anonymous: true,
+      datePoll: true,
+      closesAt: true,
+      status: true,
+      options: { orderBy: { position: "asc" }, select: { id: true, label: true, startsAt: true, count: true, votes: { select: { slackUserId: true } } } },
+      _count: { select: { ballots: true } },
+    },
+  });
+  if (!poll) return undefined;
+  const options = poll.options.map((o) => ({
+    id: o.id,
+    label: o.label,
+    startsAt: o.startsAt,
+    count: poll.anonymous ? o.count : o.votes.length,
+    voters: poll.anonymous ? [] : o.votes.map((v) => v.slackUserId),
+  }));
+  const participants = poll.anonymous ? poll._count.ballots : new Set(options.flatMap((o) => o.voters)).size;
+  const mine = slackUserId && !poll.anonymous ? options.filter((o) => o.voters.includes(slackUserId)).map((o) => o.id) : [];
+  const voted = slackUserId ? (poll.anonymous ? (await db.pollBallot.count({ where: { pollId, voter: ballotOf(pollId, slackUserId) } })) > 0 : mine.length > 0) : false;
+  const { _count: _ignored, ...rest } = poll;
+  return { ...rest, options, participants, mine, voted };
+}
+
+/** The leading options (several on a tie). */
+export function winners(view: PollView): PollView["options"] {
+  const top = Math.max(0, ...view.options.map((o) => o.count));
+  return top === 0 ? [] : view.options.filter((o) => o.count === top);
+}
+
+export async function openPolls(db: DbOrTx, limit: number): Promise<{ id: string }[]> {
+  return db.poll.findMany({ where: { status: "OPEN" }, orderBy: { createdAt: "desc" }, take: limit, select: { id: true } });
+}
+
+/** Polls past their deadline that are still open: their closing job was lost. */
+export async function overduePolls(db: DbOrTx, graceMs: number): Promise<{ id: string }[]> {
+  return db.poll.findMany({ where: { status: "OPEN", closesAt: { lt: new Date(Date.now() - graceMs) } }, select: { id: true }, take: 500 });
+}
+
+export { closeJob as pollCloseJob };

@@ -1,0 +1,20 @@
+/** Action and view ids, shared by the blocks that show a button and the listener that handles it. */
+export const ACTIONS = {
+  joinGroup: "ag_join",
+  leaveGroup: "ag_leave",
+  addGroup: "ag_add",
+  addGroupModal: "ag_add_modal",
+  rsvp: "meeting_rsvp",
+  rescheduleMeeting: "meeting_reschedule",
+  cancelMeeting: "meeting_cancel",
+  meetingModal: "meeting_modal",
+  vote: "poll_vote",
+  closePoll: "poll_close",
+  pollModal: "poll_modal",
+  meetingFromPoll: "poll_to_meeting",
+  approveVolunteer: "volunteer_approve",
+  rejectVolunteer: "volunteer_reject",
+  offerToAll: "request_offer_all",
+  closeRequest: "request_close",
+  closeRequestModal: "request_close_modal",
+} as const;

@@ -1,0 +1,84 @@
+import type { App, webApi } from "@slack/bolt";
+import type { Locale } from "../../core/i18n.js";
+import { upcomingMeetings, type MeetingView } from "../../core/meetings.js";
+import { openPolls, pollView, type PollView } from "../../core/polls.js";
+import { groupsOf, listWorkingGroups } from "../../core/working-groups.js";
+import { ACTIONS } from "./action-ids.js";
+import { actions, button, context, divider, escape, header, section, type Block } from "./blocks.js";
+import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
+
+
+/** RSVP buttons for a meeting, the member's answer marked. */
+export function rsvpButtons(meeting: Pick<MeetingView, "id" | "myAnswer">, t: T) {
+  return (["YES", "MAYBE", "NO"] as const).map((answer) =>
+    button(`${meeting.myAnswer === answer ? "✓ " : ""}${t(`slack.meeting.rsvp.${answer}`)}`, ACTIONS.rsvp, `${meeting.id}:${answer}`, answer === "YES" ? "primary" : undefined),
+  );
+}
+
+export function meetingLine(meeting: MeetingView, t: T, deps: Pick<SlackDeps, "i18n">, locale: Locale): string {
+  const when = deps.i18n.formatDateTime(locale, meeting.startsAt);
+  const group = meeting.groupName ? ` · ${escape(meeting.groupName)}` : "";
+  return `*${escape(meeting.title)}*${group}\n${when} · ${escape(meeting.place)}\n${t("slack.meeting.counts", { yes: meeting.counts.YES, maybe: meeting.counts.MAYBE, no: meeting.counts.NO })}`;
+}
+
+export function pollLine(poll: PollView, t: T): string {
+  const state = poll.voted
+    ? poll.anonymous
+      ? t("slack.home.votedAnonymously")
+      : t("slack.home.yourVote", { options: poll.options.filter((o) => poll.mine.includes(o.id)).map((o) => o.label).join(", ") })
+    : t("slack.home.notVoted");
+  return `*${escape(poll.question)}*\n${state}`;
+}
+
+/** The member's App Home: their AGs, the next meetings with their answer, open polls with their vote, events. */
+export async function homeView(deps: SlackDeps, slackUserId: string, locale: Locale): Promise<Block[]> {
+  const t = slackT(deps, locale);
+  const [groups, mine, meetings, polls, events] = await Promise.all([
+    listWorkingGroups(deps.db),
+    groupsOf(deps.db, slackUserId),
+    upcomingMeetings(deps.db, { limit: 5, slackUserId }),
+    openPolls(deps.db, 5),
+    deps.db.networkEvent.findMany({ orderBy: [{ startsAt: { sort: "asc", nulls: "last" } }], take: 5, where: { OR: [{ startsAt: null }, { startsAt: { gte: new Date() } }] } }),
+  ]);
+  const blocks: Block[] = [header(t("slack.home.title")), section(`*${t("slack.home.groups")}*`)];
+  for (const group of groups) {
+    const member = mine.has(group.id);
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `${member ? "✅ " : ""}*${escape(group.name)}* · ${t("slack.ag.members", { count: group.memberCount })}` },
+      accessory: member ? button(t("slack.ag.leave"), ACTIONS.leaveGroup, group.id) : button(t("slack.ag.join"), ACTIONS.joinGroup, group.id, "primary"),
+    });
+  }
+  blocks.push(divider(), section(`*${t("slack.home.meetings")}*`));
+  if (meetings.length === 0) blocks.push(context(t("slack.home.noMeetings")));
+  for (const meeting of meetings) blocks.push(section(meetingLine(meeting, t, deps, locale)), actions(`home-rsvp-${meeting.id}`, rsvpButtons(meeting, t)));
+  blocks.push(divider(), section(`*${t("slack.home.polls")}*`));
+  if (polls.length === 0) blocks.push(context(t("slack.home.noPolls")));
+  for (const { id } of polls) {
+    const poll = await pollView(deps.db, id, slackUserId);
+    if (!poll) continue;
+    blocks.push(section(pollLine(poll, t)));
+    if (!(poll.anonymous && poll.voted)) {
+      blocks.push(actions(`home-poll-${poll.id}`, poll.options.map((o) => button(`${poll.mine.includes(o.id) ? "✓ " : ""}${o.label}`, ACTIONS.vote, `${poll.id}:${o.id}`))));
+    }
+  }
+  blocks.push(divider(), section(`*${t("slack.home.events")}*`));
+  if (events.length === 0) blocks.push(context(t("slack.home.noEvents")));
+  for (const event of events) {
+    const when = event.startsAt ? deps.i18n.formatDateTime(locale, event.startsAt) : t("slack.home.dateToCome");
+    blocks.push(section(`*${escape(event.name)}* · ${when}${event.place ? ` · ${escape(event.place)}` : ""}`));
+  }
+  return blocks.slice(0, 100);
+}
+
+export async function publishHome(deps: SlackDeps, client: webApi.WebClient, slackUserId: string, locale: Locale): Promise<void> {
+  await client.views.publish({ user_id: slackUserId, view: { type: "home", blocks: await homeView(deps, slackUserId, locale) } });
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  app.event("app_home_opened", async ({ event, client, context: ctx }) => {
+    if (event.tab !== "home") return;
+    deps.metrics.slackRequests.inc({ kind: "app_home" });
+    await publishHome(deps, client, event.user, localeOf(ctx));
+  });
+}

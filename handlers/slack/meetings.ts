@@ -1,0 +1,230 @@
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import { appointmentAt } from "../../core/appointments.js";
+import type { Locale } from "../../core/i18n.js";
+import { cancelMeeting, meetingView, rescheduleMeeting, rsvp, RSVP_ANSWERS, scheduleMeeting, type MeetingView, type Rsvp } from "../../core/meetings.js";
+import { listWorkingGroups } from "../../core/working-groups.js";
+import { ACTIONS } from "./action-ids.js";
+import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import { publishHome, rsvpButtons } from "./home.js";
+
+const NETWORK = "network";
+
+/** The announcement in the AG's channel: time, place, agenda, live counts, RSVP and calendar buttons. */
+export function announcementBlocks(meeting: MeetingView, t: T, deps: Pick<SlackDeps, "i18n" | "publicUrl">, locale: Locale = "de"): Block[] {
+  const when = deps.i18n.formatDateTime(locale, meeting.startsAt);
+  const blocks: Block[] = [
+    header(`${meeting.status === "CANCELLED" ? "✖️ " : "📅 "}${meeting.title}`),
+    section(
+      [
+        meeting.groupName ? `*${escape(meeting.groupName)}*` : "",
+        `*${t("slack.meeting.when")}:* ${when}`,
+        `*${t("slack.meeting.where")}:* ${escape(meeting.place)}`,
+        meeting.agenda ? `*${t("slack.meeting.agenda")}:*\n${escape(meeting.agenda)}` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    ),
+  ];
+  if (meeting.status === "CANCELLED") {
+    blocks.push(context(t("slack.meeting.cancelled")));
+    return blocks;
+  }
+  blocks.push(context(t("slack.meeting.counts", { yes: meeting.counts.YES, maybe: meeting.counts.MAYBE, no: meeting.counts.NO })));
+  blocks.push(actions(`rsvp-${meeting.id}`, rsvpButtons({ id: meeting.id }, t)));
+  blocks.push({
+    type: "actions",
+    block_id: `manage-${meeting.id}`,
+    elements: [
+      { type: "button", text: { type: "plain_text", text: t("slack.meeting.calendar") }, url: `${deps.publicUrl()}/meetings/${meeting.id}.ics`, action_id: "meeting_ics" },
+      button(t("slack.meeting.reschedule"), ACTIONS.rescheduleMeeting, meeting.id),
+      button(t("slack.meeting.cancel"), ACTIONS.cancelMeeting, meeting.id, "danger"),
+    ],
+  });
+  return blocks;
+}
+
+type Prefill = { meetingId?: string; groupId?: string | null; title?: string; startsAt?: Date; place?: string; agenda?: string | null };
+
+async function meetingModal(deps: SlackDeps, t: T, prefill: Prefill): Promise<webApi.ViewsOpenArguments["view"]> {
+  const groups = await listWorkingGroups(deps.db);
+  const options = [
+    { text: { type: "plain_text" as const, text: t("slack.meeting.network") }, value: NETWORK },
+    ...groups.map((g) => ({ text: { type: "plain_text" as const, text: g.name.slice(0, 75) }, value: g.id })),
+  ];
+  const initialGroup = options.find((o) => o.value === (prefill.groupId ?? (prefill.meetingId ? NETWORK : undefined)));
+  const day = prefill.startsAt ? new Intl.DateTimeFormat("en-CA", { timeZone: deps.timeZone }).format(prefill.startsAt) : undefined;
+  const time = prefill.startsAt
+    ? new Intl.DateTimeFormat("en-GB", { timeZone: deps.timeZone, hour: "2-digit", minute: "2-digit" }).format(prefill.startsAt)
+    : undefined;
+  const rescheduling = prefill.meetingId !== undefined;
+  return {
+    type: "modal",
+    callback_id: ACTIONS.meetingModal,
+    private_metadata: JSON.stringify({ meetingId: prefill.meetingId }),
+    title: { type: "plain_text", text: t(rescheduling ? "slack.meeting.rescheduleTitle" : "slack.meeting.title") },
+    submit: { type: "plain_text", text: t("slack.meeting.submit") },
+    close: { type: "plain_text", text: t("slack.cancel") },
+    blocks: [
+      ...(rescheduling
+        ? []
+        : [
+            {
+              type: "input" as const,
+              block_id: "group",
+              label: { type: "plain_text" as const, text: t("slack.meeting.group") },
+              element: { type: "static_select" as const, action_id: "value", options, ...(initialGroup ? { initial_option: initialGroup } : {}) },
+            },
+            {
+              type: "input" as const,
+              block_id: "title",
+              optional: true,
+              label: { type: "plain_text" as const, text: t("slack.meeting.name") },
+              element: { type: "plain_text_input" as const, action_id: "value", max_length: 120, ...(prefill.title ? { initial_value: prefill.title } : {}) },
+            },
+          ]),
+      {
+        type: "input",
+        block_id: "day",
+        label: { type: "plain_text", text: t("slack.meeting.day") },
+        element: { type: "datepicker", action_id: "value", ...(day ? { initial_date: day } : {}) },
+      },
+      {
+        type: "input",
+        block_id: "time",
+        label: { type: "plain_text", text: t("slack.meeting.time") },
+        element: { type: "timepicker", action_id: "value", ...(time ? { initial_time: time } : {}) },
+      },
+      {
+        type: "input",
+        block_id: "place",
+        label: { type: "plain_text", text: t("slack.meeting.place") },
+        element: { type: "plain_text_input", action_id: "value", max_length: 300, ...(prefill.place ? { initial_value: prefill.place } : {}) },
+      },
+      {
+        type: "input",
+        block_id: "agenda",
+        optional: true,
+        label: { type: "plain_text", text: t("slack.meeting.agenda") },
+        element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000, ...(prefill.agenda ? { initial_value: prefill.agenda } : {}) },
+      },
+    ],
+  };
+}
+
+/** Opens the meeting modal, for coordinators; others are told who may schedule meetings. */
+export async function openMeetingModal(deps: SlackDeps, client: webApi.WebClient, triggerId: string, userId: string, locale: Locale, prefill: Prefill = {}): Promise<boolean> {
+  if (!(await deps.isCoordinator(userId))) return false;
+  await client.views.open({ trigger_id: triggerId, view: await meetingModal(deps, slackT(deps, locale), prefill) });
+  return true;
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  app.command("/meeting", async ({ ack, command, client, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    deps.metrics.slackRequests.inc({ kind: "command_meeting" });
+    if (!(await deps.isCoordinator(command.user_id))) {
+      await ack({ response_type: "ephemeral", text: t("slack.coordinatorsOnly") });
+      return;
+    }
+    await ack();
+    await openMeetingModal(deps, client, command.trigger_id, command.user_id, localeOf(ctx));
+  });
+
+  app.view<ViewSubmitAction>(ACTIONS.meetingModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    const values = view.state.values;
+    const day = values.day?.value?.selected_date ?? undefined;
+    const time = values.time?.value?.selected_time ?? undefined;
+    const place = values.place?.value?.value?.trim() ?? "";
+    const agenda = values.agenda?.value?.value?.trim() || null;
+    const startsAt = day && time ? appointmentAt(day, time, deps.timeZone) : undefined;
+    if (!startsAt || startsAt.getTime() < Date.now()) {
+      await ack({ response_action: "errors", errors: { day: t("slack.meeting.future") } });
+      return;
+    }
+    if (!(await deps.isCoordinator(body.user.id))) {
+      await ack({ response_action: "errors", errors: { place: t("slack.coordinatorsOnly") } });
+      return;
+    }
+    const { meetingId } = JSON.parse(view.private_metadata || "{}") as { meetingId?: string };
+    await ack();
+    deps.metrics.slackRequests.inc({ kind: meetingId ? "meeting_rescheduled" : "meeting_scheduled" });
+    if (meetingId) {
+      await rescheduleMeeting(deps.db, meetingId, { startsAt, place, agenda }, deps.meetings);
+      return;
+    }
+    const selected = values.group?.value?.selected_option?.value ?? NETWORK;
+    const groupId = selected === NETWORK ? null : selected;
+    const groupName = groupId ? (await listWorkingGroups(deps.db)).find((g) => g.id === groupId)?.name : undefined;
+    const title = values.title?.value?.value?.trim() || (groupName ? t("slack.meeting.defaultTitle", { group: groupName }) : t("slack.meeting.networkTitle"));
+    await scheduleMeeting(deps.db, { groupId, title, startsAt, place, agenda }, body.user.id, deps.meetings);
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.rsvp, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
+    deps.metrics.slackRequests.inc({ kind: "rsvp" });
+    const t = slackT(deps, localeOf(ctx));
+    const [meetingId = "", answer = ""] = (action.value ?? "").split(":");
+    if (!RSVP_ANSWERS.includes(answer as Rsvp)) return;
+    const result = await rsvp(deps.db, meetingId, body.user.id, answer as Rsvp);
+    if (body.container.type === "view") {
+      await publishHome(deps, client, body.user.id, localeOf(ctx));
+      return;
+    }
+    const text = result.kind === "answered" ? t("slack.meeting.answered", { answer: t(`slack.meeting.rsvp.${result.answer}`) }) : t("slack.meeting.closed");
+    await respond({ response_type: "ephemeral", replace_original: false, text });
+  }));
+
+  app.action<BlockButtonAction>(ACTIONS.rescheduleMeeting, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
+    const meeting = await meetingView(deps.db, action.value ?? "");
+    if (!meeting) return;
+    const opened = await openMeetingModal(deps, client, body.trigger_id, body.user.id, localeOf(ctx), {
+      meetingId: meeting.id,
+      startsAt: meeting.startsAt,
+      place: meeting.place,
+      agenda: meeting.agenda,
+    });
+    if (!opened) await respond({ response_type: "ephemeral", replace_original: false, text: slackT(deps, localeOf(ctx))("slack.coordinatorsOnly") });
+  }));
+
+  app.action<BlockButtonAction>(ACTIONS.cancelMeeting, acknowledged(async ({ body, action, respond, context: ctx }: ActionArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    if (!(await deps.isCoordinator(body.user.id))) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
+      return;
+    }
+    deps.metrics.slackRequests.inc({ kind: "meeting_cancelled" });
+    await cancelMeeting(deps.db, action.value ?? "");
+  }));
+
+  // The calendar button is a link; Slack still sends the click, which needs an acknowledgement.
+  app.action("meeting_ics", async ({ ack }) => {
+    await ack();
+  });
+}
+
+/** Renders the announcement (post or update) from the meeting's current state. */
+export async function renderAnnouncement(deps: SlackDeps, id: string) {
+  const meeting = await meetingView(deps.db, id);
+  if (!meeting) return undefined;
+  const t = slackT(deps);
+  return { text: `${meeting.title} – ${deps.i18n.formatDateTime("de", meeting.startsAt)}`, blocks: announcementBlocks(meeting, t, deps) };
+}
+
+/** The reminder in the channel, with the RSVP buttons once more. */
+export async function renderReminder(deps: SlackDeps, id: string) {
+  const meeting = await meetingView(deps.db, id);
+  if (!meeting || meeting.status === "CANCELLED") return undefined;
+  const t = slackT(deps);
+  const text = t("slack.meeting.reminder", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt), place: meeting.place });
+  return { text, blocks: [section(`⏰ ${escape(text)}`), actions(`reminder-${meeting.id}`, rsvpButtons({ id: meeting.id }, t))] };
+}
+
+/** A direct nudge to an AG member who has not answered yet. */
+export async function renderNudge(deps: SlackDeps, id: string) {
+  const meeting = await meetingView(deps.db, id);
+  if (!meeting || meeting.status === "CANCELLED") return undefined;
+  const t = slackT(deps);
+  const text = t("slack.meeting.nudge", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt) });
+  return { text, blocks: [section(`👋 ${escape(text)}`), actions(`nudge-${meeting.id}`, rsvpButtons({ id: meeting.id }, t))] };
+}

@@ -1,0 +1,175 @@
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import { closePoll, createPoll, MAX_OPTIONS, parseDateTime, parsePollCommand, pollView, vote, winners, type PollInput, type PollView } from "../../core/polls.js";
+import { ACTIONS } from "./action-ids.js";
+import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import { publishHome } from "./home.js";
+import { openMeetingModal } from "./meetings.js";
+
+const BAR = 12;
+
+function bar(count: number, total: number): string {
+  const filled = total === 0 ? 0 : Math.round((count / total) * BAR);
+  return "▓".repeat(filled) + "░".repeat(BAR - filled);
+}
+
+/** The poll message: question, a live tally per option, vote buttons while open. */
+export function pollBlocks(poll: PollView, t: T, deps: Pick<SlackDeps, "i18n">): Block[] {
+  const total = poll.options.reduce((sum, o) => sum + o.count, 0);
+  const blocks: Block[] = [header(`📊 ${poll.question}`)];
+  for (const option of poll.options) {
+    const voters = poll.anonymous || option.voters.length === 0 ? "" : `\n${option.voters.map((v) => `<@${v}>`).join(" ")}`;
+    blocks.push(section(`*${escape(option.label)}*\n\`${bar(option.count, total)}\` ${option.count}${voters}`));
+  }
+  const facts = [
+    poll.multiple ? t("slack.poll.multiple") : t("slack.poll.single"),
+    ...(poll.anonymous ? [t("slack.poll.anonymous")] : []),
+    poll.closesAt ? t("slack.poll.closes", { when: deps.i18n.formatDateTime("de", poll.closesAt) }) : t("slack.poll.noDeadline"),
+    t("slack.poll.participants", { count: poll.participants }),
+  ];
+  blocks.push(context(facts.join(" · ")));
+  if (poll.status === "OPEN") {
+    blocks.push(actions(`vote-${poll.id}`, poll.options.map((o) => button(o.label, ACTIONS.vote, `${poll.id}:${o.id}`))));
+    blocks.push(actions(`close-${poll.id}`, [button(t("slack.poll.close"), ACTIONS.closePoll, poll.id)]));
+  } else {
+    blocks.push(context(t("slack.poll.closed")));
+  }
+  return blocks;
+}
+
+export function resultBlocks(poll: PollView, t: T): Block[] {
+  const top = winners(poll);
+  const result =
+    top.length === 0 ? t("slack.poll.noVotes") : t(top.length === 1 ? "slack.poll.winner" : "slack.poll.tie", { options: top.map((o) => o.label).join(", "), count: top[0]?.count ?? 0 });
+  const blocks: Block[] = [section(`🏁 *${escape(poll.question)}*\n${escape(result)}`)];
+  const winner = top[0];
+  if (poll.datePoll && top.length === 1 && winner?.startsAt) {
+    blocks.push(actions(`to-meeting-${poll.id}`, [button(t("slack.poll.toMeeting"), ACTIONS.meetingFromPoll, `${poll.id}:${winner.id}`, "primary")]));
+  }
+  return blocks;
+}
+
+function pollModal(t: T): webApi.ViewsOpenArguments["view"] {
+  const flag = (value: string, key: string) => ({ text: { type: "plain_text" as const, text: t(key) }, value });
+  return {
+    type: "modal",
+    callback_id: ACTIONS.pollModal,
+    title: { type: "plain_text", text: t("slack.poll.title") },
+    submit: { type: "plain_text", text: t("slack.poll.submit") },
+    close: { type: "plain_text", text: t("slack.cancel") },
+    blocks: [
+      { type: "input", block_id: "question", label: { type: "plain_text", text: t("slack.poll.question") }, element: { type: "plain_text_input", action_id: "value", max_length: 300 } },
+      {
+        type: "input",
+        block_id: "options",
+        label: { type: "plain_text", text: t("slack.poll.options") },
+        hint: { type: "plain_text", text: t("slack.poll.optionsHint") },
+        element: { type: "plain_text_input", action_id: "value", multiline: true },
+      },
+      {
+        type: "input",
+        block_id: "flags",
+        optional: true,
+        label: { type: "plain_text", text: t("slack.poll.settings") },
+        element: { type: "checkboxes", action_id: "value", options: [flag("multiple", "slack.poll.multiple"), flag("anonymous", "slack.poll.anonymous"), flag("date", "slack.poll.datePoll")] },
+      },
+      { type: "input", block_id: "day", optional: true, label: { type: "plain_text", text: t("slack.poll.deadlineDay") }, element: { type: "datepicker", action_id: "value" } },
+      { type: "input", block_id: "time", optional: true, label: { type: "plain_text", text: t("slack.poll.deadlineTime") }, element: { type: "timepicker", action_id: "value" } },
+    ],
+  };
+}
+
+/** Reads the modal into a poll, or the first problem (by block id). */
+function pollFromModal(values: ViewSubmitAction["view"]["state"]["values"], deps: SlackDeps): PollInput | { block: string; error: string } {
+  const question = values.question?.value?.value?.trim() ?? "";
+  const labels = (values.options?.value?.value ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const flags = new Set((values.flags?.value?.selected_options ?? []).map((o) => o.value));
+  if (question === "") return { block: "question", error: "slack.poll.error.usage" };
+  if (labels.length < 2) return { block: "options", error: "slack.poll.error.options" };
+  if (labels.length > MAX_OPTIONS) return { block: "options", error: "slack.poll.error.tooMany" };
+  if (flags.has("anonymous") && flags.has("multiple")) return { block: "flags", error: "slack.poll.error.anonymousMultiple" };
+  const datePoll = flags.has("date");
+  const options: PollInput["options"] = [];
+  for (const label of labels) {
+    const startsAt = datePoll ? parseDateTime(label, deps.timeZone) : undefined;
+    if (datePoll && !startsAt) return { block: "options", error: "slack.poll.error.date" };
+    options.push({ label: label.slice(0, 75), ...(startsAt ? { startsAt } : {}) });
+  }
+  const day = values.day?.value?.selected_date;
+  let closesAt: Date | undefined;
+  if (day) {
+    closesAt = parseDateTime(`${day} ${values.time?.value?.selected_time ?? "23:59"}`, deps.timeZone);
+    if (!closesAt || closesAt.getTime() <= Date.now()) return { block: "day", error: "slack.poll.error.deadline" };
+  }
+  return { question, options, multiple: flags.has("multiple"), anonymous: flags.has("anonymous"), datePoll, ...(closesAt ? { closesAt } : {}) };
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  app.command("/poll", async ({ ack, command, client, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    deps.metrics.slackRequests.inc({ kind: "command_poll" });
+    if (command.text.trim() === "") {
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: { ...pollModal(t), private_metadata: command.channel_id } });
+      return;
+    }
+    const parsed = parsePollCommand(command.text, deps.timeZone);
+    if ("error" in parsed) {
+      await ack({ response_type: "ephemeral", text: `${t(parsed.error, parsed.params)}\n${t("slack.poll.error.usage")}` });
+      return;
+    }
+    await ack();
+    await createPoll(deps.db, parsed, command.channel_id, command.user_id);
+  });
+
+  app.view<ViewSubmitAction>(ACTIONS.pollModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    const poll = pollFromModal(view.state.values, deps);
+    if ("error" in poll) {
+      await ack({ response_action: "errors", errors: { [poll.block]: t(poll.error, { max: MAX_OPTIONS, text: "" }) } });
+      return;
+    }
+    await ack();
+    await createPoll(deps.db, poll, view.private_metadata, body.user.id);
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.vote, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
+    deps.metrics.slackRequests.inc({ kind: "vote" });
+    const t = slackT(deps, localeOf(ctx));
+    const [pollId = "", optionId = ""] = (action.value ?? "").split(":");
+    const result = await vote(deps.db, pollId, optionId, body.user.id);
+    if (body.container.type === "view") {
+      await publishHome(deps, client, body.user.id, localeOf(ctx));
+      return;
+    }
+    const text = "option" in result ? t(`slack.poll.vote.${result.kind}`, { option: result.option }) : t(`slack.poll.vote.${result.kind}`);
+    await respond({ response_type: "ephemeral", replace_original: false, text });
+  }));
+
+  app.action<BlockButtonAction>(ACTIONS.closePoll, acknowledged(async ({ body, action, respond, context: ctx }: ActionArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    const result = await closePoll(deps.db, action.value ?? "", body.user.id);
+    if (result.kind !== "closed") await respond({ response_type: "ephemeral", replace_original: false, text: t(`slack.poll.closeResult.${result.kind}`) });
+  }));
+
+  app.action<BlockButtonAction>(ACTIONS.meetingFromPoll, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
+    const [pollId = "", optionId = ""] = (action.value ?? "").split(":");
+    const poll = await pollView(deps.db, pollId);
+    const option = poll?.options.find((o) => o.id === optionId);
+    if (!poll || !option?.startsAt) return;
+    const opened = await openMeetingModal(deps, client, body.trigger_id, body.user.id, localeOf(ctx), { title: poll.question, startsAt: option.startsAt });
+    if (!opened) await respond({ response_type: "ephemeral", replace_original: false, text: slackT(deps, localeOf(ctx))("slack.coordinatorsOnly") });
+  }));
+}
+
+export async function renderPoll(deps: SlackDeps, id: string) {
+  const poll = await pollView(deps.db, id);
+  if (!poll) return undefined;
+  return { text: `📊 ${poll.question}`, blocks: pollBlocks(poll, slackT(deps), deps) };
+}
+
+export async function renderPollResults(deps: SlackDeps, id: string) {
+  const poll = await pollView(deps.db, id);
+  if (!poll) return undefined;
+  return { text: `🏁 ${poll.question}`, blocks: resultBlocks(poll, slackT(deps)) };
+}
