@@ -104,6 +104,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       defaultLocale: config.defaultLocale,
       flood: config.telegram.flood,
       dispatch,
+      retentionDays: config.retentionDays,
     },
   );
 
@@ -174,7 +175,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     startSlackRefresh({ db, queues, relay, log });
     startDigest({ db, queues, relay, log, networkChannel: config.slack.networkChannel });
     startOutboxSweep({ queues, relay });
-    startRetention({ db, queues, log });
+    startRetention({ db, queues, log, retentionDays: config.retentionDays });
     await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });
     queues.onReconnect(async () => {
       await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });

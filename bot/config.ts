@@ -75,6 +75,7 @@ const environment = z.object({
 
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, { message: "expected at least 12 characters" }).optional()),
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
+  RETENTION_DAYS: positiveInt("a number of days").default(30),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -128,6 +129,8 @@ export type Config = {
   outboxSweepMs: number;
   adminPassword: string | undefined;
   shutdownTimeoutMs: number;
+  /** Personal data of closed requests and of reports is erased after this many days. */
+  retentionDays: number;
 };
 
 /** The fixed tokens of local demo mode; only the emulators accept them. */
@@ -228,6 +231,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
     adminPassword: e.ADMIN_PASSWORD,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    retentionDays: e.RETENTION_DAYS,
   };
 }
 

@@ -7,7 +7,9 @@ import { firstSlackDelivery, knownLocale, localeFromSlack, rememberLocale } from
 import { register as registerWorkingGroups } from "../handlers/slack/ag.js";
 import { register as registerAlerts } from "../handlers/slack/alerts.js";
 import type { SlackDeps } from "../handlers/slack/context.js";
+import { register as registerCatalog } from "../handlers/slack/catalog.js";
 import { register as registerDigest } from "../handlers/slack/digest.js";
+import { register as registerNewcomers } from "../handlers/slack/newcomers.js";
 import { register as registerHome } from "../handlers/slack/home.js";
 import { register as registerMeetings } from "../handlers/slack/meetings.js";
 import { register as registerPolls } from "../handlers/slack/polls.js";
@@ -103,6 +105,8 @@ export function createSlackApp(
   registerPolls(app, slackDeps);
   registerHome(app, slackDeps);
   registerDigest(app, slackDeps);
+  registerNewcomers(app, slackDeps);
+  registerCatalog(app, slackDeps);
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });

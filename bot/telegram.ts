@@ -15,13 +15,18 @@ import { collectTold, tell } from "../core/outbox.js";
 import { sessionStore } from "../core/sessions.js";
 import { findUser } from "../core/users.js";
 import { cancelFeature } from "../handlers/telegram/cancel.js";
-import { part, type BotContext, type Reply, type SessionData } from "../handlers/telegram/context.js";
+import { part, type BotContext, type Reply, type SessionData, type TelegramDeps } from "../handlers/telegram/context.js";
 import { fallbackFeature } from "../handlers/telegram/fallback.js";
 import type { Feature } from "../handlers/telegram/feature.js";
 import { helpFeature } from "../handlers/telegram/help.js";
 import { languageFeature } from "../handlers/telegram/language.js";
 import { menuFeature, mainMenu } from "../handlers/telegram/menu.js";
+import { contactsFeature } from "../handlers/telegram/contacts.js";
+import { leisureFeature } from "../handlers/telegram/leisure.js";
 import { mediationFeature } from "../handlers/telegram/mediation.js";
+import { mentoringFeature } from "../handlers/telegram/mentoring.js";
+import { myDataFeature } from "../handlers/telegram/mydata.js";
+import { reportFeature } from "../handlers/telegram/report.js";
 import { offersFeature } from "../handlers/telegram/offers.js";
 import { relayFeature } from "../handlers/telegram/relay.js";
 import { requestsFeature } from "../handlers/telegram/requests.js";
@@ -41,9 +46,12 @@ export type TelegramBotDeps = {
   defaultLocale: Locale;
   flood: { limit: number; windowMs: number };
   dispatch: DispatchSettings;
+  retentionDays: number;
 };
 
 export type TelegramBot = { bot: Bot<BotContext>; features: Feature[] };
+
+const FLOOD_PREFIX = "flood:";
 
 /**
  * Builds the grammY bot: per-update context, duplicate and flood protection, the user's language,
@@ -66,8 +74,13 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     helpFeature,
     cancelFeature,
     mediationFeature,
+    leisureFeature,
+    mentoringFeature,
+    contactsFeature,
+    reportFeature,
     volunteerFeature,
     requestsFeature,
+    myDataFeature,
     offersFeature,
     volunteerJobsFeature,
     relayFeature,
@@ -75,12 +88,24 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     fallbackFeature,
   ];
 
+  const telegramDeps: TelegramDeps = {
+    db: deps.db,
+    i18n: deps.i18n,
+    log: deps.log,
+    defaultLocale: deps.defaultLocale,
+    dispatch: deps.dispatch,
+    retentionDays: deps.retentionDays,
+    forgetFlood: async (telegramId) => {
+      await deps.redis?.del(`${FLOOD_PREFIX}${telegramId}`);
+    },
+  };
+
   // Updates of one chat run one after another (the runner would otherwise run them side by side).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
   bot.use(async (ctx, next) => {
     const started = performance.now();
-    ctx.deps = { db: deps.db, i18n: deps.i18n, log: deps.log, defaultLocale: deps.defaultLocale, dispatch: deps.dispatch };
+    ctx.deps = telegramDeps;
     ctx.log = deps.log.child({ updateId: ctx.update.update_id });
     if (!(await firstDelivery(deps.db, ctx.update.update_id))) {
       deps.metrics.updates.inc({ outcome: "duplicate" });
@@ -117,7 +142,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
       timeFrame: deps.flood.windowMs,
       limit: deps.flood.limit,
       storageClient: failOpen(deps.redis ?? postgresCounter(deps.db), deps.log),
-      keyPrefix: "flood:",
+      keyPrefix: FLOOD_PREFIX,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: async (ctx) => {
         ctx.log.info("flood limit reached");

@@ -1,3 +1,4 @@
+import { leisureDemandBetween } from "./catalog.js";
 import type { DbOrTx } from "./db.js";
 import { upcomingMeetings, type MeetingView } from "./meetings.js";
 
@@ -76,9 +77,9 @@ function median(sorted: number[]): number | null {
   return Math.round(value);
 }
 
-/** Unmet leisure interests; none are recorded until newcomers can ask for leisure activities. */
-async function leisureDemand(_db: DbOrTx, _from: Date, _to: Date): Promise<{ interest: string; count: number }[]> {
-  return [];
+/** Leisure interests newcomers asked for that no catalogue offer met (anonymous counts). */
+async function leisureDemand(db: DbOrTx, from: Date, to: Date): Promise<{ interest: string; count: number }[]> {
+  return leisureDemandBetween(db, from, to);
 }
 
 /** ISO week of a date, "2026-W48": the digest's id, so that a week is posted once. */

@@ -55,6 +55,9 @@ export type RequestRow = {
   remindedEveningAt: Date | null;
   remindedHourAt: Date | null;
   escalationOutboxId: bigint | null;
+  interests: string[];
+  topic: string | null;
+  genderPreference: string | null;
   newcomerId: string | null;
   volunteerId: string | null;
 };
@@ -80,6 +83,9 @@ export const requestSelect = {
   remindedEveningAt: true,
   remindedHourAt: true,
   escalationOutboxId: true,
+  interests: true,
+  topic: true,
+  genderPreference: true,
   newcomerId: true,
   volunteerId: true,
 } as const;
@@ -93,7 +99,9 @@ export const newId = () => randomBytes(12).toString("base64url");
  * The anonymised summary of a request that volunteers see in an offer: language, purpose, mode, time,
  * district – never a name, a note, a place or a photo.
  */
-export function summary(request: Pick<RequestRow, "kind" | "language" | "purpose" | "mode" | "appointmentAt" | "district" | "reference">): Label[] {
+export function summary(
+  request: Pick<RequestRow, "kind" | "language" | "purpose" | "mode" | "appointmentAt" | "district" | "reference"> & Partial<Pick<RequestRow, "interests" | "topic">>,
+): Label[] {
   const when: Label = request.appointmentAt ? { dateTime: request.appointmentAt.toISOString() } : t("mediation.asap");
   const lines: Label[] = [
     t("summary.reference", { reference: request.reference }),
@@ -101,6 +109,9 @@ export function summary(request: Pick<RequestRow, "kind" | "language" | "purpose
   ];
   if (request.purpose) lines.push(t("summary.purpose", { purpose: t(`mediation.purpose.${request.purpose}`) }));
   if (request.mode) lines.push(t("summary.mode", { mode: t(`mediation.mode.${request.mode}`) }));
+  if (request.topic) lines.push(t("summary.topic", { topic: t(`mentoring.topic.${request.topic}`) }));
+  if (request.interests?.length) lines.push({ lines: [t("summary.interests"), ...request.interests.map((i) => t(`leisure.interest.${i}`))] });
+  if (request.kind !== "MEDIATION") return lines;
   lines.push(t("summary.when", { when }));
   if (request.district) lines.push(t("summary.district", { district: { text: districtName(request.district) } }));
   return lines;
@@ -139,6 +150,9 @@ type Circle = { widened: boolean; everyone: boolean };
 async function candidates(tx: Tx, request: RequestRow, circle: Circle, settings: DispatchSettings, limit: number): Promise<Candidate[]> {
   const role = ROLE_OF_KIND[request.kind];
   const levels = circle.widened || circle.everyone ? ["BASIC", "GOOD", "FLUENT", "NATIVE"] : ["GOOD", "FLUENT", "NATIVE"];
+  // Everyone speaks German; for company in free time or a mentor, the widened circle takes any language.
+  const anyLanguage = request.language === "de" || (request.kind !== "MEDIATION" && (circle.widened || circle.everyone));
+  const gender = request.kind === "MENTORING" ? request.genderPreference : null;
   const inPerson = request.mode === "IN_PERSON" || (request.mode === null && request.district !== null);
   const placeMatters = inPerson && !circle.widened && !circle.everyone;
   return tx.$queryRaw<Candidate[]>`
@@ -147,9 +161,10 @@ async function candidates(tx: Tx, request: RequestRow, circle: Circle, settings:
     JOIN "TelegramUser" u ON u.id = v."userId"
     WHERE v.status = 'APPROVED' AND NOT v.paused AND ${role} = ANY(v.roles)
       AND u.id IS DISTINCT FROM ${request.newcomerId}
-      AND EXISTS (
+      AND (${anyLanguage} OR EXISTS (
         SELECT 1 FROM "VolunteerLanguage" l
-        WHERE l."volunteerId" = v.id AND l.language = ${request.language} AND l.level = ANY(${levels}::text[]))
+        WHERE l."volunteerId" = v.id AND l.language = ${request.language} AND l.level = ANY(${levels}::text[])))
+      AND (${gender}::text IS NULL OR v.gender = ${gender})
       AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = ${request.id} AND o."volunteerId" = v.id)
       AND (${circle.everyone} OR (
         SELECT count(*) FROM "HelpRequest" r

@@ -1,4 +1,4 @@
-import type { Db } from "./db.js";
+import type { Db, Tx } from "./db.js";
 import {
   closeOpenOffers,
   localeOr,
@@ -11,7 +11,10 @@ import {
   type DispatchSettings,
 } from "./dispatch.js";
 import { t, type Label } from "./messages.js";
-import { tell } from "./outbox.js";
+import { tell, tellSlack } from "./outbox.js";
+
+/** Slack template of a mentoring match that waits for a coordinator. */
+export const MENTORING_TEMPLATE = "mentoring-confirmation";
 
 export type AcceptResult =
   | { kind: "won"; reference: string }
@@ -60,36 +63,29 @@ export async function acceptOffer(db: Db, offerId: string, telegramId: number, s
     await tx.offer.update({ where: { id: offer.id }, data: { status: "ACCEPTED", answeredAt: now } });
     await closeOpenOffers(tx, offer.requestId, "TAKEN", "offer.taken", offer.id);
     await tx.volunteer.update({ where: { id: offer.volunteer.id }, data: { lastAssignedAt: now } });
-
-    const request = await tx.helpRequest.findUniqueOrThrow({
-      where: { id: offer.requestId },
-      select: { ...requestSelect, place: true, note: true, attachments: true },
-    });
+    const request = await tx.helpRequest.findUniqueOrThrow({ where: { id: offer.requestId }, select: requestSelect });
     const volunteerLocale = localeOr(offer.volunteer.user.locale);
-    const details: Label[] = [t("offer.won", { reference: request.reference }), ...summary(request).slice(1)];
-    if (request.place) details.push(t("summary.place", { place: request.place }));
-    if (request.note) details.push(t("summary.note", { note: request.note }));
-    details.push(t("relay.explainVolunteer"));
+
+    if (request.kind === "MENTORING") {
+      // A long-term relation: a coordinator confirms the match before contact details flow.
+      if (offer.outboxId !== null) {
+        await tell(tx, telegramId, { kind: "editSent", outboxId: String(offer.outboxId), locale: volunteerLocale, parts: [t("offer.awaitingConfirmation", { reference: request.reference })] });
+      }
+      const parties = await partiesOf(tx, request);
+      if (parties.newcomer) {
+        await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.matchPending", { reference: request.reference })] });
+      }
+      const confirmationOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: MENTORING_TEMPLATE, id: request.id });
+      await tx.helpRequest.update({ where: { id: request.id }, data: { confirmationOutboxId, nextTickAt: null } });
+      await updateEscalation(tx, request, settings);
+      return { kind: "won", reference: request.reference };
+    }
+
+    await tx.helpRequest.update({ where: { id: request.id }, data: { confirmedAt: now } });
     if (offer.outboxId !== null) {
       await tell(tx, telegramId, { kind: "editSent", outboxId: String(offer.outboxId), locale: volunteerLocale, parts: [t("offer.accepted", { reference: request.reference })] });
     }
-    await tell(tx, telegramId, { kind: "send", locale: volunteerLocale, parts: details });
-
-    const parties = await partiesOf(tx, request);
-    if (parties.newcomer) {
-      // The photo of a letter or a voice note goes to the volunteer as a copy, without the sender.
-      for (const attachment of (request.attachments as Attachment[] | null) ?? []) {
-        await tell(tx, telegramId, { kind: "copy", fromChatId: Number(parties.newcomer.telegramId), messageId: attachment.messageId, locale: volunteerLocale });
-      }
-      await tell(tx, parties.newcomer.telegramId, {
-        kind: "send",
-        locale: parties.newcomer.locale,
-        parts: [t(`request.matched.${request.kind}`, { name: offer.volunteer.firstName, reference: request.reference }), t("relay.explainNewcomer", { name: offer.volunteer.firstName })],
-      });
-      await tx.telegramUser.updateMany({ where: { telegramId: parties.newcomer.telegramId }, data: { relayRequestId: request.id } });
-    }
-    await tx.telegramUser.update({ where: { id: offer.volunteer.user.id }, data: { relayRequestId: request.id } });
-
+    await introduce(tx, request.id, t("offer.won", { reference: request.reference }));
     const reminders = reminderTimes({ appointmentAt: request.appointmentAt, matchedAt: now }, settings);
     const next = [reminders.evening, reminders.hour].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
     if (next) await scheduleTick(tx, request.id, next);
@@ -97,6 +93,38 @@ export async function acceptOffer(db: Db, offerId: string, telegramId: number, s
     await updateEscalation(tx, request, settings);
     return { kind: "won", reference: request.reference };
   });
+}
+
+/**
+ * Introduces the matched volunteer and newcomer: the volunteer gets the details (place, note, photo or voice
+ * note), the newcomer the volunteer's first name, and both the relay chat.
+ */
+export async function introduce(tx: Tx, requestId: string, opening: Label): Promise<void> {
+  const request = await tx.helpRequest.findUniqueOrThrow({ where: { id: requestId }, select: { ...requestSelect, place: true, note: true, attachments: true } });
+  const volunteer = request.volunteerId
+    ? await tx.volunteer.findUnique({ where: { id: request.volunteerId }, select: { firstName: true, user: { select: { id: true, telegramId: true, locale: true } } } })
+    : null;
+  if (!volunteer) return;
+  const locale = localeOr(volunteer.user.locale);
+  const details: Label[] = [opening, ...summary(request).slice(1)];
+  if (request.place) details.push(t("summary.place", { place: request.place }));
+  if (request.note) details.push(t("summary.note", { note: request.note }));
+  details.push(t("relay.explainVolunteer"));
+  await tell(tx, volunteer.user.telegramId, { kind: "send", locale, parts: details });
+  const parties = await partiesOf(tx, request);
+  if (parties.newcomer) {
+    // The photo of a letter or a voice note goes to the volunteer as a copy, without the sender.
+    for (const attachment of (request.attachments as Attachment[] | null) ?? []) {
+      await tell(tx, volunteer.user.telegramId, { kind: "copy", fromChatId: Number(parties.newcomer.telegramId), messageId: attachment.messageId, locale });
+    }
+    await tell(tx, parties.newcomer.telegramId, {
+      kind: "send",
+      locale: parties.newcomer.locale,
+      parts: [t(`request.matched.${request.kind}`, { name: volunteer.firstName, reference: request.reference }), t("relay.explainNewcomer", { name: volunteer.firstName })],
+    });
+    await tx.telegramUser.updateMany({ where: { telegramId: parties.newcomer.telegramId }, data: { relayRequestId: request.id } });
+  }
+  await tx.telegramUser.update({ where: { id: volunteer.user.id }, data: { relayRequestId: request.id } });
 }
 
 export type DeclineResult = { kind: "declined" } | { kind: "not-open" } | { kind: "not-yours" };

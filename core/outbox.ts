@@ -7,7 +7,7 @@ import type { Keyboard, Label } from "./messages.js";
 export type { Button, Keyboard, Label } from "./messages.js";
 
 /** What to show on Telegram: one or more labels (joined by blank lines), and buttons. */
-export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard };
+export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean };
 
 /** A message intent for Telegram, rendered in the recipient's language when it is sent. */
 export type TelegramIntent =
@@ -167,6 +167,11 @@ export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: n
   // A message in flight usually finishes within tens of milliseconds; check back soon, not at lease end.
   const ms = state.headBusyMs !== null ? Math.min(state.headBusyMs, 100) : Math.max(state.paceMs ?? 0, 0);
   return { kind: "wait", ms: Math.max(Math.ceil(ms), 10) };
+}
+
+/** The message was delivered and nothing may keep a trace of it (the goodbye after erasing one's data). */
+export async function forgetSent(db: DbOrTx, id: bigint): Promise<void> {
+  await db.outbox.deleteMany({ where: { id } });
 }
 
 /** The message was delivered; its content is dropped, its platform id kept for later edits. */

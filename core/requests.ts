@@ -28,6 +28,10 @@ export type RequestDraft = {
   note?: string;
   /** Telegram message ids in the newcomer's chat (a photo of a letter, a voice note), relayed to the volunteer. */
   attachments?: { messageId: number; kind: "photo" | "voice" }[];
+  interests?: string[];
+  availability?: string[];
+  topic?: string;
+  genderPreference?: string;
 };
 
 export type CreateResult =
@@ -83,6 +87,10 @@ export async function createRequest(
             place: draft.place ?? null,
             note: draft.note ?? null,
             attachments: draft.attachments?.length ? draft.attachments : Prisma.DbNull,
+            interests: draft.interests ?? [],
+            availability: draft.availability ?? [],
+            topic: draft.topic ?? null,
+            genderPreference: draft.genderPreference ?? null,
             nextWaveAt: now,
             escalateAt,
             deadlineAt,

@@ -13,6 +13,8 @@ export type VolunteerRegistration = {
   districts: string[];
   remoteOnly: boolean;
   weeklyCapacity: number;
+  /** Only mentors are asked; WOMAN or MAN. */
+  gender?: "WOMAN" | "MAN";
 };
 
 export type VolunteerProfile = VolunteerRegistration & {
@@ -109,6 +111,7 @@ export async function registerVolunteer(
       districts: registration.districts,
       remoteOnly: registration.remoteOnly,
       weeklyCapacity: registration.weeklyCapacity,
+      gender: registration.gender ?? null,
       conductAcceptedAt: new Date(),
     };
     const existing = user.volunteer;

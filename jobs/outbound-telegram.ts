@@ -6,7 +6,7 @@ import type { I18n } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
 import { renderLabel, type Keyboard, type Label } from "../core/messages.js";
-import { claimNext, markFailed, markSent, release, sentRefOf, type ClaimedMessage, type TelegramIntent, type TelegramText } from "../core/outbox.js";
+import { claimNext, forgetSent, markFailed, markSent, release, sentRefOf, type ClaimedMessage, type TelegramIntent, type TelegramText } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
 
 /** Every message the Telegram bot sends goes through this queue. */
@@ -66,7 +66,9 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
       const { message } = claim;
       try {
         const sentRef = await deliver(deps, message);
-        await markSent(deps.db, message.id, sentRef);
+        const intent = message.payload as TelegramIntent;
+        if ("forget" in intent && intent.forget) await forgetSent(deps.db, message.id);
+        else await markSent(deps.db, message.id, sentRef);
         deps.metrics.outbound.inc({ channel: "telegram", outcome: "sent" });
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 429) {

@@ -1,6 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { fileURLToPath } from "node:url";
+import { contactPointSchema, leisureOfferSchema } from "../core/catalog.js";
 import type { DbOrTx } from "../core/db.js";
+import { readCatalogFile } from "./import-catalog.js";
 
 /** The two working groups the network decided on in February 2024 (seed document). */
 export const WORKING_GROUPS = [
@@ -30,6 +33,16 @@ export async function seedNetwork(db: DbOrTx): Promise<void> {
   }
   for (const event of NETWORK_EVENTS) {
     await db.networkEvent.upsert({ where: { name: event.name }, create: event, update: {} });
+  }
+  // Example entries are added once; what coordinators have edited since stays as it is.
+  const catalog = readCatalogFile(fileURLToPath(new URL("./example-catalog.yaml", import.meta.url))) as { contactPoints: unknown[]; leisureOffers: unknown[] };
+  for (const entry of catalog.contactPoints) {
+    const point = contactPointSchema.parse(entry);
+    await db.contactPoint.upsert({ where: { name: point.name }, create: { ...point, translations: point.translations ?? undefined }, update: {} });
+  }
+  for (const entry of catalog.leisureOffers) {
+    const offer = leisureOfferSchema.parse(entry);
+    await db.leisureOffer.upsert({ where: { title: offer.title }, create: { ...offer, translations: offer.translations ?? undefined }, update: {} });
   }
 }
 

@@ -11,7 +11,7 @@ export function digestBlocks(digest: Digest, t: T, deps: Pick<SlackDeps, "i18n">
   const languages = digest.byLanguage.length
     ? digest.byLanguage.map((l) => `${languageName(l.language, locale)}: ${l.count}`).join(", ")
     : t("slack.digest.none");
-  const leisure = digest.leisureDemand.length ? digest.leisureDemand.map((d) => `${d.interest}: ${d.count}`).join(", ") : t("slack.digest.none");
+  const leisure = digest.leisureDemand.length ? digest.leisureDemand.map((d) => `${t(`leisure.interest.${d.interest}`)}: ${d.count}`).join(", ") : t("slack.digest.none");
   const blocks: Block[] = [
     header(t("slack.digest.title")),
     context(period),

@@ -1,6 +1,8 @@
 import { ESCALATION_TEMPLATE } from "../../core/dispatch.js";
 import { ANNOUNCEMENT_TEMPLATE, MEETING_NUDGE_TEMPLATE, MEETING_REMINDER_TEMPLATE } from "../../core/meetings.js";
 import { POLL_RESULTS_TEMPLATE, POLL_TEMPLATE } from "../../core/polls.js";
+import { MENTORING_TEMPLATE } from "../../core/offers.js";
+import { REPORT_TEMPLATE } from "../../core/reports.js";
 import { REGISTRATION_TEMPLATE, volunteerById } from "../../core/volunteers.js";
 
 /** Posted by the weekly job; its id is the week. */
@@ -10,6 +12,7 @@ import type { Block } from "./blocks.js";
 import { slackT, type SlackDeps } from "./context.js";
 import { renderDigest } from "./digest.js";
 import { renderAnnouncement, renderNudge, renderReminder } from "./meetings.js";
+import { renderMentoring, renderReport } from "./newcomers.js";
 import { renderPoll, renderPollResults } from "./polls.js";
 import { registrationBlocks } from "./volunteers.js";
 
@@ -32,6 +35,8 @@ export function createSlackRenderer(deps: SlackDeps) {
     [POLL_TEMPLATE]: (id) => renderPoll(deps, id),
     [POLL_RESULTS_TEMPLATE]: (id) => renderPollResults(deps, id),
     [DIGEST_TEMPLATE]: () => renderDigest(deps),
+    [MENTORING_TEMPLATE]: (id) => renderMentoring(deps, id),
+    [REPORT_TEMPLATE]: (id) => renderReport(deps, id),
   };
   return async (template: string, id: string): Promise<Rendered> => {
     const render = templates[template];

@@ -22,10 +22,14 @@ export type TelegramDeps = {
   log: Logger;
   defaultLocale: Locale;
   dispatch: DispatchSettings;
+  /** After this many days personal data of closed requests is erased. */
+  retentionDays: number;
+  /** Drops a person's flood counter (their data is being erased). */
+  forgetFlood: (telegramId: number) => Promise<void>;
 };
 
-/** A message to show: translated parts and buttons. */
-export type Reply = { parts: Label[]; keyboard?: Keyboard };
+/** A message to show: translated parts and buttons; `forget` drops even its record once it is sent. */
+export type Reply = { parts: Label[]; keyboard?: Keyboard; forget?: boolean };
 
 type BrueckenbotFlavor = {
   deps: TelegramDeps;

@@ -23,7 +23,8 @@ import { mainMenu } from "./menu.js";
 const NAME = "volunteer";
 const { button, pattern } = dialogueButtons("v");
 
-type Step = "roles" | "name" | "languages" | "level" | "german" | "districts" | "capacity" | "conduct";
+type Step = "roles" | "name" | "gender" | "languages" | "level" | "german" | "districts" | "capacity" | "conduct";
+const GENDERS = ["WOMAN", "MAN", "NOT_SAID"] as const;
 
 type Draft = {
   roles: Role[];
@@ -34,6 +35,7 @@ type Draft = {
   districts: string[];
   remoteOnly: boolean;
   weeklyCapacity?: number;
+  gender?: (typeof GENDERS)[number];
 };
 
 const draftOf = (dialogue: Dialogue) => dialogue.data as Draft;
@@ -55,6 +57,8 @@ function question(dialogue: Dialogue, hint?: Label): Reply {
       };
     case "name":
       return { parts: [...before, label("volunteer.ask.name")] };
+    case "gender":
+      return { parts: [...before, label("volunteer.ask.gender")], keyboard: GENDERS.map((g) => [button(dialogue, step, g, label(`volunteer.gender.${g}`))]) };
     case "languages":
       return {
         parts: [...before, label("volunteer.ask.languages")],
@@ -134,6 +138,10 @@ privateChat.callbackQuery(pattern, async (ctx) => {
       if (draft.languages.includes(language) && isOneOf(LEVELS, level)) draft.levels[language] = level;
       return go(pendingLevel(draft) ? "level" : "german");
     }
+    case "gender":
+      if (!isOneOf(GENDERS, value)) return go("gender");
+      draft.gender = value;
+      return go("languages");
     case "german":
       if (!isOneOf(GERMAN_LEVELS, value)) return go("german");
       draft.germanLevel = value;
@@ -162,6 +170,7 @@ privateChat.callbackQuery(pattern, async (ctx) => {
           districts: draft.remoteOnly ? [] : draft.districts,
           remoteOnly: draft.remoteOnly,
           weeklyCapacity: draft.weeklyCapacity ?? 1,
+          ...(draft.gender && draft.gender !== "NOT_SAID" ? { gender: draft.gender } : {}),
         },
         { coordinatorChannel: ctx.deps.dispatch.coordinatorChannel },
       );
@@ -183,7 +192,8 @@ privateChat.on("message:text", async (ctx, next) => {
     return ctx.say(question(dialogue, label("volunteer.badName")));
   }
   draftOf(dialogue).firstName = name;
-  dialogue.step = "languages";
+  // Mentors are asked their gender, because newcomers may prefer a woman or a man as mentor.
+  dialogue.step = draftOf(dialogue).roles.includes("MENTOR") ? "gender" : "languages";
   await setDialogue(ctx, dialogue);
   await ctx.say(question(dialogue));
 });

@@ -17,8 +17,11 @@ export default async function setup({ provide }: { provide: (key: "templateDatab
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
   try {
+    // Two test runs at once: one builds the template, the other waits for it.
+    await admin.query("SELECT pg_advisory_lock(hashtext('brueckenbot-test-template'))");
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
     if (exists.rowCount === 0) {
+      await admin.query(`DROP DATABASE IF EXISTS "${template}_tmp" WITH (FORCE)`);
       await admin.query(`CREATE DATABASE "${template}_tmp"`);
       await migrate(databaseUrl(`${template}_tmp`));
       await admin.query(`ALTER DATABASE "${template}_tmp" RENAME TO "${template}"`);

@@ -1,0 +1,130 @@
+import type { Db, DbOrTx } from "./db.js";
+import { localeOr } from "./dispatch.js";
+import type { Locale } from "./i18n.js";
+import { Prisma } from "../generated/prisma/client.js";
+
+/** Everything stored about a person, as /mydata shows it. */
+export type MyData = {
+  locale: Locale;
+  consentAt: Date | null;
+  createdAt: Date;
+  requests: {
+    reference: string;
+    kind: string;
+    status: string;
+    language: string;
+    purpose: string | null;
+    mode: string | null;
+    appointmentAt: Date | null;
+    district: string | null;
+    place: string | null;
+    note: string | null;
+    attachments: number;
+    interests: string[];
+    topic: string | null;
+    createdAt: Date;
+  }[];
+  volunteer?: { firstName: string; status: string; roles: string[]; languages: string[]; districts: string[]; remoteOnly: boolean; weeklyCapacity: number; paused: boolean; jobs: number; hours: number };
+  reportsWithContact: { reference: string; createdAt: Date }[];
+  /** A dialogue left half-way (its answers are stored until it ends). */
+  openDialogue: boolean;
+};
+
+export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | undefined> {
+  const user = await db.telegramUser.findUnique({
+    where: { telegramId },
+    select: {
+      locale: true,
+      consentAt: true,
+      createdAt: true,
+      requests: { orderBy: { createdAt: "desc" } },
+      reports: { select: { reference: true, createdAt: true } },
+      volunteer: { include: { languages: true, assignments: { select: { hoursSpent: true, status: true } } } },
+    },
+  });
+  if (!user) return undefined;
+  const session = await db.botSession.findUnique({ where: { key: String(telegramId) }, select: { value: true } });
+  const volunteer = user.volunteer;
+  return {
+    locale: localeOr(user.locale),
+    consentAt: user.consentAt,
+    createdAt: user.createdAt,
+    requests: user.requests.map((r) => ({
+      reference: r.reference,
+      kind: r.kind,
+      status: r.status,
+      language: r.language,
+      purpose: r.purpose,
+      mode: r.mode,
+      appointmentAt: r.appointmentAt,
+      district: r.district,
+      place: r.place,
+      note: r.note,
+      attachments: Array.isArray(r.attachments) ? r.attachments.length : 0,
+      interests: r.interests,
+      topic: r.topic,
+      createdAt: r.createdAt,
+    })),
+    ...(volunteer
+      ? {
+          volunteer: {
+            firstName: volunteer.firstName,
+            status: volunteer.status,
+            roles: volunteer.roles,
+            languages: volunteer.languages.map((l) => `${l.language} (${l.level})`),
+            districts: volunteer.districts,
+            remoteOnly: volunteer.remoteOnly,
+            weeklyCapacity: volunteer.weeklyCapacity,
+            paused: volunteer.paused,
+            jobs: volunteer.assignments.length,
+            hours: volunteer.assignments.reduce((sum, a) => sum + Number(a.hoursSpent ?? 0), 0),
+          },
+        }
+      : {}),
+    reportsWithContact: user.reports,
+    openDialogue: Boolean((session?.value as { dialogue?: unknown } | null)?.dialogue),
+  };
+}
+
+/**
+ * /deletemydata: erases everything about a person – their account, volunteer profile, dialogue, the messages
+ * waiting for them, their contact on reports – and strips their requests down to anonymous counts.
+ * Open requests are cancelled first (offers withdrawn, a matched volunteer told) by the caller.
+ */
+export async function eraseMyData(db: Db, telegramId: number): Promise<{ erased: boolean }> {
+  return db.$transaction(async (tx) => {
+    const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true } });
+    if (!user) return { erased: false };
+    const now = new Date();
+    await tx.helpRequest.updateMany({
+      where: { newcomerId: user.id },
+      data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, anonymisedAt: now },
+    });
+    // Idempotency keys contain the Telegram id: replace them by the request's own id.
+    await tx.$executeRaw`UPDATE "HelpRequest" SET "idempotencyKey" = 'erased:' || id WHERE "idempotencyKey" LIKE ${`${telegramId}:%`}`;
+    await tx.discriminationReport.updateMany({ where: { contactUserId: user.id }, data: { contactUserId: null } });
+    await tx.outbox.deleteMany({ where: { recipient: String(telegramId) } });
+    await tx.$executeRaw`DELETE FROM "Outbox" WHERE channel = 'TELEGRAM' AND payload->>'fromChatId' = ${String(telegramId)}`;
+    await tx.botSession.deleteMany({ where: { key: String(telegramId) } });
+    await tx.rateLimitHit.deleteMany({ where: { key: { contains: String(telegramId) } } });
+    // The volunteer profile, its languages and offers go with the account (cascade); assignments keep their hours.
+    await tx.telegramUser.delete({ where: { id: user.id } });
+    return { erased: true };
+  });
+}
+
+/**
+ * Retention: personal fields of requests closed more than `days` ago, and the texts of reports older than
+ * that, are erased; the anonymous counts stay for the figures.
+ */
+export async function anonymiseClosed(db: DbOrTx, olderThan: Date): Promise<{ requests: number; reports: number }> {
+  const requests = await db.helpRequest.updateMany({
+    where: { status: { in: ["DONE", "CANCELLED", "UNMATCHED"] }, closedAt: { lt: olderThan }, anonymisedAt: null },
+    data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, closingNote: null, anonymisedAt: new Date() },
+  });
+  const reports = await db.discriminationReport.updateMany({
+    where: { createdAt: { lt: olderThan }, anonymisedAt: null },
+    data: { text: null, place: null, contactUserId: null, anonymisedAt: new Date() },
+  });
+  return { requests: requests.count, reports: reports.count };
+}
