@@ -34,6 +34,7 @@ async function setUp(stack: Stack, telegramId: number, overrides: Partial<Volunt
       districts: overrides.districts ?? ["BECKUM", "NEUBECKUM"],
       remoteOnly: overrides.remoteOnly ?? false,
       weeklyCapacity: overrides.weeklyCapacity ?? 3,
+      ...(overrides.gender ? { gender: overrides.gender } : {}),
     },
     { coordinatorChannel: COORDINATOR_CHANNEL },
   );
