@@ -12,9 +12,9 @@ export default defineConfig({
     reporters: ["default"],
     projects: [
       // Two workers on a two-core machine: more would only make every test slower.
-      { test: { ...shared, name: "main", include: ["tests/**/*.test.ts"], exclude: ["tests/load/**"], maxWorkers: 2 } },
-      // Load tests measure acknowledgement times, so they run alone, after the others.
-      { test: { ...shared, name: "load", include: ["tests/load/**/*.test.ts"], maxWorkers: 1 } },
+      { test: { ...shared, name: "main", include: ["tests/**/*.test.ts"], exclude: ["tests/load/**", "tests/browser/**"], maxWorkers: 2 } },
+      // Load tests measure acknowledgement times and the browser test drives Chromium: they run alone, after the others.
+      { test: { ...shared, name: "slow", include: ["tests/load/**/*.test.ts", "tests/browser/**/*.test.ts"], maxWorkers: 1 } },
     ],
   },
 });

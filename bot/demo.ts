@@ -1,27 +1,87 @@
+import type { Express } from "express";
 import type { Logger } from "../core/log.js";
+import { collectTold } from "../core/outbox.js";
+import { chooseLocale, giveConsent } from "../core/users.js";
+import { decideVolunteer, registerVolunteer, volunteerOf } from "../core/volunteers.js";
+import { playScenario } from "../sim/scenario.js";
 import { SlackEmulator } from "../sim/slack-api.js";
 import { simulatorRoutes, type SimulatorDeps } from "../sim/simulator.js";
 import { TelegramEmulator } from "../sim/telegram-api.js";
-import { createApp } from "./app.js";
+import { createApp, type Brueckenbot } from "./app.js";
 import { DEMO, type Config } from "./config.js";
 import { SLACK_EVENTS_PATH } from "./slack.js";
 
 /** The people of the demo: a newcomer and volunteers in Telegram, the network in Slack. */
-export const DEMO_PERSONAS: SimulatorDeps["personas"] = {
-  telegram: [
-    { id: 7001, name: "Amina", role: "newcomer", language: "ar" },
-    { id: 7101, name: "Yusuf", role: "volunteer", language: "de" },
-    { id: 7102, name: "Leyla", role: "volunteer", language: "tr" },
-  ],
-  slack: [
-    { id: "U0SCHULTE", name: "Frau Schulte", role: "coordinator" },
-    { id: "U0DEMIR", name: "Herr Demir", role: "member" },
-  ],
-  channels: [
-    { id: "C0NETZWERK", name: "netzwerk-integration" },
-    { id: DEMO.coordinatorChannel, name: "koordination" },
-  ],
-};
+export function demoPersonas(channels: { network: string; coordinators: string }): SimulatorDeps["personas"] {
+  return {
+    telegram: [
+      { id: 7001, name: "Amina", role: "newcomer", language: "ar" },
+      { id: 7101, name: "Yusuf", role: "volunteer", language: "de" },
+      { id: 7102, name: "Leyla", role: "volunteer", language: "tr" },
+    ],
+    slack: [
+      { id: "U0SCHULTE", name: "Frau Schulte", role: "coordinator" },
+      { id: "U0DEMIR", name: "Herr Demir", role: "member" },
+    ],
+    channels: [
+      { id: channels.network, name: "netzwerk-integration" },
+      { id: channels.coordinators, name: "koordination" },
+    ],
+  };
+}
+
+/**
+ * Makes the demo people real in the product: the two volunteers are registered and approved interpreters
+ * for Arabic, the coordinator is a member of the coordinators' channel. Runs again harmlessly.
+ */
+export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator): Promise<void> {
+  const db = app.database.prisma;
+  slack.join(app.config.slack.coordinatorChannel, "U0SCHULTE");
+  const volunteers = [
+    { id: 7101, firstName: "Yusuf", locale: "de" as const, languages: [{ language: "ar", level: "NATIVE" as const }] },
+    { id: 7102, firstName: "Leyla", locale: "tr" as const, languages: [{ language: "ar", level: "FLUENT" as const }, { language: "tr", level: "NATIVE" as const }] },
+  ];
+  const { told } = await collectTold(async () => {
+    for (const v of volunteers) {
+      if ((await volunteerOf(db, v.id))?.status === "APPROVED") continue;
+      await chooseLocale(db, v.id, v.locale);
+      await giveConsent(db, v.id);
+      const registered = await registerVolunteer(
+        db,
+        v.id,
+        { firstName: v.firstName, roles: ["INTERPRETER"], languages: v.languages, germanLevel: "C1_C2", districts: ["BECKUM", "NEUBECKUM"], remoteOnly: false, weeklyCapacity: 50 },
+        { coordinatorChannel: app.config.slack.coordinatorChannel },
+      );
+      if (registered.kind !== "no-consent") await decideVolunteer(db, registered.volunteerId, "APPROVED", "U0SCHULTE");
+    }
+  });
+  await app.relay.dispatch(told);
+}
+
+/** The browser simulator's routes, with the scripted day. */
+export function simulator(config: Config, getApp: () => Brueckenbot, telegram: TelegramEmulator, slack: SlackEmulator, speed = 1): (http: Express) => void {
+  return (http) => {
+    const personas = demoPersonas({ network: config.slack.networkChannel, coordinators: config.slack.coordinatorChannel });
+    http.use(
+      simulatorRoutes({
+        telegram,
+        slack,
+        personas,
+        scenario: async (step) => {
+          const app = getApp();
+          const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
+          await playScenario(
+            telegram,
+            slack,
+            { newcomer: 7001, volunteers: [7101, 7102], coordinator: "U0SCHULTE", member: "U0DEMIR", networkChannel: app.config.slack.networkChannel, groupId: group.id, timeZone: app.config.timeZone },
+            step,
+            speed,
+          );
+        },
+      }),
+    );
+  };
+}
 
 /**
  * Local demo mode: the Telegram Bot API and Slack Web API are emulated on 127.0.0.1, the database is
@@ -35,18 +95,20 @@ export async function startDemo(config: Config, log: Logger): Promise<{ url: str
   const demoConfig: Config = {
     ...config,
     http: { ...config.http, host: config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host },
-    telegram: { ...config.telegram, apiRoot: telegram.url, mode: { kind: "polling" } },
-    slack: { ...config.slack, apiUrl: slack.apiUrl, mode: { kind: "http", signingSecret: DEMO.slackSigningSecret } },
+    telegram: { ...config.telegram, apiRoot: telegram.url, mode: { kind: "polling" }, chatIntervalMs: Math.min(config.telegram.chatIntervalMs, 300) },
+    slack: { ...config.slack, apiUrl: slack.apiUrl, mode: { kind: "http", signingSecret: DEMO.slackSigningSecret }, channelIntervalMs: Math.min(config.slack.channelIntervalMs, 300) },
+    // The demo volunteers are offered every request the scenario makes, however often it is played.
+    dispatch: { ...config.dispatch, quietMs: Math.min(config.dispatch.quietMs, 1000) },
   };
-  const app = await createApp(demoConfig, {
-    migrate: true,
-    seed: true,
-    log,
-    botInfo: telegram.botInfo,
-    routes: (http) => http.use(simulatorRoutes({ telegram, slack, personas: DEMO_PERSONAS })),
-  });
+  let app: Brueckenbot | undefined;
+  const current = () => {
+    if (!app) throw new Error("the demo is still starting");
+    return app;
+  };
+  app = await createApp(demoConfig, { migrate: true, seed: true, log, botInfo: telegram.botInfo, routes: simulator(demoConfig, current, telegram, slack) });
   const url = await app.start();
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, DEMO.slackSigningSecret);
+  await prepareDemoPeople(app, slack);
 
   console.log(
     [
@@ -65,7 +127,7 @@ export async function startDemo(config: Config, log: Logger): Promise<{ url: str
   return {
     url,
     stop: async () => {
-      await app.stop();
+      await current().stop();
       await telegram.close();
       await slack.close();
     },

@@ -117,8 +117,12 @@ export async function searchContactPoints(db: DbOrTx, query: string, categoryWor
   const words = normalize(query).split(/\s+/).filter((w) => w.length >= 2);
   if (words.length === 0) return [];
   const points = await allContactPoints(db);
+  // Inflected words match too: "квартиру" finds "квартира", "лікаря" finds "лікар", "Ärztin" finds "arzt".
+  const stem = (word: string) => (word.length >= 6 ? word.slice(0, -2) : word.length >= 5 ? word.slice(0, -1) : word);
+  const matches = (phrase: string, word: string) =>
+    phrase.includes(word) || (stem(word).length >= 4 && phrase.includes(stem(word))) || (phrase.length >= 4 && word.includes(phrase));
   const categories = new Set(
-    CONTACT_CATEGORIES.filter((category) => categoryWords[category].some((phrase) => words.some((w) => normalize(phrase).includes(w)))),
+    CONTACT_CATEGORIES.filter((category) => categoryWords[category].some((phrase) => words.some((w) => matches(normalize(phrase), w)))),
   );
   return points.filter((point) => {
     if (point.categories.some((c) => categories.has(c))) return true;

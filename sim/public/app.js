@@ -95,6 +95,7 @@ function renderTelegramMessage(persona, message) {
                 type: "button",
                 dir: "auto",
                 text: button.text,
+                "data-callback": button.callback_data,
                 onclick: () =>
                   button.url ? window.open(button.url, "_blank", "noopener") : post("/sim/telegram/press", { user: persona.id, messageId: message.message_id, data: button.callback_data }),
               }),
@@ -159,6 +160,8 @@ function actionButton(block, element, onAction) {
     type: "button",
     class: `action ${element.style ?? ""}`,
     text: element.text?.text ?? element.action_id,
+    "data-action": element.action_id,
+    "data-value": element.value,
     onclick: () => (element.url ? window.open(element.url, "_blank", "noopener") : onAction(element)),
   });
 }

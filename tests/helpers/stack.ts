@@ -6,6 +6,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { createApp, type Brueckenbot } from "../../bot/app.js";
 import { parseConfig } from "../../bot/config.js";
+import { prepareDemoPeople, simulator } from "../../bot/demo.js";
 import { SLACK_EVENTS_PATH } from "../../bot/slack.js";
 import { TELEGRAM_WEBHOOK_PATH } from "../../bot/http.js";
 import { createLogger } from "../../core/log.js";
@@ -42,6 +43,8 @@ export type StackOptions = {
   seed?: boolean;
   /** Slack over Socket Mode instead of signed HTTP requests. */
   slackSocketMode?: boolean;
+  /** Serve the browser simulator with the demo people, as in demo mode. */
+  simulator?: boolean;
 };
 
 export const SLACK_APP_TOKEN = "xapp-test-app-token";
@@ -95,14 +98,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       done();
     },
   });
-  const app = await createApp(config, {
+  let app: Brueckenbot | undefined;
+  const current = () => {
+    if (!app) throw new Error("not started");
+    return app;
+  };
+  app = await createApp(config, {
     migrate: false,
     seed: options.seed ?? true,
     botInfo: telegram.botInfo,
     log: createLogger({ level: "debug", destination: capture }),
+    ...(options.simulator ? { routes: simulator(config, current, telegram, slack, 4) } : {}),
   });
   const url = await app.start();
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
+  if (options.simulator) await prepareDemoPeople(app, slack);
   let stopped = false;
   return {
     app,
