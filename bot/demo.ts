@@ -100,12 +100,14 @@ export async function startDemo(config: Config, log: Logger): Promise<{ url: str
     // The demo volunteers are offered every request the scenario makes, however often it is played.
     dispatch: { ...config.dispatch, quietMs: Math.min(config.dispatch.quietMs, 1000) },
   };
-  let app: Brueckenbot | undefined;
+  // The simulator's routes are installed while the app is built; they reach the app once it exists.
+  const built: { app?: Brueckenbot } = {};
   const current = () => {
-    if (!app) throw new Error("the demo is still starting");
-    return app;
+    if (!built.app) throw new Error("the demo is still starting");
+    return built.app;
   };
-  app = await createApp(demoConfig, { migrate: true, seed: true, log, botInfo: telegram.botInfo, routes: simulator(demoConfig, current, telegram, slack) });
+  const app = await createApp(demoConfig, { migrate: true, seed: true, log, botInfo: telegram.botInfo, routes: simulator(demoConfig, current, telegram, slack) });
+  built.app = app;
   const url = await app.start();
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, DEMO.slackSigningSecret);
   await prepareDemoPeople(app, slack);

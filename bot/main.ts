@@ -16,39 +16,40 @@ try {
 
 const log = createLogger({ level: config.logLevel });
 
-async function main(config: Config): Promise<void> {
-  if (config.demo) {
-    const demo = await startDemo(config, log);
-    installShutdown(demo.stop, config.shutdownTimeoutMs);
-    return;
-  }
+async function main(config: Config): Promise<{ stop: () => Promise<void> }> {
+  if (config.demo) return startDemo(config, log);
   const app = await createApp(config, { migrate: true, log });
-  installShutdown(app.stop, config.shutdownTimeoutMs);
   await app.start();
+  return app;
 }
 
-/** SIGTERM and SIGINT drain the workers and close connections; a hung stop is cut off after the timeout. */
-function installShutdown(stop: () => Promise<void>, timeoutMs: number): void {
-  const shutdown = (signal: string) => {
-    log.info({ signal }, "shutting down");
-    const timer = setTimeout(() => {
-      log.error({ timeoutMs }, "shutdown took too long, exiting");
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    stop().then(
+const running = main(config);
+
+/**
+ * SIGTERM and SIGINT drain the workers and close connections (also while still starting); a hung stop is
+ * cut off after the timeout.
+ */
+function shutdown(signal: string): void {
+  log.info({ signal }, "shutting down");
+  const timer = setTimeout(() => {
+    log.error({ timeoutMs: config.shutdownTimeoutMs }, "shutdown took too long, exiting");
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  timer.unref();
+  running
+    .then((product) => product.stop())
+    .then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
 }
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));
 
-main(config).catch((error: unknown) => {
+running.catch((error: unknown) => {
   log.fatal({ err: error }, "brückenbot could not start");
   process.exit(1);
 });

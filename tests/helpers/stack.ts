@@ -98,18 +98,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       done();
     },
   });
-  let app: Brueckenbot | undefined;
+  const built: { app?: Brueckenbot } = {};
   const current = () => {
-    if (!app) throw new Error("not started");
-    return app;
+    if (!built.app) throw new Error("not started");
+    return built.app;
   };
-  app = await createApp(config, {
+  const app = await createApp(config, {
     migrate: false,
     seed: options.seed ?? true,
     botInfo: telegram.botInfo,
     log: createLogger({ level: "debug", destination: capture }),
     ...(options.simulator ? { routes: simulator(config, current, telegram, slack, 4) } : {}),
   });
+  built.app = app;
   const url = await app.start();
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
   if (options.simulator) await prepareDemoPeople(app, slack);
