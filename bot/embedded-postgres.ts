@@ -5,6 +5,8 @@ import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
 
 /** Protocol messages that open or continue an extended-query batch, which only a Sync ('S') ends. */
 const EXTENDED_QUERY_MESSAGES = new Set(["P", "B", "D", "E", "C", "H"].map((c) => c.charCodeAt(0)));
+const SIMPLE_QUERY = "Q".charCodeAt(0);
+const NOTIFICATION = "A".charCodeAt(0);
 
 type Pending = {
   handlerId: number;
@@ -25,6 +27,9 @@ class SessionQueue {
   private readonly waiting: Pending[] = [];
   private running = false;
   private owner: number | undefined;
+  /** Connections that ran LISTEN, by channel, and how to write to each of them. */
+  private readonly listeners = new Map<string, Set<number>>();
+  private readonly writers = new Map<number, (data: Uint8Array) => void>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -35,7 +40,39 @@ class SessionQueue {
     });
   }
 
+  /**
+   * LISTEN/NOTIFY across connections. PGlite has one session, so a NOTIFY's notification comes back on
+   * the connection whose transaction sent it; it is passed on to the connections that listen on its
+   * channel (BullMQ's workers wait for new jobs this way instead of sleeping until their next delayed job).
+   */
+  private noteListen(handlerId: number, message: Uint8Array): void {
+    if (message[0] !== SIMPLE_QUERY) return;
+    const sql = Buffer.from(message.subarray(5)).toString("utf8");
+    for (const match of sql.matchAll(/\bLISTEN\s+"?([\w.]+)"?/gi)) {
+      const channel = match[1] ?? "";
+      const handlers = this.listeners.get(channel) ?? new Set<number>();
+      handlers.add(handlerId);
+      this.listeners.set(channel, handlers);
+    }
+  }
+
+  private forwardNotifications(from: number, output: Buffer): void {
+    for (let i = 0; i + 5 <= output.length; ) {
+      const length = output.readInt32BE(i + 1);
+      if (output[i] === NOTIFICATION && i + 1 + length <= output.length) {
+        const message = output.subarray(i, i + 1 + length);
+        const channel = message.subarray(9, message.indexOf(0, 9)).toString("utf8");
+        for (const handlerId of this.listeners.get(channel) ?? []) {
+          if (handlerId !== from) this.writers.get(handlerId)?.(new Uint8Array(message));
+        }
+      }
+      i += 1 + length;
+    }
+  }
+
   clearQueueForHandler(handlerId: number): void {
+    this.writers.delete(handlerId);
+    for (const handlers of this.listeners.values()) handlers.delete(handlerId);
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       const item = this.waiting[i];
       if (item?.handlerId === handlerId) {
@@ -61,15 +98,20 @@ class SessionQueue {
         const next = index === -1 ? undefined : this.waiting.splice(index, 1)[0];
         if (!next) return;
         let bytes = 0;
+        const output: Uint8Array[] = [];
+        this.writers.set(next.handlerId, next.onData);
+        this.noteListen(next.handlerId, next.message);
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(next.message, {
               onRawData: (data) => {
                 bytes += data.length;
+                output.push(data);
                 next.onData(data);
               },
             }),
           );
+          this.forwardNotifications(next.handlerId, Buffer.concat(output));
           const type = next.message[0] ?? 0;
           const batchOpen = EXTENDED_QUERY_MESSAGES.has(type);
           this.owner = batchOpen || this.db.isInTransaction() ? next.handlerId : undefined;

@@ -100,8 +100,9 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
   const bootstrap = new Postgres.Queue("bootstrap", { connection: { ...connection, migrate: true } });
   bootstrap.on("error", onError("postgres bootstrap"));
   await bootstrap.waitUntilReady();
-  // PGlite cannot deliver LISTEN/NOTIFY across connections, so idle workers poll instead.
-  const drainDelay = config.embedded ? 0.1 : 5;
+  // Workers wake on NOTIFY (on PGlite relayed between connections by bot/embedded-postgres.ts); a short
+  // poll on the embedded database covers a notification that slipped between two queries.
+  const drainDelay = config.embedded ? 1 : 5;
   return {
     kind: "postgres",
     redis: undefined,

@@ -30,13 +30,26 @@ describe("npm start with nothing configured", () => {
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/admin/queues`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain("Szenario abspielen");
+
+    // The scripted day, twice, on the embedded database and the queues on it.
+    for (let run = 1; run <= 2; run++) {
+      await fetch(`http://127.0.0.1:${port}/sim/scenario`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      let last = "";
+      for (let i = 0; i < 60 && !/Fertig|⚠/.test(last); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const state = (await (await fetch(`http://127.0.0.1:${port}/sim/state`)).json()) as { scenario: { log: string[] } };
+        last = state.scenario.log.at(-1) ?? "";
+      }
+      expect(last, `scenario run ${run}`).toContain("Fertig");
+    }
 
     const stoppedAt = Date.now();
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(output).toContain('"msg":"stopped"');
-  }, 90_000);
+  }, 180_000);
 });
 
 describe("long polling (the demo's way of receiving updates)", () => {
