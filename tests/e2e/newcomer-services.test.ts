@@ -207,8 +207,12 @@ describe("newcomer services", () => {
       openingHours: { value: { type: "plain_text_input", value: "Mo–Fr 8–12 Uhr" } },
       languages: { value: { type: "plain_text_input", value: "de, en" } },
     });
-    const edited = await app.database.prisma.contactPoint.findUniqueOrThrow({ where: { id: point.id } });
-    expect(edited.openingHours).toBe("Mo–Fr 8–12 Uhr");
+    // Slack gets its acknowledgement first; the entry is saved right after.
+    const edited = await eventually(async () => {
+      const row = await app.database.prisma.contactPoint.findUniqueOrThrow({ where: { id: point.id } });
+      expect(row.openingHours).toBe("Mo–Fr 8–12 Uhr");
+      return row;
+    });
     expect(edited.languages).toEqual(["de", "en"]);
     expect(edited.exampleData).toBe(false);
   });
