@@ -6,14 +6,13 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Db } from "../core/db.js";
 import type { DispatchSettings } from "../core/dispatch.js";
-import { firstDelivery } from "../core/deliveries.js";
+import { arrive } from "../core/deliveries.js";
 import { postgresCounter } from "../core/flood.js";
 import { LOCALES, localeFromLanguageCode, type I18n, type Locale } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
 import { collectTold, tell } from "../core/outbox.js";
-import { sessionStore } from "../core/sessions.js";
-import { findUser } from "../core/users.js";
+import { sessionStore, type SessionCache } from "../core/sessions.js";
 import { cancelFeature } from "../handlers/telegram/cancel.js";
 import { part, type BotContext, type Reply, type SessionData, type TelegramDeps } from "../handlers/telegram/context.js";
 import { fallbackFeature } from "../handlers/telegram/fallback.js";
@@ -100,6 +99,9 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     },
   };
 
+  // Sessions read with each update's first query, for the length of the update (one chat at a time).
+  const sessions: SessionCache = new Map();
+
   // Updates of one chat run one after another (the runner would otherwise run them side by side).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
@@ -107,21 +109,28 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     const started = performance.now();
     ctx.deps = telegramDeps;
     ctx.log = deps.log.child({ updateId: ctx.update.update_id });
-    if (!(await firstDelivery(deps.db, ctx.update.update_id))) {
+    const sessionKey = ctx.chat?.id.toString();
+    const arrival = await arrive(deps.db, ctx.update.update_id, ctx.from?.id, sessionKey);
+    if (!arrival.first) {
       deps.metrics.updates.inc({ outcome: "duplicate" });
       ctx.log.info("duplicate update ignored");
       return;
     }
-    const { told } = await collectTold(async () => next());
-    await deps.relay.dispatch(told);
+    ctx.user = arrival.user;
+    if (sessionKey) sessions.set(sessionKey, arrival.session);
+    try {
+      const { told } = await collectTold(async () => next());
+      await deps.relay.dispatch(told);
+    } finally {
+      if (sessionKey) sessions.delete(sessionKey);
+    }
     deps.metrics.updates.inc({ outcome: "handled" });
     ctx.log.debug({ kind: Object.keys(ctx.update).find((k) => k !== "update_id"), ms: Math.round(performance.now() - started) }, "update handled");
     deps.metrics.updateSeconds.observe((performance.now() - started) / 1000);
   });
 
   bot.use(async (ctx, next) => {
-    const user = ctx.from ? await findUser(deps.db, ctx.from.id) : undefined;
-    ctx.user = user;
+    const user = ctx.user;
     ctx.suggestedLocale = localeFromLanguageCode(ctx.from?.language_code);
     ctx.locale = user?.locale ?? ctx.suggestedLocale ?? deps.defaultLocale;
     ctx.t = (key, params) => deps.i18n.t(ctx.locale, key, params);
@@ -154,7 +163,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
 
   bot.use(
     lazySession<SessionData, BotContext>({
-      storage: sessionStore<SessionData>(deps.db),
+      storage: sessionStore<SessionData>(deps.db, sessions),
       initial: () => ({}),
       getSessionKey: (ctx) => ctx.chat?.id.toString(),
     }),

@@ -12,8 +12,9 @@ const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.on(["message:text", "message:voice", "message:photo", "message:document", "message:video_note", "message:audio"], async (ctx, next) => {
+  // Most messages come from people without an open job: no need to ask the database.
+  if (!ctx.user?.relayRequestId || ctx.message.text?.startsWith("/")) return next();
   if ((await ctx.session).dialogue) return next();
-  if (ctx.message.text?.startsWith("/")) return next();
   const target = await relayTarget(ctx.deps.db, ctx.from.id);
   if (!target) return next();
   await relay(ctx.deps.db, ctx.chat.id, ctx.message.message_id, target);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCALE_NAMES } from "../../core/i18n.js";
+import { eventually } from "../helpers/wait.js";
 import { startStack, type Stack } from "../helpers/stack.js";
-import { buttons, plain, waitForText } from "../helpers/telegram.js";
+import { buttons, onboard, plain, waitForText } from "../helpers/telegram.js";
 
 describe("a newcomer's first steps", () => {
   let stack: Stack;
@@ -80,6 +81,21 @@ describe("a newcomer's first steps", () => {
     await telegram.sendText(1004, "Bonjour, j'ai besoin d'aide");
     const answer = await telegram.nextBotMessage(1004);
     expect(buttons(answer)[0]).toBe(LOCALE_NAMES.fr);
+  });
+
+  it("keeps dialogue state only while a dialogue is open", async () => {
+    const { telegram, app } = stack;
+    const sessions = () => app.database.prisma.botSession.count({ where: { key: "1005" } });
+    const menu = await onboard(telegram, 1005, "de");
+    await telegram.sendText(1005, "hallo");
+    await telegram.nextBotMessage(1005);
+    expect(await sessions()).toBe(0);
+
+    await telegram.pressButton(1005, menu.message_id, { data: "menu:mediation" });
+    await eventually(async () => expect(await sessions()).toBe(1));
+    await telegram.sendText(1005, "/cancel");
+    await waitForText(telegram, 1005, "Abgebrochen");
+    await eventually(async () => expect(await sessions()).toBe(0));
   });
 
   it("registers the command menu in every language", async () => {
