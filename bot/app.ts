@@ -81,6 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ? config.queue
       : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded },
     log,
+    metrics,
   );
   const relay = createOutboxRelay({
     db,
@@ -100,7 +101,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log,
       metrics,
       relay,
-      redis: queues.redis,
       defaultLocale: config.defaultLocale,
       flood: config.telegram.flood,
       dispatch,

@@ -3,7 +3,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type pg from "pg";
+import pg from "pg";
+import { sharePool } from "../core/db.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Config } from "./config.js";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
@@ -45,7 +46,11 @@ export async function openDatabase(config: Config, options: { migrate: boolean }
     if (options.migrate) await migrate(url);
     // PGlite serves one session, so more connections only queue up behind each other.
     const pool = poolConfigFromUrl(url, embedded ? 4 : 10);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    // One pool for Prisma and for the few statements that skip it (core/db.ts `sql`).
+    const shared = new pg.Pool(pool);
+    shared.on("error", () => undefined); // an idle connection dropped by the server; the next query reconnects
+    const prisma = new PrismaClient({ adapter: new PrismaPg(shared) });
+    sharePool(prisma, shared);
     await prisma.$connect();
     return {
       prisma,
@@ -53,6 +58,7 @@ export async function openDatabase(config: Config, options: { migrate: boolean }
       embedded: embedded !== undefined,
       close: async () => {
         await prisma.$disconnect();
+        await shared.end().catch(() => undefined);
         await embedded?.stop();
       },
     };

@@ -1,13 +1,11 @@
-import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
 import type { BotError} from "grammy";
 import { Bot, lazySession, type Api, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Redis } from "ioredis";
 import type { Db } from "../core/db.js";
 import type { DispatchSettings } from "../core/dispatch.js";
 import { arrive } from "../core/deliveries.js";
-import { postgresCounter } from "../core/flood.js";
+import { floodVerdict } from "../core/flood.js";
 import { LOCALES, localeFromLanguageCode, type I18n, type Locale } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
@@ -40,8 +38,6 @@ export type TelegramBotDeps = {
   log: Logger;
   metrics: Metrics;
   relay: OutboxRelay;
-  /** Shared flood counters across processes; PostgreSQL holds them when there is no Redis. */
-  redis: Redis | undefined;
   defaultLocale: Locale;
   flood: { limit: number; windowMs: number };
   dispatch: DispatchSettings;
@@ -49,8 +45,6 @@ export type TelegramBotDeps = {
 };
 
 export type TelegramBot = { bot: Bot<BotContext>; features: Feature[] };
-
-const FLOOD_PREFIX = "flood:";
 
 /**
  * Builds the grammY bot: per-update context, duplicate and flood protection, the user's language,
@@ -94,9 +88,6 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     defaultLocale: deps.defaultLocale,
     dispatch: deps.dispatch,
     retentionDays: deps.retentionDays,
-    forgetFlood: async (telegramId) => {
-      await deps.redis?.del(`${FLOOD_PREFIX}${telegramId}`);
-    },
   };
 
   // Sessions read with each update's first query, for the length of the update (one chat at a time).
@@ -110,13 +101,14 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     ctx.deps = telegramDeps;
     ctx.log = deps.log.child({ updateId: ctx.update.update_id });
     const sessionKey = ctx.chat?.id.toString();
-    const arrival = await arrive(deps.db, ctx.update.update_id, ctx.from?.id, sessionKey);
+    const arrival = await arrive(deps.db, { updateId: ctx.update.update_id, telegramId: ctx.from?.id, sessionKey }, deps.flood.windowMs);
     if (!arrival.first) {
       deps.metrics.updates.inc({ outcome: "duplicate" });
       ctx.log.info("duplicate update ignored");
       return;
     }
     ctx.user = arrival.user;
+    ctx.floodHits = arrival.hits;
     if (sessionKey) sessions.set(sessionKey, arrival.session);
     try {
       const { told } = await collectTold(async () => next());
@@ -146,20 +138,18 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     await next();
   });
 
-  bot.use(
-    limit<BotContext, Counter>({
-      timeFrame: deps.flood.windowMs,
-      limit: deps.flood.limit,
-      storageClient: failOpen(deps.redis ?? postgresCounter(deps.db), deps.log),
-      keyPrefix: FLOOD_PREFIX,
-      keyGenerator: (ctx) => ctx.from?.id.toString(),
-      onLimitExceeded: async (ctx) => {
-        ctx.log.info("flood limit reached");
-        if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("fallback.slowDown") });
-        else await ctx.say({ parts: [part("fallback.slowDown")] });
-      },
-    }),
-  );
+  // Flood protection: counted as the update arrived; one friendly warning, then silence until the window ends.
+  bot.use(async (ctx, next) => {
+    const verdict = floodVerdict(ctx.floodHits, deps.flood.limit);
+    if (verdict === "pass") return next();
+    if (verdict === "drop") {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      return;
+    }
+    ctx.log.info("flood limit reached");
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("fallback.slowDown") });
+    else await ctx.say({ parts: [part("fallback.slowDown")] });
+  });
 
   bot.use(
     lazySession<SessionData, BotContext>({
@@ -201,20 +191,6 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   });
 
   return { bot, features };
-}
-
-type Counter = { incr: (key: string) => Promise<number>; pexpire: (key: string, ms: number) => Promise<number> };
-
-/** Flood counting must never drop a person's update: when its store is down, let updates through. */
-function failOpen(counter: Counter, log: Logger): Counter {
-  return {
-    incr: (key) =>
-      counter.incr(key).catch((error: unknown) => {
-        log.warn({ err: error }, "flood counter unavailable, not limiting");
-        return 1;
-      }),
-    pexpire: (key, ms) => counter.pexpire(key, ms).catch(() => 0),
-  };
 }
 
 /**

@@ -1,26 +1,12 @@
 import type { DbOrTx } from "./db.js";
 
-/**
- * A counter with expiry in PostgreSQL, shaped like the two Redis commands grammY's rate limiter uses,
- * for installations without Redis. Counts hold across processes.
- */
-export function postgresCounter(db: DbOrTx): {
-  incr: (key: string) => Promise<number>;
-  pexpire: (key: string, ms: number) => Promise<number>;
-} {
-  return {
-    incr: async (key) => {
-      const [row] = await db.$queryRaw<{ count: number }[]>`
-        INSERT INTO "RateLimitHit" (key, count, "expiresAt") VALUES (${key}, 1, 'infinity')
-        ON CONFLICT (key) DO UPDATE SET
-          count = CASE WHEN "RateLimitHit"."expiresAt" <= now() THEN 1 ELSE "RateLimitHit".count + 1 END,
-          "expiresAt" = CASE WHEN "RateLimitHit"."expiresAt" <= now() THEN 'infinity' ELSE "RateLimitHit"."expiresAt" END
-        RETURNING count`;
-      return row?.count ?? 1;
-    },
-    pexpire: async (key, ms) =>
-      db.$executeRaw`UPDATE "RateLimitHit" SET "expiresAt" = now() + make_interval(secs => ${ms / 1000}) WHERE key = ${key}`,
-  };
+/** Flood protection: counted as each update arrives (see `arrive`), in PostgreSQL, shared by all processes. */
+export type FloodVerdict = "pass" | "warn" | "drop";
+
+/** The update that crosses the limit gets one warning; the ones after it are dropped until the window ends. */
+export function floodVerdict(hits: number, limit: number): FloodVerdict {
+  if (hits <= limit) return "pass";
+  return hits === limit + 1 ? "warn" : "drop";
 }
 
 /** Drops expired counters. */

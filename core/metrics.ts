@@ -26,6 +26,12 @@ export function createMetrics() {
       labelNames: ["channel", "outcome"] as const,
       registers: [registry],
     }),
+    jobs: new Counter({
+      name: "brb_jobs_total",
+      help: "Queue jobs finished in this process, by queue and outcome",
+      labelNames: ["queue", "outcome"] as const,
+      registers: [registry],
+    }),
     slackRequests: new Counter({
       name: "brb_slack_requests_total",
       help: "Slack requests handled, by kind",

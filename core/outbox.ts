@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Prisma } from "../generated/prisma/client.js";
-import type { DbOrTx } from "./db.js";
+import { sql, type DbOrTx } from "./db.js";
 import type { Locale } from "./i18n.js";
 import type { Keyboard, Label } from "./messages.js";
 
@@ -56,22 +56,12 @@ export async function collectTold<T>(work: () => Promise<T>): Promise<{ result: 
  * });
  */
 export async function tell(db: DbOrTx, recipient: number | bigint | string, intent: TelegramIntent): Promise<bigint> {
-  const row = await db.outbox.create({
-    data: { channel: "TELEGRAM", recipient: String(recipient), payload: intent as unknown as Prisma.InputJsonValue },
-    select: { id: true },
-  });
-  trail.getStore()?.push({ id: row.id, channel: "TELEGRAM" });
-  return row.id;
+  return insertOutbox(db, "TELEGRAM", String(recipient), intent);
 }
 
 /** Posts (or updates) a Slack message in `channel`, rendered from the entity `id` when it is sent. */
 export async function tellSlack(db: DbOrTx, channel: string, intent: SlackIntent): Promise<bigint> {
-  const row = await db.outbox.create({
-    data: { channel: "SLACK", recipient: channel, payload: intent as unknown as Prisma.InputJsonValue },
-    select: { id: true },
-  });
-  trail.getStore()?.push({ id: row.id, channel: "SLACK" });
-  return row.id;
+  return insertOutbox(db, "SLACK", channel, intent);
 }
 
 /**
@@ -79,12 +69,20 @@ export async function tellSlack(db: DbOrTx, channel: string, intent: SlackIntent
  * added again if the queue loses it before it runs.
  */
 export async function scheduleJob(db: DbOrTx, intent: JobIntent): Promise<bigint> {
-  const row = await db.outbox.create({
-    data: { channel: "JOB", recipient: intent.queue, payload: intent as unknown as Prisma.InputJsonValue },
-    select: { id: true },
-  });
-  trail.getStore()?.push({ id: row.id, channel: "JOB" });
-  return row.id;
+  return insertOutbox(db, "JOB", intent.queue, intent);
+}
+
+// One plain statement (see `sql`): this runs for nearly every update.
+async function insertOutbox(db: DbOrTx, channel: OutboxChannel, recipient: string, intent: unknown): Promise<bigint> {
+  const [row] = await sql<{ id: string }>(
+    db,
+    `INSERT INTO "Outbox" (channel, recipient, payload) VALUES ($1::"Channel", $2, $3::jsonb) RETURNING id::text`,
+    [channel, recipient, JSON.stringify(intent)],
+  );
+  if (!row) throw new Error("outbox insert returned no row");
+  const id = BigInt(row.id);
+  trail.getStore()?.push({ id, channel });
+  return id;
 }
 
 /** Like {@link tell} for several messages at once, in one statement. */
@@ -124,9 +122,11 @@ export type Claim =
  * own row is done. A taken row is leased for `leaseMs`; if its sender dies, it is taken again after.
  */
 export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: number; intervalMs: number }): Promise<Claim> {
-  const claimed = await db.$queryRaw<ClaimedMessage[]>`
+  const claimed = await sql<Omit<ClaimedMessage, "id"> & { id: string }>(
+    db,
+    `
     WITH me AS (
-      SELECT channel, recipient FROM "Outbox" WHERE id = ${outboxId} AND status IN ('PENDING', 'SENDING')
+      SELECT channel, recipient FROM "Outbox" WHERE id = $1 AND status IN ('PENDING', 'SENDING')
     ), head AS (
       SELECT o.id FROM "Outbox" o, me
       WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
@@ -137,18 +137,22 @@ export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: n
       ORDER BY o.id DESC LIMIT 1
     )
     UPDATE "Outbox" o
-    SET status = 'SENDING', "claimedUntil" = now() + make_interval(secs => ${pace.leaseMs / 1000}), attempts = o.attempts + 1
+    SET status = 'SENDING', "claimedUntil" = now() + make_interval(secs => $2), attempts = o.attempts + 1
     FROM head
     WHERE o.id = head.id
       AND (o.status = 'PENDING' OR o."claimedUntil" < now())
-      AND NOT EXISTS (SELECT 1 FROM last WHERE last."sentAt" > now() - make_interval(secs => ${pace.intervalMs / 1000}))
-    RETURNING o.id, o.channel::text AS channel, o.recipient, o.payload`;
-  const message = claimed[0];
-  if (message) return { kind: "send", message };
+      AND NOT EXISTS (SELECT 1 FROM last WHERE last."sentAt" > now() - make_interval(secs => $3))
+    RETURNING o.id::text, o.channel::text AS channel, o.recipient, o.payload`,
+    [String(outboxId), pace.leaseMs / 1000, pace.intervalMs / 1000],
+  );
+  const row = claimed[0];
+  if (row) return { kind: "send", message: { ...row, id: BigInt(row.id) } };
 
-  const [state] = await db.$queryRaw<{ pending: boolean; headBusyMs: number | null; paceMs: number | null }[]>`
+  const [state] = await sql<{ pending: boolean; headBusyMs: number | null; paceMs: number | null }>(
+    db,
+    `
     WITH me AS (
-      SELECT channel, recipient, status FROM "Outbox" WHERE id = ${outboxId}
+      SELECT channel, recipient, status FROM "Outbox" WHERE id = $1
     ), head AS (
       SELECT o.status, o."claimedUntil" FROM "Outbox" o, me
       WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
@@ -162,7 +166,9 @@ export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: n
       EXISTS (SELECT 1 FROM me WHERE status IN ('PENDING', 'SENDING')) AS pending,
       (SELECT CASE WHEN status = 'SENDING' AND "claimedUntil" > now()
         THEN EXTRACT(EPOCH FROM ("claimedUntil" - now())) * 1000 END FROM head)::float8 AS "headBusyMs",
-      (SELECT EXTRACT(EPOCH FROM ("sentAt" + make_interval(secs => ${pace.intervalMs / 1000}) - now())) * 1000 FROM last)::float8 AS "paceMs"`;
+      (SELECT EXTRACT(EPOCH FROM ("sentAt" + make_interval(secs => $2) - now())) * 1000 FROM last)::float8 AS "paceMs"`,
+    [String(outboxId), pace.intervalMs / 1000],
+  );
   if (!state?.pending) return { kind: "done" };
   // A message in flight usually finishes within tens of milliseconds; check back soon, not at lease end.
   const ms = state.headBusyMs !== null ? Math.min(state.headBusyMs, 100) : Math.max(state.paceMs ?? 0, 0);
@@ -171,15 +177,15 @@ export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: n
 
 /** The message was delivered and nothing may keep a trace of it (the goodbye after erasing one's data). */
 export async function forgetSent(db: DbOrTx, id: bigint): Promise<void> {
-  await db.outbox.deleteMany({ where: { id } });
+  await sql(db, `DELETE FROM "Outbox" WHERE id = $1`, [String(id)]);
 }
 
 /** The message was delivered; its content is dropped, its platform id kept for later edits. */
 export async function markSent(db: DbOrTx, id: bigint, sentRef: string | undefined): Promise<void> {
-  await db.outbox.update({
-    where: { id },
-    data: { status: "SENT", sentAt: new Date(), sentRef: sentRef ?? null, payload: Prisma.DbNull, claimedUntil: null },
-  });
+  await sql(db, `UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), "sentRef" = $2, payload = NULL, "claimedUntil" = NULL WHERE id = $1`, [
+    String(id),
+    sentRef ?? null,
+  ]);
 }
 
 /** The platform refused the message for good (blocked bot, deleted chat): keep the reason, not the content. */
@@ -192,7 +198,7 @@ export async function markFailed(db: DbOrTx, id: bigint, reason: string): Promis
 
 /** Puts a taken message back, to be sent again later (rate limit, outage). */
 export async function release(db: DbOrTx, id: bigint): Promise<void> {
-  await db.outbox.updateMany({ where: { id, status: "SENDING" }, data: { status: "PENDING", claimedUntil: null } });
+  await sql(db, `UPDATE "Outbox" SET status = 'PENDING', "claimedUntil" = NULL WHERE id = $1 AND status = 'SENDING'`, [String(id)]);
 }
 
 /** The platform id of the message an earlier outbox row sent, if it has been sent. */

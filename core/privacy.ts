@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from "./db.js";
+import { floodKey } from "./deliveries.js";
 import { localeOr } from "./dispatch.js";
 import type { Locale } from "./i18n.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -106,7 +107,7 @@ export async function eraseMyData(db: Db, telegramId: number): Promise<{ erased:
     await tx.outbox.deleteMany({ where: { recipient: String(telegramId) } });
     await tx.$executeRaw`DELETE FROM "Outbox" WHERE channel = 'TELEGRAM' AND payload->>'fromChatId' = ${String(telegramId)}`;
     await tx.botSession.deleteMany({ where: { key: String(telegramId) } });
-    await tx.rateLimitHit.deleteMany({ where: { key: { contains: String(telegramId) } } });
+    await tx.rateLimitHit.deleteMany({ where: { key: floodKey(telegramId) } });
     // The volunteer profile, its languages and offers go with the account (cascade); assignments keep their hours.
     await tx.telegramUser.delete({ where: { id: user.id } });
     return { erased: true };

@@ -11,6 +11,7 @@ import {
 import { Redis } from "ioredis";
 import type pg from "pg";
 import type { Logger } from "../core/log.js";
+import type { Metrics } from "../core/metrics.js";
 
 /** Where the queues live. Nothing outside this file knows which one is in use. */
 export type QueueBackendConfig =
@@ -24,8 +25,6 @@ export type Queues = {
   kind: "redis" | "postgres";
   queue: <Data>(name: string) => Queue<Data>;
   worker: <Data>(name: string, processor: Processor<Data>, settings?: WorkerSettings) => Worker<Data>;
-  /** A Redis client for small shared counters (the flood limit); undefined on PostgreSQL. */
-  redis: Redis | undefined;
   /** Throws when the backend cannot be reached. */
   ping: () => Promise<void>;
   /** Called when the backend is back after losing its connection (Redis restarted: its jobs may be gone). */
@@ -41,10 +40,16 @@ export type Queues = {
  * acknowledged on the strength of a job that was never queued; workers wait for Redis to come back
  * (`maxRetriesPerRequest: null`). Keys are namespaced with BullMQ's `prefix`.
  */
-export async function openQueues(config: QueueBackendConfig, log: Logger): Promise<Queues> {
+export async function openQueues(config: QueueBackendConfig, log: Logger, metrics?: Pick<Metrics, "jobs">): Promise<Queues> {
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
   const onError = (part: string) => (error: Error) => log.error({ err: error, part }, "queue backend error");
+  const watch = (name: string, worker: Worker) => {
+    worker.on("error", onError(`worker ${name}`));
+    if (!metrics) return;
+    worker.on("completed", () => metrics.jobs.inc({ queue: name, outcome: "completed" }));
+    worker.on("failed", () => metrics.jobs.inc({ queue: name, outcome: "failed" }));
+  };
 
   if (config.backend === "redis") {
     const producer = new Redis(config.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
@@ -64,7 +69,6 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
     });
     return {
       kind: "redis",
-      redis: producer,
       queue: <Data,>(name: string) => {
         let queue = queues.get(name) as Queue<Data> | undefined;
         if (!queue) {
@@ -76,7 +80,7 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
       },
       worker: <Data,>(name: string, processor: Processor<Data>, settings: WorkerSettings = {}) => {
         const worker = new Worker<Data>(name, processor, { ...settings, connection: workerConnection, prefix: config.prefix });
-        worker.on("error", onError(`worker ${name}`));
+        watch(name, worker as Worker);
         workers.push(worker as Worker);
         return worker;
       },
@@ -105,7 +109,6 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
   const drainDelay = config.embedded ? 1 : 5;
   return {
     kind: "postgres",
-    redis: undefined,
     queue: <Data,>(name: string) => {
       let queue = queues.get(name) as Queue<Data> | undefined;
       if (!queue) {
@@ -117,7 +120,7 @@ export async function openQueues(config: QueueBackendConfig, log: Logger): Promi
     },
     worker: <Data,>(name: string, processor: Processor<Data>, settings: WorkerSettings = {}) => {
       const worker = new Postgres.Worker<Data>(name, processor, { ...settings, connection, drainDelay }) as unknown as Worker<Data>;
-      worker.on("error", onError(`worker ${name}`));
+      watch(name, worker as Worker);
       workers.push(worker as Worker);
       return worker;
     },

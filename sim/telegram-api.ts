@@ -180,6 +180,14 @@ export class TelegramEmulator extends EventEmitter {
   }
 
   /**
+   * Puts a bot message into a chat as if the bot had sent it earlier: benchmarks start many people in the
+   * middle of a dialogue without playing every step through the bot.
+   */
+  plantBotMessage(chatId: number, text: string, reply_markup?: InlineKeyboardMarkup): SimMessage {
+    return this.append(chatId, { from: "bot", kind: "text", text, ...(reply_markup ? { reply_markup } : {}) });
+  }
+
+  /**
    * The user presses an inline button of a bot message, found by its callback data or its label.
    * Pass `forgedData` to press a button that the message does not have (a forged or outdated one).
    */

@@ -24,8 +24,6 @@ export type TelegramDeps = {
   dispatch: DispatchSettings;
   /** After this many days personal data of closed requests is erased. */
   retentionDays: number;
-  /** Drops a person's flood counter (their data is being erased). */
-  forgetFlood: (telegramId: number) => Promise<void>;
 };
 
 /** A message to show: translated parts and buttons; `forget` drops even its record once it is sent. */
@@ -37,6 +35,8 @@ type BrueckenbotFlavor = {
   log: Logger;
   /** The sender, if the bot knows them. */
   user: UserProfile | undefined;
+  /** The sender's updates within the flood window, this one included. */
+  floodHits: number;
   /** The sender's language: chosen, else suggested by Telegram, else the default. */
   locale: Locale;
   /** The sender's language as Telegram suggests it, if it is one of ours. */

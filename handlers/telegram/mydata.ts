@@ -76,7 +76,6 @@ privateChat.callbackQuery(MY_DATA.sure, async (ctx) => {
     if (request.status === "SEARCHING" || request.status === "MATCHED") await cancelRequest(ctx.deps.db, request.id, telegramId, ctx.deps.dispatch);
   }
   await eraseMyData(ctx.deps.db, telegramId);
-  await ctx.deps.forgetFlood(telegramId);
   ctx.user = undefined;
   // Nothing of this chat is written back, and the goodbye is forgotten once sent.
   ctx.session = null as never;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCatalog } from "../../core/catalog.js";
+import { floodKey } from "../../core/deliveries.js";
 import { anonymiseClosed } from "../../core/privacy.js";
 import { ACTIONS } from "../../handlers/slack/action-ids.js";
 import { readCatalogFile } from "../../prisma/import-catalog.js";
@@ -233,12 +234,18 @@ describe("newcomer services", () => {
     const shown = await telegram.waitFor(() => telegram.botMessages(ID).find((m) => plain(m).includes("Schmidt") && buttonData(m).includes("data:erase")));
     expect(plain(shown)).toContain(app.i18n.t("tr", "mydata.title").replace(/\u200f/g, "").slice(0, 10));
 
+    // Someone else whose id starts with the same digits keeps their flood counter.
+    const db = app.database.prisma;
+    const neighbour = floodKey(ID * 10 + 1);
+    await db.rateLimitHit.create({ data: { key: neighbour, count: 1, expiresAt: new Date(Date.now() + 60_000) } });
+
     await telegram.sendText(ID, "/deletemydata");
     await tap(stack, ID, /^data:sure$/);
     await waitForText(telegram, ID, app.i18n.t("tr", "mydata.erased").slice(0, 12));
     await new Promise((r) => setTimeout(r, 800));
+    expect(await db.rateLimitHit.count({ where: { key: neighbour } })).toBe(1);
+    await db.rateLimitHit.delete({ where: { key: neighbour } });
 
-    const db = app.database.prisma;
     // Every row of every table, as text: the person's id, name and note appear nowhere.
     const tables = await db.$queryRaw<{ table_name: string }[]>`SELECT table_name::text AS table_name FROM information_schema.tables WHERE table_schema = 'public'`;
     for (const { table_name } of tables) {

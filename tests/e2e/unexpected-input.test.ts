@@ -131,6 +131,7 @@ describe("operations endpoints", () => {
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).toMatch(/brb_telegram_updates_total\{outcome="handled"\} [1-9]/);
     expect(metrics).toMatch(/brb_outbound_messages_total\{channel="telegram",outcome="sent"\} [1-9]/);
+    expect(metrics).toMatch(/brb_jobs_total\{queue="outbound-telegram",outcome="completed"\} [1-9]/);
     expect(metrics).toContain("brb_process_resident_memory_bytes");
   });
 
