@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { sharePool } from "../core/db.js";
+import { PROJECT_ROOT } from "../core/paths.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Config } from "./config.js";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
@@ -74,7 +75,7 @@ export async function migrate(databaseUrl: string): Promise<void> {
   await promisify(execFile)(process.execPath, [cli, "migrate", "deploy"], {
     // The CLI runs as a child process; it gets this environment plus the database to migrate.
     env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
+    cwd: PROJECT_ROOT,
     timeout: 120_000,
   });
 }

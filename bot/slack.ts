@@ -3,7 +3,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import pLimit from "p-limit";
 import type { Logger } from "../core/log.js";
 import { collectTold } from "../core/outbox.js";
-import { firstSlackDelivery, knownLocale, localeFromSlack, rememberLocale } from "../core/slack-members.js";
+import { arriveFromSlack, localeFromSlack, rememberLocale } from "../core/slack-members.js";
 import { register as registerWorkingGroups } from "../handlers/slack/ag.js";
 import { register as registerAlerts } from "../handlers/slack/alerts.js";
 import type { SlackDeps } from "../handlers/slack/context.js";
@@ -74,15 +74,18 @@ export function createSlackApp(
     // Slack retries what it thinks was not acknowledged: events by event id, the rest by trigger id.
     const key = b.event_id ?? b.trigger_id;
     const prepare = async () => {
-      if (key && !(await firstSlackDelivery(deps.db, key))) {
+      const arrival = await arriveFromSlack(deps.db, key, user);
+      if (!arrival.first) {
         deps.metrics.slackRequests.inc({ kind: "duplicate" });
         return false;
       }
-      if (user) context.locale = await memberLocale(deps, client, user, (lookup) => {
-        if (pendingLookups.has(user)) return;
-        pendingLookups.add(user);
-        void lookups(lookup).finally(() => pendingLookups.delete(user));
-      });
+      if (user) {
+        context.locale = arrival.locale ?? "de";
+        if (!arrival.locale && !pendingLookups.has(user)) {
+          pendingLookups.add(user);
+          void lookups(() => lookUpLocale(deps, client, user)).finally(() => pendingLookups.delete(user));
+        }
+      }
       return true;
     };
     if (b.type === "block_actions") {
@@ -114,27 +117,16 @@ export function createSlackApp(
 }
 
 /**
- * German, unless the member's Slack is in English. Only the remembered language is waited for: an unknown
- * member is answered in German at once (acknowledgements must not wait for Slack's API) and looked up
- * in the background for next time; lookups are refreshed once a day.
+ * German, unless the member's Slack is in English. Only a remembered language is used at once: an unknown
+ * member is answered in German (acknowledgements must not wait for Slack's API) and looked up in the
+ * background for next time; lookups are refreshed once a day.
  */
-async function memberLocale(
-  deps: Pick<SlackDeps, "db" | "log">,
-  client: webApi.WebClient,
-  user: string,
-  later: (lookup: () => Promise<void>) => void,
-) {
-  const known = await knownLocale(deps.db, user);
-  if (known) return known;
-  later(() =>
-    client.users
-      .info({ user, include_locale: true })
-      .then((info) => localeFromSlack(info.user?.locale))
-      .catch(() => "de" as const)
-      .then((locale) => rememberLocale(deps.db, user, locale))
-      .catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered")),
-  );
-  return "de" as const;
+async function lookUpLocale(deps: Pick<SlackDeps, "db" | "log">, client: webApi.WebClient, user: string): Promise<void> {
+  const locale = await client.users
+    .info({ user, include_locale: true })
+    .then((info) => localeFromSlack(info.user?.locale))
+    .catch(() => "de" as const);
+  await rememberLocale(deps.db, user, locale).catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered"));
 }
 
 /** Coordinators are the members of the coordinators' channel (checked at most once a minute). */

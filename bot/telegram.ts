@@ -99,7 +99,9 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   bot.use(async (ctx, next) => {
     const started = performance.now();
     ctx.deps = telegramDeps;
-    ctx.log = deps.log.child({ updateId: ctx.update.update_id });
+    // Most updates log nothing: the child logger is made when first used.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx, "log", { get: () => (log ??= deps.log.child({ updateId: ctx.update.update_id })), configurable: true });
     const sessionKey = ctx.chat?.id.toString();
     const arrival = await arrive(deps.db, { updateId: ctx.update.update_id, telegramId: ctx.from?.id, sessionKey }, deps.flood.windowMs);
     if (!arrival.first) {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Db, Tx } from "./db.js";
+import { sql, sqlTransaction, type Db, type Queryable } from "./db.js";
 import { isLocale, type Locale } from "./i18n.js";
 import { t, type Label } from "./messages.js";
 import { scheduleJob, tell, tellSlack } from "./outbox.js";
@@ -122,8 +122,8 @@ function districtName(code: string): string {
 }
 
 /** Schedules the request's next tick (the queue job id makes a second schedule for the same time harmless). */
-export async function scheduleTick(tx: Tx, requestId: string, at: Date): Promise<void> {
-  await tx.helpRequest.update({ where: { id: requestId }, data: { nextTickAt: at } });
+export async function scheduleTick(tx: Queryable, requestId: string, at: Date): Promise<void> {
+  await sql(tx, `UPDATE "HelpRequest" SET "nextTickAt" = $2 WHERE id = $1`, [requestId, at]);
   await scheduleJob(tx, {
     kind: "add",
     queue: DISPATCH_QUEUE,
@@ -147,7 +147,7 @@ type Circle = { widened: boolean; everyone: boolean };
  * The widened circle also takes a basic language level and volunteers elsewhere or by phone;
  * "everyone" (a coordinator's decision) ignores capacity and quiet time too.
  */
-async function candidates(tx: Tx, request: RequestRow, circle: Circle, settings: DispatchSettings, limit: number): Promise<Candidate[]> {
+async function candidates(tx: Queryable, request: RequestRow, circle: Circle, settings: DispatchSettings, limit: number): Promise<Candidate[]> {
   const role = ROLE_OF_KIND[request.kind];
   const levels = circle.widened || circle.everyone ? ["BASIC", "GOOD", "FLUENT", "NATIVE"] : ["GOOD", "FLUENT", "NATIVE"];
   // Everyone speaks German; for company in free time or a mentor, the widened circle takes any language.
@@ -155,31 +155,35 @@ async function candidates(tx: Tx, request: RequestRow, circle: Circle, settings:
   const gender = request.kind === "MENTORING" ? request.genderPreference : null;
   const inPerson = request.mode === "IN_PERSON" || (request.mode === null && request.district !== null);
   const placeMatters = inPerson && !circle.widened && !circle.everyone;
-  return tx.$queryRaw<Candidate[]>`
-    SELECT v.id, u."telegramId", u.locale
-    FROM "Volunteer" v
-    JOIN "TelegramUser" u ON u.id = v."userId"
-    WHERE v.status = 'APPROVED' AND NOT v.paused AND ${role} = ANY(v.roles)
-      AND u.id IS DISTINCT FROM ${request.newcomerId}
-      AND (${anyLanguage} OR EXISTS (
-        SELECT 1 FROM "VolunteerLanguage" l
-        WHERE l."volunteerId" = v.id AND l.language = ${request.language} AND l.level = ANY(${levels}::text[])))
-      AND (${gender}::text IS NULL OR v.gender = ${gender})
-      AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = ${request.id} AND o."volunteerId" = v.id)
-      AND (${circle.everyone} OR (
-        SELECT count(*) FROM "HelpRequest" r
-        WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity")
-      AND (${circle.everyone} OR v."lastOfferedAt" IS NULL
-        OR v."lastOfferedAt" < now() - make_interval(secs => ${settings.quietMs / 1000}))
-      AND (NOT ${placeMatters} OR (NOT v."remoteOnly" AND ${request.district} = ANY(v.districts)))
-    ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
-    LIMIT ${limit}`;
+  const rows = await sql<{ id: string; telegramId: string; locale: string | null }>(
+    tx,
+    `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale
+     FROM "Volunteer" v
+     JOIN "TelegramUser" u ON u.id = v."userId"
+     WHERE v.status = 'APPROVED' AND NOT v.paused AND $1::text = ANY(v.roles)
+       AND u.id IS DISTINCT FROM $2::text
+       AND ($3::boolean OR EXISTS (
+         SELECT 1 FROM "VolunteerLanguage" l
+         WHERE l."volunteerId" = v.id AND l.language = $4::text AND l.level = ANY($5::text[])))
+       AND ($6::text IS NULL OR v.gender = $6::text)
+       AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = $7::text AND o."volunteerId" = v.id)
+       AND ($8::boolean OR (
+         SELECT count(*) FROM "HelpRequest" r
+         WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity")
+       AND ($8::boolean OR v."lastOfferedAt" IS NULL
+         OR v."lastOfferedAt" < now() - make_interval(secs => $9::float8))
+       AND (NOT $10::boolean OR (NOT v."remoteOnly" AND $11::text = ANY(v.districts)))
+     ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
+     LIMIT $12`,
+    [role, request.newcomerId, anyLanguage, request.language, levels, gender, request.id, circle.everyone, settings.quietMs / 1000, placeMatters, request.district, limit],
+  );
+  return rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));
 }
 
 /** Sends offers to `volunteers` in one transaction: offer rows and their messages commit together. */
-async function sendOffers(tx: Tx, request: RequestRow, volunteers: Candidate[], wave: number): Promise<number> {
+async function sendOffers(tx: Queryable, request: RequestRow, volunteers: Candidate[], wave: number): Promise<number> {
   if (volunteers.length === 0) return 0;
-  const offers = [];
+  const offers: { id: string; volunteerId: string; outboxId: bigint }[] = [];
   for (const volunteer of volunteers) {
     const id = newId();
     const outboxId = await tell(tx, volunteer.telegramId, {
@@ -188,16 +192,38 @@ async function sendOffers(tx: Tx, request: RequestRow, volunteers: Candidate[], 
       parts: [t(`offer.new.${request.kind}`), ...summary(request)],
       keyboard: [[{ ...t("offer.accept"), data: `offer:accept:${id}` }, { ...t("offer.decline"), data: `offer:decline:${id}` }]],
     });
-    offers.push({ id, requestId: request.id, volunteerId: volunteer.id, wave, outboxId });
+    offers.push({ id, volunteerId: volunteer.id, outboxId });
   }
-  await tx.offer.createMany({ data: offers });
-  await tx.volunteer.updateMany({ where: { id: { in: volunteers.map((v) => v.id) } }, data: { lastOfferedAt: new Date() } });
+  await sql(
+    tx,
+    `INSERT INTO "Offer" (id, "requestId", "volunteerId", wave, "outboxId")
+     SELECT o.id, $2, o."volunteerId", $3, o."outboxId" FROM unnest($1::text[], $4::text[], $5::bigint[]) AS o(id, "volunteerId", "outboxId")`,
+    [offers.map((o) => o.id), request.id, wave, offers.map((o) => o.volunteerId), offers.map((o) => String(o.outboxId))],
+  );
+  await sql(tx, `UPDATE "Volunteer" SET "lastOfferedAt" = now() WHERE id = ANY($1::text[])`, [volunteers.map((v) => v.id)]);
   return offers.length;
 }
 
-async function lockRequest(tx: Tx, requestId: string): Promise<RequestRow | undefined> {
-  await tx.$queryRaw`SELECT id FROM "HelpRequest" WHERE id = ${requestId} FOR UPDATE`;
-  return (await tx.helpRequest.findUnique({ where: { id: requestId }, select: requestSelect })) ?? undefined;
+const REQUEST_COLUMNS = `id, reference, kind::text AS kind, status::text AS status, locale, language, purpose, mode, "appointmentAt", district,
+  wave, widened, "escalatedAt", "nextWaveAt", "escalateAt", "deadlineAt", "matchedAt", "remindedEveningAt", "remindedHourAt",
+  "escalationOutboxId"::text AS "escalationOutboxId", interests, topic, "genderPreference", "newcomerId", "volunteerId"`;
+
+/** Reads a request and locks it until the transaction ends: its state machine runs once at a time. */
+async function lockRequest(tx: Queryable, requestId: string): Promise<RequestRow | undefined> {
+  const [row] = await sql<Omit<RequestRow, "escalationOutboxId"> & { escalationOutboxId: string | null }>(
+    tx,
+    `SELECT ${REQUEST_COLUMNS} FROM "HelpRequest" WHERE id = $1 FOR UPDATE`,
+    [requestId],
+  );
+  return row ? { ...row, escalationOutboxId: row.escalationOutboxId === null ? null : BigInt(row.escalationOutboxId) } : undefined;
+}
+
+/** Writes the given fields of a request (only these). */
+async function updateRequest(tx: Queryable, id: string, fields: Record<string, unknown>): Promise<void> {
+  const names = Object.keys(fields);
+  if (names.length === 0) return;
+  const assignments = names.map((name, i) => `"${name}" = $${i + 2}`).join(", ");
+  await sql(tx, `UPDATE "HelpRequest" SET ${assignments} WHERE id = $1`, [id, ...names.map((name) => fields[name])]);
 }
 
 /** What one run of a request's state machine did. */
@@ -215,7 +241,8 @@ export type TickResult = {
  * alert when due, the honest answer at the deadline; once matched, the reminders. Schedules its own next run.
  */
 export async function tick(db: Db, requestId: string, settings: DispatchSettings): Promise<TickResult> {
-  return db.$transaction(async (tx) => {
+  // In SQL on the shared pool (core/db.ts): every request runs this at least once, fifty a second at peaks.
+  return sqlTransaction(db, async (tx) => {
     const result: TickResult = { offered: 0, escalated: false, gaveUp: false, reminded: [], nextTickAt: null };
     const request = await lockRequest(tx, requestId);
     if (!request) return result;
@@ -225,13 +252,12 @@ export async function tick(db: Db, requestId: string, settings: DispatchSettings
       if (request.deadlineAt && request.deadlineAt <= now) {
         await giveUp(tx, request, settings, null);
         result.gaveUp = true;
-        await tx.helpRequest.update({ where: { id: request.id }, data: { nextTickAt: null } });
         return result;
       }
-      const update: { escalatedAt?: Date; escalationOutboxId?: bigint; wave?: number; widened?: boolean; nextWaveAt?: Date } = {};
+      const update: { escalatedAt?: Date; escalationOutboxId?: string; wave?: number; widened?: boolean; nextWaveAt?: Date } = {};
       if (request.escalateAt && request.escalateAt <= now && !request.escalatedAt) {
         update.escalatedAt = now;
-        update.escalationOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: ESCALATION_TEMPLATE, id: request.id });
+        update.escalationOutboxId = String(await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: ESCALATION_TEMPLATE, id: request.id }));
         result.escalated = true;
       }
       if (request.nextWaveAt && request.nextWaveAt <= now) {
@@ -246,7 +272,7 @@ export async function tick(db: Db, requestId: string, settings: DispatchSettings
         update.widened = widened;
         update.nextWaveAt = new Date(now.getTime() + settings.waveIntervalMs);
       }
-      await tx.helpRequest.update({ where: { id: request.id }, data: update });
+      await updateRequest(tx, request.id, update);
       const escalateAt = (update.escalatedAt ?? request.escalatedAt) ? null : request.escalateAt;
       const next = earliest(update.nextWaveAt ?? request.nextWaveAt, escalateAt, request.deadlineAt);
       if (next) await scheduleTick(tx, request.id, next);
@@ -262,10 +288,7 @@ export async function tick(db: Db, requestId: string, settings: DispatchSettings
         const sent = which === "evening" ? request.remindedEveningAt : request.remindedHourAt;
         if (!at || sent || at > now || request.appointmentAt <= now) continue;
         await remind(tx, request, parties, which);
-        await tx.helpRequest.update({
-          where: { id: request.id },
-          data: which === "evening" ? { remindedEveningAt: now } : { remindedHourAt: now },
-        });
+        await updateRequest(tx, request.id, which === "evening" ? { remindedEveningAt: now } : { remindedHourAt: now });
         result.reminded.push(which);
       }
       const upcoming = (["evening", "hour"] as const).flatMap((which) => {
@@ -275,12 +298,12 @@ export async function tick(db: Db, requestId: string, settings: DispatchSettings
       });
       const next = earliest(...upcoming);
       if (next) await scheduleTick(tx, request.id, next);
-      else await tx.helpRequest.update({ where: { id: request.id }, data: { nextTickAt: null } });
+      else await updateRequest(tx, request.id, { nextTickAt: null });
       result.nextTickAt = next;
       return result;
     }
 
-    await tx.helpRequest.update({ where: { id: request.id }, data: { nextTickAt: null } });
+    await updateRequest(tx, request.id, { nextTickAt: null });
     return result;
   });
 }
@@ -327,20 +350,25 @@ export function shiftToZone(wallClockUtc: Date, timeZone: string): Date {
 
 type Parties = { newcomer?: { telegramId: bigint; locale: Locale }; volunteer?: { telegramId: bigint; locale: Locale; firstName: string } };
 
-export async function partiesOf(tx: Tx, request: Pick<RequestRow, "newcomerId" | "volunteerId" | "locale">): Promise<Parties> {
-  const newcomer = request.newcomerId
-    ? await tx.telegramUser.findUnique({ where: { id: request.newcomerId }, select: { telegramId: true } })
-    : null;
-  const volunteer = request.volunteerId
-    ? await tx.volunteer.findUnique({ where: { id: request.volunteerId }, select: { firstName: true, user: { select: { telegramId: true, locale: true } } } })
-    : null;
+export async function partiesOf(tx: Queryable, request: Pick<RequestRow, "newcomerId" | "volunteerId" | "locale">): Promise<Parties> {
+  const [row] = await sql<{ newcomerTelegramId: string | null; volunteerTelegramId: string | null; volunteerLocale: string | null; firstName: string | null }>(
+    tx,
+    `SELECT n."telegramId"::text AS "newcomerTelegramId", vu."telegramId"::text AS "volunteerTelegramId", vu.locale AS "volunteerLocale", v."firstName"
+     FROM (SELECT 1) AS one
+     LEFT JOIN "TelegramUser" n ON n.id = $1::text
+     LEFT JOIN "Volunteer" v ON v.id = $2::text
+     LEFT JOIN "TelegramUser" vu ON vu.id = v."userId"`,
+    [request.newcomerId, request.volunteerId],
+  );
   return {
-    ...(newcomer ? { newcomer: { telegramId: newcomer.telegramId, locale: localeOr(request.locale) } } : {}),
-    ...(volunteer ? { volunteer: { telegramId: volunteer.user.telegramId, locale: localeOr(volunteer.user.locale), firstName: volunteer.firstName } } : {}),
+    ...(row?.newcomerTelegramId ? { newcomer: { telegramId: BigInt(row.newcomerTelegramId), locale: localeOr(request.locale) } } : {}),
+    ...(row?.volunteerTelegramId
+      ? { volunteer: { telegramId: BigInt(row.volunteerTelegramId), locale: localeOr(row.volunteerLocale), firstName: row.firstName ?? "" } }
+      : {}),
   };
 }
 
-async function remind(tx: Tx, request: RequestRow, parties: Parties, which: "evening" | "hour"): Promise<void> {
+async function remind(tx: Queryable, request: RequestRow, parties: Parties, which: "evening" | "hour"): Promise<void> {
   const when: Label = { dateTime: (request.appointmentAt ?? new Date()).toISOString() };
   if (parties.newcomer) {
     await tell(tx, parties.newcomer.telegramId, {
@@ -359,34 +387,34 @@ async function remind(tx: Tx, request: RequestRow, parties: Parties, which: "eve
 }
 
 /** Edits every open offer of a request to `key` and closes it with `status`. */
-export async function closeOpenOffers(tx: Tx, requestId: string, status: "TAKEN" | "WITHDRAWN", key: string, except?: string): Promise<number> {
-  const open = await tx.offer.findMany({
-    where: { requestId, status: "OPEN", ...(except ? { id: { not: except } } : {}) },
-    select: { id: true, outboxId: true, request: { select: { reference: true } }, volunteer: { select: { user: { select: { telegramId: true, locale: true } } } } },
-  });
-  if (open.length === 0) return 0;
-  await tx.offer.updateMany({ where: { id: { in: open.map((o) => o.id) } }, data: { status, answeredAt: new Date() } });
-  for (const offer of open) {
+export async function closeOpenOffers(tx: Queryable, requestId: string, status: "TAKEN" | "WITHDRAWN", key: string, except?: string): Promise<number> {
+  const closed = await sql<{ outboxId: string | null; reference: string; telegramId: string; locale: string | null }>(
+    tx,
+    `UPDATE "Offer" o SET status = $2::"OfferStatus", "answeredAt" = now()
+     FROM "HelpRequest" r, "Volunteer" v, "TelegramUser" u
+     WHERE o."requestId" = $1 AND o.status = 'OPEN' AND o.id IS DISTINCT FROM $3::text
+       AND r.id = o."requestId" AND v.id = o."volunteerId" AND u.id = v."userId"
+     RETURNING o."outboxId"::text AS "outboxId", r.reference, u."telegramId"::text AS "telegramId", u.locale`,
+    [requestId, status, except ?? null],
+  );
+  for (const offer of closed) {
     if (offer.outboxId === null) continue;
-    await tell(tx, offer.volunteer.user.telegramId, {
+    await tell(tx, BigInt(offer.telegramId), {
       kind: "editSent",
-      outboxId: String(offer.outboxId),
-      locale: localeOr(offer.volunteer.user.locale),
-      parts: [t(key, { reference: offer.request.reference })],
+      outboxId: offer.outboxId,
+      locale: localeOr(offer.locale),
+      parts: [t(key, { reference: offer.reference })],
     });
   }
-  return open.length;
+  return closed.length;
 }
 
 /**
  * Nobody was found in time (or a coordinator closed the search): the newcomer hears it honestly, with
  * where else to turn, and open offers are withdrawn.
  */
-export async function giveUp(tx: Tx, request: RequestRow, settings: DispatchSettings, closingNote: string | null): Promise<void> {
-  await tx.helpRequest.update({
-    where: { id: request.id },
-    data: { status: "UNMATCHED", closedAt: new Date(), nextTickAt: null, closingNote },
-  });
+export async function giveUp(tx: Queryable, request: RequestRow, settings: DispatchSettings, closingNote: string | null): Promise<void> {
+  await sql(tx, `UPDATE "HelpRequest" SET status = 'UNMATCHED', "closedAt" = now(), "nextTickAt" = NULL, "closingNote" = $2 WHERE id = $1`, [request.id, closingNote]);
   await closeOpenOffers(tx, request.id, "WITHDRAWN", "offer.withdrawn");
   const parties = await partiesOf(tx, request);
   if (parties.newcomer) {
@@ -401,7 +429,7 @@ export async function giveUp(tx: Tx, request: RequestRow, settings: DispatchSett
 }
 
 /** Brings the coordinators' alert about a request (if there is one) up to date. */
-export async function updateEscalation(tx: Tx, request: Pick<RequestRow, "id" | "escalationOutboxId">, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<void> {
+export async function updateEscalation(tx: Queryable, request: Pick<RequestRow, "id" | "escalationOutboxId">, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<void> {
   if (request.escalationOutboxId === null) return;
   await tellSlack(tx, settings.coordinatorChannel, {
     kind: "update",
@@ -422,7 +450,7 @@ export async function offerToAll(db: Db, requestId: string, settings: DispatchSe
     if (request.status !== "SEARCHING") return { kind: "not-searching", status: request.status };
     const volunteers = await candidates(tx, request, { widened: true, everyone: true }, settings, 10_000);
     const count = await sendOffers(tx, request, volunteers, request.wave + 1);
-    await tx.helpRequest.update({ where: { id: request.id }, data: { wave: request.wave + (count > 0 ? 1 : 0), widened: true } });
+    await updateRequest(tx, request.id, { wave: request.wave + (count > 0 ? 1 : 0), widened: true });
     return { kind: "offered", count };
   });
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import i18next, { type i18n as I18next, type Resource } from "i18next";
+import { projectPath } from "./paths.js";
 
 /** The languages of the bot, German first (the source of every text). */
 export const LOCALES = ["de", "en", "ar", "fa", "uk", "ru", "tr", "ku", "ps", "ti", "so", "fr"] as const;
@@ -79,7 +81,7 @@ export type I18n = {
  * i18n.t("ar", "menu.title");
  */
 export function createI18n(options: { timeZone: string; directory?: URL }): I18n {
-  const directory = options.directory ?? new URL("../locales/", import.meta.url);
+  const directory = options.directory ?? pathToFileURL(projectPath("locales") + "/");
   const resources: Resource = {};
   for (const locale of LOCALES) {
     resources[locale] = { translation: JSON.parse(readFileSync(new URL(`${locale}.json`, directory), "utf8")) };

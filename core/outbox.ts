@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Prisma } from "../generated/prisma/client.js";
-import { sql, type DbOrTx } from "./db.js";
+import { sql, type DbOrTx, type Queryable } from "./db.js";
 import type { Locale } from "./i18n.js";
 import type { Keyboard, Label } from "./messages.js";
 
@@ -55,12 +55,12 @@ export async function collectTold<T>(work: () => Promise<T>): Promise<{ result: 
  *   await tell(tx, chatId, { kind: "send", locale: "ar", parts: [{ key: "mediation.received" }] });
  * });
  */
-export async function tell(db: DbOrTx, recipient: number | bigint | string, intent: TelegramIntent): Promise<bigint> {
+export async function tell(db: Queryable, recipient: number | bigint | string, intent: TelegramIntent): Promise<bigint> {
   return insertOutbox(db, "TELEGRAM", String(recipient), intent);
 }
 
 /** Posts (or updates) a Slack message in `channel`, rendered from the entity `id` when it is sent. */
-export async function tellSlack(db: DbOrTx, channel: string, intent: SlackIntent): Promise<bigint> {
+export async function tellSlack(db: Queryable, channel: string, intent: SlackIntent): Promise<bigint> {
   return insertOutbox(db, "SLACK", channel, intent);
 }
 
@@ -68,12 +68,12 @@ export async function tellSlack(db: DbOrTx, channel: string, intent: SlackIntent
  * Schedules a queue job as part of the transaction: it is added only if the transaction commits, and
  * added again if the queue loses it before it runs.
  */
-export async function scheduleJob(db: DbOrTx, intent: JobIntent): Promise<bigint> {
+export async function scheduleJob(db: Queryable, intent: JobIntent): Promise<bigint> {
   return insertOutbox(db, "JOB", intent.queue, intent);
 }
 
 // One plain statement (see `sql`): this runs for nearly every update.
-async function insertOutbox(db: DbOrTx, channel: OutboxChannel, recipient: string, intent: unknown): Promise<bigint> {
+async function insertOutbox(db: Queryable, channel: OutboxChannel, recipient: string, intent: unknown): Promise<bigint> {
   const [row] = await sql<{ id: string }>(
     db,
     `INSERT INTO "Outbox" (channel, recipient, payload) VALUES ($1::"Channel", $2, $3::jsonb) RETURNING id::text`,
@@ -209,17 +209,14 @@ export async function sentRefOf(db: DbOrTx, id: bigint): Promise<string | undefi
 
 /** Pending job intents among `ids` (all pending ones when `ids` is undefined), oldest first. */
 export async function pendingJobIntents(db: DbOrTx, ids: bigint[] | undefined, olderThanMs = 0): Promise<{ id: bigint; intent: JobIntent }[]> {
-  const rows = await db.outbox.findMany({
-    where: {
-      channel: "JOB",
-      status: "PENDING",
-      ...(ids ? { id: { in: ids } } : { createdAt: { lt: new Date(Date.now() - olderThanMs) } }),
-    },
-    orderBy: { id: "asc" },
-    take: 1000,
-    select: { id: true, payload: true },
-  });
-  return rows.map((r) => ({ id: r.id, intent: r.payload as JobIntent }));
+  const rows = await sql<{ id: string; payload: JobIntent }>(
+    db,
+    ids
+      ? `SELECT id::text, payload FROM "Outbox" WHERE channel = 'JOB' AND status = 'PENDING' AND id = ANY($1::bigint[]) ORDER BY id LIMIT 1000`
+      : `SELECT id::text, payload FROM "Outbox" WHERE channel = 'JOB' AND status = 'PENDING' AND "createdAt" < now() - make_interval(secs => $1) ORDER BY id LIMIT 1000`,
+    [ids ? ids.map(String) : olderThanMs / 1000],
+  );
+  return rows.map((r) => ({ id: BigInt(r.id), intent: r.payload }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { appointmentAt, parseDay, parseTime } from "./appointments.js";
-import type { Db, DbOrTx, Tx } from "./db.js";
+import { sql, sqlTransaction, type Db, type DbOrTx, type Tx } from "./db.js";
 import { scheduleJob, tellSlack } from "./outbox.js";
 import { refreshSoon } from "./slack-messages.js";
 
@@ -113,37 +113,52 @@ export const ballotOf = (pollId: string, slackUserId: string) => createHash("sha
  * no row holds who chose what. A repeated click or a retried request changes nothing.
  */
 export async function vote(db: Db, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
-  return db.$transaction(async (tx) => {
+  // Written in SQL on the shared pool: hundreds of members may click within the same second.
+  return sqlTransaction(db, async (tx) => {
     // One member's clicks one after another (a double click toggles twice instead of failing); others in parallel.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${pollId}), hashtext(${slackUserId}))`;
-    const poll = await tx.poll.findUnique({ where: { id: pollId }, select: { status: true, multiple: true, anonymous: true, channel: true, messageOutboxId: true } });
-    const option = await tx.pollOption.findFirst({ where: { id: optionId, pollId }, select: { id: true, label: true } });
-    if (!poll || !option) return { kind: "not-found" };
+    await sql(tx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [pollId, slackUserId]);
+    const [poll] = await sql<{ status: string; multiple: boolean; anonymous: boolean; channel: string; messageOutboxId: string | null; label: string; mine: string[] }>(
+      tx,
+      `SELECT p.status::text AS status, p.multiple, p.anonymous, p.channel, p."messageOutboxId"::text AS "messageOutboxId", o.label,
+         ARRAY(SELECT v."optionId" FROM "PollVote" v WHERE v."pollId" = p.id AND v."slackUserId" = $3) AS mine
+       FROM "Poll" p JOIN "PollOption" o ON o."pollId" = p.id AND o.id = $2
+       WHERE p.id = $1`,
+      [pollId, optionId, slackUserId],
+    );
+    if (!poll) return { kind: "not-found" };
     if (poll.status === "CLOSED") return { kind: "closed" };
+    const option = poll.label;
     let result: VoteResult;
     if (poll.anonymous) {
-      const ballot = await tx.$executeRaw`
-        INSERT INTO "PollBallot" ("pollId", voter) VALUES (${pollId}, ${ballotOf(pollId, slackUserId)}) ON CONFLICT DO NOTHING`;
-      if (ballot === 0) return { kind: "already-voted" };
-      await tx.$executeRaw`UPDATE "PollOption" SET count = count + 1 WHERE id = ${optionId}`;
-      result = { kind: "voted", option: option.label };
+      const ballot = await sql(tx, `INSERT INTO "PollBallot" ("pollId", voter) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pollId, ballotOf(pollId, slackUserId)]);
+      if (ballot.length === 0) return { kind: "already-voted" };
+      await sql(tx, `UPDATE "PollOption" SET count = count + 1 WHERE id = $1`, [optionId]);
+      result = { kind: "voted", option };
     } else {
-      const mine = await tx.pollVote.findMany({ where: { pollId, slackUserId }, select: { optionId: true } });
-      const chosen = mine.some((v) => v.optionId === optionId);
+      const chosen = poll.mine.includes(optionId);
       if (poll.multiple) {
-        if (chosen) await tx.pollVote.delete({ where: { pollId_optionId_slackUserId: { pollId, optionId, slackUserId } } });
-        else await tx.pollVote.create({ data: { pollId, optionId, slackUserId } });
-        result = { kind: chosen ? "removed" : "voted", option: option.label };
+        await sql(
+          tx,
+          chosen
+            ? `DELETE FROM "PollVote" WHERE "pollId" = $1 AND "optionId" = $2 AND "slackUserId" = $3`
+            : `INSERT INTO "PollVote" ("pollId", "optionId", "slackUserId") VALUES ($1, $2, $3)`,
+          [pollId, optionId, slackUserId],
+        );
+        result = { kind: chosen ? "removed" : "voted", option };
       } else if (chosen) {
-        return { kind: "unchanged", option: option.label };
+        return { kind: "unchanged", option };
       } else {
-        await tx.pollVote.deleteMany({ where: { pollId, slackUserId } });
-        await tx.pollVote.create({ data: { pollId, optionId, slackUserId } });
-        result = { kind: mine.length > 0 ? "changed" : "voted", option: option.label };
+        await sql(
+          tx,
+          `WITH earlier AS (DELETE FROM "PollVote" WHERE "pollId" = $1 AND "slackUserId" = $3)
+           INSERT INTO "PollVote" ("pollId", "optionId", "slackUserId") VALUES ($1, $2, $3)`,
+          [pollId, optionId, slackUserId],
+        );
+        result = { kind: poll.mine.length > 0 ? "changed" : "voted", option };
       }
     }
     if (poll.messageOutboxId !== null) {
-      await refreshSoon(tx, { channel: poll.channel, template: POLL_TEMPLATE, id: pollId, outboxId: String(poll.messageOutboxId) });
+      await refreshSoon(tx, { channel: poll.channel, template: POLL_TEMPLATE, id: pollId, outboxId: poll.messageOutboxId });
     }
     return result;
   });

@@ -1,9 +1,10 @@
 import { randomInt } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.js";
-import type { Db, DbOrTx, Tx } from "./db.js";
+import { sql, sqlTransaction, type Db, type DbOrTx, type Tx } from "./db.js";
 import {
   closeOpenOffers,
   localeOr,
+  newId,
   partiesOf,
   requestSelect,
   scheduleTick,
@@ -64,39 +65,49 @@ export async function createRequest(
 ): Promise<CreateResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.$transaction(async (tx) => {
-        const existing = await tx.helpRequest.findUnique({ where: { idempotencyKey }, select: { id: true, reference: true } });
+      // In SQL on the shared pool (core/db.ts): at peaks, dozens of newcomers confirm within a second.
+      return await sqlTransaction(db, async (tx) => {
+        const [existing] = await sql<{ id: string; reference: string }>(tx, `SELECT id, reference FROM "HelpRequest" WHERE "idempotencyKey" = $1`, [idempotencyKey]);
         if (existing) return { kind: "exists" as const, requestId: existing.id, reference: existing.reference };
-        const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true, consentAt: true } });
+        const [user] = await sql<{ id: string; locale: string | null; consentAt: Date | null }>(
+          tx,
+          `SELECT id, locale, "consentAt" FROM "TelegramUser" WHERE "telegramId" = $1`,
+          [telegramId],
+        );
         if (!user?.consentAt) return { kind: "no-consent" as const };
         const now = new Date();
         const deadlineAt = deadlineFor(now, draft.appointmentAt, settings);
         const escalateAt = new Date(Math.min(now.getTime() + settings.escalateAfterMs, deadlineAt.getTime()));
-        const request = await tx.helpRequest.create({
-          data: {
-            reference: newReference(),
+        const request = { id: newId(), reference: newReference(), kind: draft.kind };
+        await sql(
+          tx,
+          `INSERT INTO "HelpRequest" (id, reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
+             place, note, attachments, interests, availability, topic, "genderPreference", "nextWaveAt", "escalateAt", "deadlineAt")
+           VALUES ($1, $2, $3, $4::"RequestKind", $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::text[], $16::text[], $17, $18, $19, $20, $21)`,
+          [
+            request.id,
+            request.reference,
             idempotencyKey,
-            kind: draft.kind,
-            newcomerId: user.id,
-            locale: localeOr(user.locale),
-            language: draft.language,
-            purpose: draft.purpose ?? null,
-            mode: draft.mode ?? null,
-            appointmentAt: draft.appointmentAt ?? null,
-            district: draft.district ?? null,
-            place: draft.place ?? null,
-            note: draft.note ?? null,
-            attachments: draft.attachments?.length ? draft.attachments : Prisma.DbNull,
-            interests: draft.interests ?? [],
-            availability: draft.availability ?? [],
-            topic: draft.topic ?? null,
-            genderPreference: draft.genderPreference ?? null,
-            nextWaveAt: now,
+            draft.kind,
+            user.id,
+            localeOr(user.locale),
+            draft.language,
+            draft.purpose ?? null,
+            draft.mode ?? null,
+            draft.appointmentAt ?? null,
+            draft.district ?? null,
+            draft.place ?? null,
+            draft.note ?? null,
+            draft.attachments?.length ? JSON.stringify(draft.attachments) : null,
+            draft.interests ?? [],
+            draft.availability ?? [],
+            draft.topic ?? null,
+            draft.genderPreference ?? null,
+            now,
             escalateAt,
             deadlineAt,
-          },
-          select: { id: true, reference: true, kind: true },
-        });
+          ],
+        );
         await tell(tx, telegramId, {
           kind: "send",
           locale: localeOr(user.locale),
@@ -107,11 +118,18 @@ export async function createRequest(
         return { kind: "created" as const, requestId: request.id, reference: request.reference };
       });
     } catch (error) {
-      // Two confirmations at once: the second one lost the race for the idempotency key.
-      const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-      if (!unique || attempt >= 3) throw error;
+      // Two confirmations at once: the second one lost the race for the idempotency key (or, rarely, a
+      // reference was taken): the next attempt finds the request, or draws a new reference.
+      if (!isUniqueViolation(error) || attempt >= 3) throw error;
     }
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return error.code === "P2002" || (error.code === "P2010" && (error.meta as { code?: string } | undefined)?.code === "23505");
+  }
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
 }
 
 /** The search ends at the timeout, or shortly before the appointment, whichever comes first. */

@@ -1,5 +1,4 @@
-import type { Prisma } from "../generated/prisma/client.js";
-import type { DbOrTx } from "./db.js";
+import { sql, type DbOrTx } from "./db.js";
 
 /**
  * Sessions read ahead with the update's first query (see `arrive`): the storage finds them here instead of
@@ -11,13 +10,15 @@ export type SessionCache = Map<string, string | null>;
 export function sessionStore<T>(db: DbOrTx, cache: SessionCache = new Map()) {
   return {
     read: async (key: string): Promise<T | undefined> => {
-      if (cache.has(key)) {
-        const json = cache.get(key);
-        return json ? (JSON.parse(json) as T) : undefined;
+      const stored = cache.has(key) ? cache.get(key) : (await sql<{ value: string }>(db, `SELECT value::text AS value FROM "BotSession" WHERE key = $1`, [key]))[0]?.value;
+      if (!stored) {
+        cache.set(key, null);
+        return undefined;
       }
-      const row = await db.botSession.findUnique({ where: { key }, select: { value: true } });
-      cache.set(key, row ? JSON.stringify(row.value) : null);
-      return (row?.value as T | undefined) ?? undefined;
+      const value = JSON.parse(stored) as T;
+      // Kept as JSON.stringify writes it, so that an unchanged session is recognised when written back.
+      cache.set(key, JSON.stringify(value));
+      return value;
     },
     write: async (key: string, value: T): Promise<void> => {
       const json = JSON.stringify(value);
@@ -27,15 +28,19 @@ export function sessionStore<T>(db: DbOrTx, cache: SessionCache = new Map()) {
       if (json === before || (empty && (before === null || before === undefined))) return;
       cache.set(key, empty ? null : json);
       if (empty) {
-        await db.botSession.deleteMany({ where: { key } });
+        await sql(db, `DELETE FROM "BotSession" WHERE key = $1`, [key]);
         return;
       }
-      const data = value as unknown as Prisma.InputJsonValue;
-      await db.botSession.upsert({ where: { key }, create: { key, value: data }, update: { value: data } });
+      await sql(
+        db,
+        `INSERT INTO "BotSession" (key, value, "updatedAt") VALUES ($1, $2::jsonb, now())
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "updatedAt" = now()`,
+        [key, json],
+      );
     },
     delete: async (key: string): Promise<void> => {
       cache.set(key, null);
-      await db.botSession.deleteMany({ where: { key } });
+      await sql(db, `DELETE FROM "BotSession" WHERE key = $1`, [key]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { DbOrTx } from "./db.js";
+import { sql, type DbOrTx } from "./db.js";
 import type { Locale } from "./i18n.js";
 
 const DAY = 86_400_000;
@@ -8,21 +8,29 @@ export function localeFromSlack(slackLocale: string | undefined): Locale {
   return slackLocale?.toLowerCase().startsWith("en") ? "en" : "de";
 }
 
-/** A remembered language, if it was looked up within a day. */
-export async function knownLocale(db: DbOrTx, slackUserId: string): Promise<Locale | undefined> {
-  const row = await db.slackMember.findUnique({ where: { id: slackUserId } });
-  if (!row || row.updatedAt.getTime() < Date.now() - DAY) return undefined;
-  return row.locale === "en" ? "en" : "de";
+/** What a Slack request needs first: whether it is new, and the member's language if it is known. */
+export type SlackArrival = { first: boolean; locale: Locale | undefined };
+
+/**
+ * One round trip for every Slack request: records its key (Slack retries what it thinks was not
+ * acknowledged; a retry is recognised) and reads the member's language, if looked up within a day.
+ */
+export async function arriveFromSlack(db: DbOrTx, key: string | undefined, slackUserId: string | undefined): Promise<SlackArrival> {
+  const [row] = await sql<{ first: boolean; locale: string | null }>(
+    db,
+    `WITH first AS (
+       INSERT INTO "ProcessedSlackRequest" (key) SELECT $1::text WHERE $1::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1
+     )
+     SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM first) AS first,
+       (SELECT locale FROM "SlackMember" WHERE id = $2::text AND "updatedAt" > now() - make_interval(secs => $3)) AS locale`,
+    [key ?? null, slackUserId ?? null, DAY / 1000],
+  );
+  const locale = row?.locale === null || row?.locale === undefined ? undefined : row.locale === "en" ? "en" : "de";
+  return { first: row?.first ?? true, locale };
 }
 
 export async function rememberLocale(db: DbOrTx, slackUserId: string, locale: Locale): Promise<void> {
   await db.slackMember.upsert({ where: { id: slackUserId }, create: { id: slackUserId, locale }, update: { locale } });
-}
-
-/** Whether this Slack request is the first delivery of its key (Slack retries otherwise repeat work). */
-export async function firstSlackDelivery(db: DbOrTx, key: string): Promise<boolean> {
-  const inserted = await db.$executeRaw`INSERT INTO "ProcessedSlackRequest" (key) VALUES (${key}) ON CONFLICT DO NOTHING`;
-  return inserted === 1;
 }
 
 export async function pruneSlackDeliveries(db: DbOrTx, olderThan: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Tx } from "./db.js";
+import type { Queryable } from "./db.js";
 import { scheduleJob } from "./outbox.js";
 
 /** Re-renders Slack messages with live counts, at most about once a second per message. */
@@ -10,7 +10,7 @@ export type RefreshJob = { channel: string; template: string; id: string; outbox
  * Asks for a message to be updated shortly. Changes within the same second share one job (its id), so a
  * burst of 200 votes makes a handful of `chat.update` calls, not 200.
  */
-export async function refreshSoon(tx: Tx, job: RefreshJob, delayMs = 1000): Promise<void> {
+export async function refreshSoon(tx: Queryable, job: RefreshJob, delayMs = 1000): Promise<void> {
   const now = Date.now();
   await scheduleJob(tx, {
     kind: "add",

@@ -1,4 +1,5 @@
 import { Router, json, static as serveStatic, type Request, type Response } from "express";
+import { projectPath } from "../core/paths.js";
 import type { SlackEmulator } from "./slack-api.js";
 import type { TelegramEmulator } from "./telegram-api.js";
 
@@ -26,7 +27,7 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
   for (const m of personas.slack) slack.member(m.id, m.name);
   const router = Router();
   router.use(json({ limit: "64kb" }));
-  router.use(serveStatic(new URL("./public/", import.meta.url).pathname, { index: "index.html" }));
+  router.use(serveStatic(projectPath("sim", "public"), { index: "index.html" }));
 
   const scenarioLog: string[] = [];
   let scenarioRunning = false;

@@ -26,6 +26,24 @@ export type Signing = "valid" | "bad" | "stale" | "future";
 
 export type SlackResponse = { status: number; body: unknown; ms: number };
 
+/** A signed request to the app, ready to send. */
+export type SignedRequest = { url: string; headers: Record<string, string>; body: string };
+
+/** Sends a signed request and times the app's answer (its acknowledgement). */
+export async function send(request: SignedRequest): Promise<SlackResponse> {
+  const started = performance.now();
+  const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
+  const text = await response.text();
+  const ms = performance.now() - started;
+  let parsed: unknown = text;
+  try {
+    parsed = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    // plain text answers stay text
+  }
+  return { status: response.status, body: parsed, ms };
+}
+
 export type SlackMember = { id: string; name: string; locale?: string; tz?: string };
 
 /**
@@ -167,13 +185,18 @@ export class SlackEmulator extends EventEmitter {
     actionId: string,
     options: { value?: string; signing?: Signing; retryNum?: number; stale?: boolean } = {},
   ): Promise<SlackResponse> {
+    this.lastTriggerUser = user;
+    return this.post(new URLSearchParams({ payload: JSON.stringify(this.clickPayload(user, message, actionId, options)) }).toString(), "application/x-www-form-urlencoded", options);
+  }
+
+  private clickPayload(user: string, message: SlackSimMessage, actionId: string, options: { value?: string; stale?: boolean }): Record<string, unknown> {
     // A stale click: the member's client still shows a button the message no longer has.
     const action = options.stale
       ? { type: "button", action_id: actionId, block_id: "stale", value: options.value }
       : this.findAction(message.blocks ?? [], actionId, options.value);
     const responseUrl = `${this.origin}/response/${randomUUID()}`;
     this.responseChannels.set(new URL(responseUrl).pathname, { channel: message.channel, user, ts: message.ts });
-    const payload = {
+    return {
       type: "block_actions",
       team: { id: this.teamId, domain: "beckum-integration" },
       user: { id: user, username: this.members.get(user)?.name ?? user, team_id: this.teamId },
@@ -185,7 +208,6 @@ export class SlackEmulator extends EventEmitter {
       response_url: responseUrl,
       actions: [{ ...action, action_ts: String(Date.now() / 1000) }],
     };
-    return this.postPayload(payload, options);
   }
 
   /** A member clicks a button in a view (a modal or their App Home). */
@@ -260,15 +282,26 @@ export class SlackEmulator extends EventEmitter {
   /** Sends an arbitrary body, signed as chosen, to the app (for forged and replayed requests). */
   async post(body: string, contentType: string, options: { signing?: Signing; retryNum?: number } = {}): Promise<SlackResponse> {
     if (this.socketMode) return this.envelope(body, contentType, options.retryNum ?? 0);
+    return send(this.sign(body, contentType, options));
+  }
+
+  /**
+   * The signed HTTP request a member's click would be, without sending it: a load generator in another
+   * process sends many at once (the vote benchmark), while this emulator answers the app's API calls.
+   */
+  prepareClick(user: string, message: SlackSimMessage, actionId: string, options: { value?: string } = {}): SignedRequest {
+    return this.sign(new URLSearchParams({ payload: JSON.stringify(this.clickPayload(user, message, actionId, options)) }).toString(), "application/x-www-form-urlencoded", {});
+  }
+
+  private sign(body: string, contentType: string, options: { signing?: Signing; retryNum?: number }): SignedRequest {
     if (!this.target) throw new Error("the emulator is not connected to an app");
     const now = Math.floor(Date.now() / 1000);
     const signing = options.signing ?? "valid";
     const timestamp = signing === "stale" ? now - 600 : signing === "future" ? now + 600 : now;
     const secret = signing === "bad" ? "not-the-signing-secret" : this.target.signingSecret;
     const signature = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-    const started = performance.now();
-    const response = await fetch(this.target.url, {
-      method: "POST",
+    return {
+      url: this.target.url,
       headers: {
         "content-type": contentType,
         "x-slack-request-timestamp": String(timestamp),
@@ -276,17 +309,9 @@ export class SlackEmulator extends EventEmitter {
         ...(options.retryNum !== undefined ? { "x-slack-retry-num": String(options.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
       },
       body,
-    });
-    const text = await response.text();
-    const ms = performance.now() - started;
-    let parsed: unknown = text;
-    try {
-      parsed = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      // plain text answers stay text
-    }
-    return { status: response.status, body: parsed, ms };
+    };
   }
+
 
   /** Delivers a request over the Socket Mode connection and waits for the app's acknowledgement. */
   private async envelope(body: string, contentType: string, retryAttempt: number): Promise<SlackResponse> {

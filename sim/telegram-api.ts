@@ -79,6 +79,8 @@ export class TelegramEmulator extends EventEmitter {
   private nextUpdateId = 100_000;
   private nextCallbackId = 1;
   private webhook: { url: string; secret?: string } | undefined;
+  private balanced: string[] = [];
+  private nextTarget = 0;
   private limits: { perSecond?: number; perChatPerSecond?: number };
   private closed = false;
 
@@ -222,10 +224,19 @@ export class TelegramEmulator extends EventEmitter {
     return this.deliver({ update_id: this.nextUpdateId++, callback_query: query });
   }
 
+  /**
+   * Spreads webhook deliveries over several URLs in turn, as a load balancer in front of several
+   * processes of the bot would (the scale-out benchmark). An empty list goes back to the one webhook.
+   */
+  balanceWebhook(urls: string[]): void {
+    this.balanced = urls;
+  }
+
   /** Delivers an update as Telegram would: to the webhook if one is set, else to getUpdates. */
   async deliver(update: Update): Promise<Update> {
     if (this.webhook) {
-      const response = await fetch(this.webhook.url, {
+      const url = this.balanced.length > 0 ? (this.balanced[this.nextTarget++ % this.balanced.length] ?? this.webhook.url) : this.webhook.url;
+      const response = await fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -347,6 +358,7 @@ export class TelegramEmulator extends EventEmitter {
   private checkLimits(chatId: number): void {
     const now = Date.now();
     while (this.sentAt.length > 0 && (this.sentAt[0]?.at ?? now) < now - 60_000) this.sentAt.shift();
+    if (this.limits.perSecond === undefined && this.limits.perChatPerSecond === undefined) return;
     const lastSecond = this.sentAt.filter((s) => s.at > now - 1000);
     const tooMany = (limit: number | undefined, sends: { at: number }[]) => {
       if (limit === undefined || sends.length < limit) return;
