@@ -23,7 +23,8 @@ globalThis.setTimeout = ((handler: () => void, ms?: number) => {
 function poolConfig(databaseUrl: string): pg.PoolConfig {
   const u = new URL(databaseUrl);
   return {
-    host: decodeURIComponent(u.hostname),
+    // libpq's convention: `?host=/var/run/postgresql` connects through the server's Unix socket.
+    host: u.searchParams.get("host") ?? decodeURIComponent(u.hostname),
     port: Number(u.port || 5432),
     user: decodeURIComponent(u.username || "postgres"),
     password: decodeURIComponent(u.password),

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql, sqlTransaction, type Db, type Queryable } from "./db.js";
 import { isLocale, type Locale } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { scheduleJob, tell, tellSlack } from "./outbox.js";
+import { scheduleJob, tell, tellMany, tellSlack, type JobIntent } from "./outbox.js";
 import type { Role } from "./vocabulary.js";
 
 /** Times and sizes of the search for a volunteer; all configurable. */
@@ -124,14 +124,12 @@ function districtName(code: string): string {
 /** Schedules the request's next tick (the queue job id makes a second schedule for the same time harmless). */
 export async function scheduleTick(tx: Queryable, requestId: string, at: Date): Promise<void> {
   await sql(tx, `UPDATE "HelpRequest" SET "nextTickAt" = $2 WHERE id = $1`, [requestId, at]);
-  await scheduleJob(tx, {
-    kind: "add",
-    queue: DISPATCH_QUEUE,
-    name: "tick",
-    jobId: tickJobId(requestId, at),
-    data: { requestId },
-    at: at.toISOString(),
-  });
+  await scheduleJob(tx, tickIntent(requestId, at));
+}
+
+/** The queue job that runs a request's state machine at `at`. */
+export function tickIntent(requestId: string, at: Date): JobIntent {
+  return { kind: "add", queue: DISPATCH_QUEUE, name: "tick", jobId: tickJobId(requestId, at), data: { requestId }, at: at.toISOString() };
 }
 
 export const tickJobId = (requestId: string, at: Date) => `tick-${requestId}-${at.getTime()}`;
@@ -183,25 +181,30 @@ async function candidates(tx: Queryable, request: RequestRow, circle: Circle, se
 /** Sends offers to `volunteers` in one transaction: offer rows and their messages commit together. */
 async function sendOffers(tx: Queryable, request: RequestRow, volunteers: Candidate[], wave: number): Promise<number> {
   if (volunteers.length === 0) return 0;
-  const offers: { id: string; volunteerId: string; outboxId: bigint }[] = [];
-  for (const volunteer of volunteers) {
-    const id = newId();
-    const outboxId = await tell(tx, volunteer.telegramId, {
-      kind: "send",
-      locale: localeOr(volunteer.locale),
-      parts: [t(`offer.new.${request.kind}`), ...summary(request)],
-      keyboard: [[{ ...t("offer.accept"), data: `offer:accept:${id}` }, { ...t("offer.decline"), data: `offer:decline:${id}` }]],
-    });
-    offers.push({ id, volunteerId: volunteer.id, outboxId });
-  }
+  const offerIds = volunteers.map(() => newId());
+  const outboxIds = await tellMany(
+    tx,
+    volunteers.map((volunteer, i) => ({
+      recipient: volunteer.telegramId,
+      intent: {
+        kind: "send",
+        locale: localeOr(volunteer.locale),
+        parts: [t(`offer.new.${request.kind}`), ...summary(request)],
+        keyboard: [[{ ...t("offer.accept"), data: `offer:accept:${offerIds[i]}` }, { ...t("offer.decline"), data: `offer:decline:${offerIds[i]}` }]],
+      },
+    })),
+  );
+  // The offers, and the volunteers' last offer time (fairness, quiet time), in one statement.
   await sql(
     tx,
-    `INSERT INTO "Offer" (id, "requestId", "volunteerId", wave, "outboxId")
-     SELECT o.id, $2, o."volunteerId", $3, o."outboxId" FROM unnest($1::text[], $4::text[], $5::bigint[]) AS o(id, "volunteerId", "outboxId")`,
-    [offers.map((o) => o.id), request.id, wave, offers.map((o) => o.volunteerId), offers.map((o) => String(o.outboxId))],
+    `WITH offers AS (
+       INSERT INTO "Offer" (id, "requestId", "volunteerId", wave, "outboxId")
+       SELECT o.id, $2, o."volunteerId", $3, o."outboxId" FROM unnest($1::text[], $4::text[], $5::bigint[]) AS o(id, "volunteerId", "outboxId")
+     )
+     UPDATE "Volunteer" SET "lastOfferedAt" = now() WHERE id = ANY($4::text[])`,
+    [offerIds, request.id, wave, volunteers.map((v) => v.id), outboxIds.map(String)],
   );
-  await sql(tx, `UPDATE "Volunteer" SET "lastOfferedAt" = now() WHERE id = ANY($1::text[])`, [volunteers.map((v) => v.id)]);
-  return offers.length;
+  return volunteers.length;
 }
 
 const REQUEST_COLUMNS = `id, reference, kind::text AS kind, status::text AS status, locale, language, purpose, mode, "appointmentAt", district,
@@ -272,10 +275,10 @@ export async function tick(db: Db, requestId: string, settings: DispatchSettings
         update.widened = widened;
         update.nextWaveAt = new Date(now.getTime() + settings.waveIntervalMs);
       }
-      await updateRequest(tx, request.id, update);
       const escalateAt = (update.escalatedAt ?? request.escalatedAt) ? null : request.escalateAt;
       const next = earliest(update.nextWaveAt ?? request.nextWaveAt, escalateAt, request.deadlineAt);
-      if (next) await scheduleTick(tx, request.id, next);
+      await updateRequest(tx, request.id, next ? { ...update, nextTickAt: next } : update);
+      if (next) await scheduleJob(tx, tickIntent(request.id, next));
       result.nextTickAt = next;
       return result;
     }

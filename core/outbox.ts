@@ -32,8 +32,11 @@ export type JobIntent =
 
 export type OutboxChannel = "TELEGRAM" | "SLACK" | "JOB";
 
-/** An outbox row written in the current unit of work, to be queued right after it commits. */
-export type Told = { id: bigint; channel: OutboxChannel };
+/**
+ * An outbox row written in the current unit of work, to be queued right after it commits; job intents
+ * come with their content, so that they need not be read back.
+ */
+export type Told = { id: bigint; channel: OutboxChannel; intent?: JobIntent };
 const trail = new AsyncLocalStorage<Told[]>();
 
 /**
@@ -81,26 +84,36 @@ async function insertOutbox(db: Queryable, channel: OutboxChannel, recipient: st
   );
   if (!row) throw new Error("outbox insert returned no row");
   const id = BigInt(row.id);
-  trail.getStore()?.push({ id, channel });
+  trail.getStore()?.push(channel === "JOB" ? { id, channel, intent: intent as JobIntent } : { id, channel });
   return id;
 }
 
-/** Like {@link tell} for several messages at once, in one statement. */
-export async function tellMany(
-  db: DbOrTx,
-  messages: { channel: OutboxChannel; recipient: number | bigint | string; intent: unknown }[],
-): Promise<Told[]> {
-  if (messages.length === 0) return [];
-  const rows = await db.outbox.createManyAndReturn({
-    data: messages.map((m) => ({
-      channel: m.channel,
-      recipient: String(m.recipient),
-      payload: m.intent as Prisma.InputJsonValue,
-    })),
-    select: { id: true, channel: true },
-  });
+/**
+ * For units of work written as one statement: records outbox rows the statement wrote, as {@link tell}
+ * and {@link scheduleJob} do for theirs.
+ */
+export function recordTold(rows: Told[]): void {
   trail.getStore()?.push(...rows);
-  return rows;
+}
+
+/** Like {@link tell} for several messages at once, in one statement; the ids come in the order given. */
+export async function tellMany(db: Queryable, messages: { recipient: number | bigint | string; intent: TelegramIntent }[]): Promise<bigint[]> {
+  if (messages.length === 0) return [];
+  // The ids are drawn first, so that they can be returned in the order of the messages.
+  const rows = await sql<{ id: string }>(
+    db,
+    `WITH input AS (
+       SELECT m.recipient, m.payload, m.n, nextval(pg_get_serial_sequence('"Outbox"', 'id')) AS id
+       FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS m(recipient, payload, n)
+     ), inserted AS (
+       INSERT INTO "Outbox" (id, channel, recipient, payload) SELECT id, 'TELEGRAM', recipient, payload FROM input RETURNING id
+     )
+     SELECT input.id::text AS id FROM input JOIN inserted USING (id) ORDER BY input.n`,
+    [messages.map((m) => String(m.recipient)), messages.map((m) => JSON.stringify(m.intent))],
+  );
+  const ids = rows.map((r) => BigInt(r.id));
+  recordTold(ids.map((id) => ({ id, channel: "TELEGRAM" as const })));
+  return ids;
 }
 
 /** A row taken for sending: the head of its recipient's queue. */
@@ -178,6 +191,12 @@ export async function claimNext(db: DbOrTx, outboxId: bigint, pace: { leaseMs: n
 /** The message was delivered and nothing may keep a trace of it (the goodbye after erasing one's data). */
 export async function forgetSent(db: DbOrTx, id: bigint): Promise<void> {
   await sql(db, `DELETE FROM "Outbox" WHERE id = $1`, [String(id)]);
+}
+
+/** Job intents carried out: one statement for all of them. */
+export async function markJobsDone(db: DbOrTx, ids: bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql(db, `UPDATE "Outbox" SET status = 'SENT', "sentAt" = now(), payload = NULL WHERE id = ANY($1::bigint[])`, [ids.map(String)]);
 }
 
 /** The message was delivered; its content is dropped, its platform id kept for later edits. */

@@ -1,20 +1,20 @@
 import { randomInt } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.js";
-import { sql, sqlTransaction, type Db, type DbOrTx, type Tx } from "./db.js";
+import { sql, type Db, type DbOrTx, type Tx } from "./db.js";
 import {
   closeOpenOffers,
   localeOr,
   newId,
   partiesOf,
   requestSelect,
-  scheduleTick,
   summary,
+  tickIntent,
   updateEscalation,
   type DispatchSettings,
 } from "./dispatch.js";
-import type { Locale } from "./i18n.js";
+import { LOCALES, type Locale } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { tell } from "./outbox.js";
+import { recordTold, tell, type TelegramIntent } from "./outbox.js";
 
 /** What the newcomer told the bot, checked by the dialogue. */
 export type RequestDraft = {
@@ -64,64 +64,91 @@ export async function createRequest(
   settings: DispatchSettings,
 ): Promise<CreateResult> {
   for (let attempt = 0; ; attempt++) {
+    const now = new Date();
+    const deadlineAt = deadlineFor(now, draft.appointmentAt, settings);
+    const escalateAt = new Date(Math.min(now.getTime() + settings.escalateAfterMs, deadlineAt.getTime()));
+    const request = { id: newId(), reference: newReference() };
+    const received: TelegramIntent = {
+      kind: "send",
+      locale: "de", // replaced by the newcomer's language in the statement
+      parts: [t(`request.received.${draft.kind}`, { reference: request.reference })],
+      keyboard: [[{ ...t("request.myRequests"), data: "req:list" }], [{ ...t("menu.back"), data: "menu:home" }]],
+    };
+    const firstTick = tickIntent(request.id, now);
+    let row: { existingId: string | null; existingReference: string | null; consented: boolean; createdId: string | null; receivedId: string | null; tickId: string | null } | undefined;
     try {
-      // In SQL on the shared pool (core/db.ts): at peaks, dozens of newcomers confirm within a second.
-      return await sqlTransaction(db, async (tx) => {
-        const [existing] = await sql<{ id: string; reference: string }>(tx, `SELECT id, reference FROM "HelpRequest" WHERE "idempotencyKey" = $1`, [idempotencyKey]);
-        if (existing) return { kind: "exists" as const, requestId: existing.id, reference: existing.reference };
-        const [user] = await sql<{ id: string; locale: string | null; consentAt: Date | null }>(
-          tx,
-          `SELECT id, locale, "consentAt" FROM "TelegramUser" WHERE "telegramId" = $1`,
-          [telegramId],
-        );
-        if (!user?.consentAt) return { kind: "no-consent" as const };
-        const now = new Date();
-        const deadlineAt = deadlineFor(now, draft.appointmentAt, settings);
-        const escalateAt = new Date(Math.min(now.getTime() + settings.escalateAfterMs, deadlineAt.getTime()));
-        const request = { id: newId(), reference: newReference(), kind: draft.kind };
-        await sql(
-          tx,
-          `INSERT INTO "HelpRequest" (id, reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
-             place, note, attachments, interests, availability, topic, "genderPreference", "nextWaveAt", "escalateAt", "deadlineAt")
-           VALUES ($1, $2, $3, $4::"RequestKind", $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::text[], $16::text[], $17, $18, $19, $20, $21)`,
-          [
-            request.id,
-            request.reference,
-            idempotencyKey,
-            draft.kind,
-            user.id,
-            localeOr(user.locale),
-            draft.language,
-            draft.purpose ?? null,
-            draft.mode ?? null,
-            draft.appointmentAt ?? null,
-            draft.district ?? null,
-            draft.place ?? null,
-            draft.note ?? null,
-            draft.attachments?.length ? JSON.stringify(draft.attachments) : null,
-            draft.interests ?? [],
-            draft.availability ?? [],
-            draft.topic ?? null,
-            draft.genderPreference ?? null,
-            now,
-            escalateAt,
-            deadlineAt,
-          ],
-        );
-        await tell(tx, telegramId, {
-          kind: "send",
-          locale: localeOr(user.locale),
-          parts: [t(`request.received.${request.kind}`, { reference: request.reference })],
-          keyboard: [[{ ...t("request.myRequests"), data: "req:list" }], [{ ...t("menu.back"), data: "menu:home" }]],
-        });
-        await scheduleTick(tx, request.id, now);
-        return { kind: "created" as const, requestId: request.id, reference: request.reference };
-      });
+      // One statement (atomic by itself, no transaction round trips): at peaks dozens of newcomers confirm
+      // within a second. It stores the request with its "received" message and its first tick, unless
+      // this confirmation was seen before or the person has not agreed to the privacy notice.
+      [row] = await sql(
+        db,
+        `WITH newcomer AS (
+           SELECT id, CASE WHEN locale = ANY($20::text[]) THEN locale ELSE 'de' END AS locale
+           FROM "TelegramUser" WHERE "telegramId" = $21 AND "consentAt" IS NOT NULL
+         ), existing AS (
+           SELECT id, reference FROM "HelpRequest" WHERE "idempotencyKey" = $3
+         ), request AS (
+           INSERT INTO "HelpRequest" (id, reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
+             place, note, attachments, interests, availability, topic, "genderPreference", "nextWaveAt", "escalateAt", "deadlineAt", "nextTickAt")
+           SELECT $1, $2, $3, $4::"RequestKind", n.id, n.locale, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::text[], $14::text[], $15, $16, $17, $18, $19, $17
+           FROM newcomer n WHERE NOT EXISTS (SELECT 1 FROM existing)
+           ON CONFLICT ("idempotencyKey") DO NOTHING
+           RETURNING id, locale
+         ), received AS (
+           INSERT INTO "Outbox" (channel, recipient, payload)
+           SELECT 'TELEGRAM', $22, jsonb_set($23::jsonb, '{locale}', to_jsonb(r.locale)) FROM request r
+           RETURNING id
+         ), tick AS (
+           INSERT INTO "Outbox" (channel, recipient, payload) SELECT 'JOB', $24, $25::jsonb FROM request
+           RETURNING id
+         )
+         SELECT (SELECT id FROM existing) AS "existingId", (SELECT reference FROM existing) AS "existingReference",
+           EXISTS (SELECT 1 FROM newcomer) AS consented, (SELECT id FROM request) AS "createdId",
+           (SELECT id::text FROM received) AS "receivedId", (SELECT id::text FROM tick) AS "tickId"`,
+        [
+          request.id,
+          request.reference,
+          idempotencyKey,
+          draft.kind,
+          draft.language,
+          draft.purpose ?? null,
+          draft.mode ?? null,
+          draft.appointmentAt ?? null,
+          draft.district ?? null,
+          draft.place ?? null,
+          draft.note ?? null,
+          draft.attachments?.length ? JSON.stringify(draft.attachments) : null,
+          draft.interests ?? [],
+          draft.availability ?? [],
+          draft.topic ?? null,
+          draft.genderPreference ?? null,
+          now,
+          escalateAt,
+          deadlineAt,
+          [...LOCALES],
+          telegramId,
+          String(telegramId),
+          JSON.stringify(received),
+          firstTick.queue,
+          JSON.stringify(firstTick),
+        ],
+      );
     } catch (error) {
-      // Two confirmations at once: the second one lost the race for the idempotency key (or, rarely, a
-      // reference was taken): the next attempt finds the request, or draws a new reference.
+      // A reference already taken (rare): draw another.
       if (!isUniqueViolation(error) || attempt >= 3) throw error;
+      continue;
     }
+    if (row?.existingId && row.existingReference) return { kind: "exists", requestId: row.existingId, reference: row.existingReference };
+    if (!row?.consented) return { kind: "no-consent" };
+    if (row.createdId && row.receivedId && row.tickId) {
+      recordTold([
+        { id: BigInt(row.receivedId), channel: "TELEGRAM" },
+        { id: BigInt(row.tickId), channel: "JOB", intent: firstTick },
+      ]);
+      return { kind: "created", requestId: row.createdId, reference: request.reference };
+    }
+    // The same confirmation committed by a parallel update in the meantime: the next round finds it.
+    if (attempt >= 3) throw new Error("request neither created nor found");
   }
 }
 

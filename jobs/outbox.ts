@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Db } from "../core/db.js";
 import type { Logger } from "../core/log.js";
-import { collectTold, markSent, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
+import { collectTold, markJobsDone, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK, type OutboundSlackJob } from "./outbound-slack.js";
 import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "./outbound-telegram.js";
@@ -36,7 +36,7 @@ export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; s
   const slack: Queue<OutboundSlackJob> = deps.queues.queue<OutboundSlackJob>(OUTBOUND_SLACK);
 
   const runJobIntents = async (rows: { id: bigint; intent: JobIntent }[]) => {
-    for (const { id, intent } of rows) {
+    for (const { intent } of rows) {
       const queue = deps.queues.queue(intent.queue);
       if (intent.kind === "add") {
         const delay = Math.max(0, new Date(intent.at).getTime() - Date.now());
@@ -44,16 +44,19 @@ export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; s
       } else {
         await queue.remove(intent.jobId);
       }
-      await markSent(deps.db, id, undefined);
     }
+    await markJobsDone(deps.db, rows.map((r) => r.id));
   };
 
   const queueAll = async (told: Told[]) => {
     const ids = (channel: Told["channel"]) => told.filter((t) => t.channel === channel).map((t) => t.id);
     await enqueueOutboundTelegram(telegram, ids("TELEGRAM"));
     await enqueueOutboundSlack(slack, ids("SLACK"));
-    const jobIds = ids("JOB");
-    if (jobIds.length > 0) await runJobIntents(await pendingJobIntents(deps.db, jobIds));
+    // Intents written in this unit of work come with their content; others (from the sweep) are read.
+    const jobs = told.filter((t) => t.channel === "JOB");
+    const carried = jobs.flatMap((t) => (t.intent ? [{ id: t.id, intent: t.intent }] : []));
+    const unread = jobs.filter((t) => !t.intent).map((t) => t.id);
+    await runJobIntents([...carried, ...(unread.length > 0 ? await pendingJobIntents(deps.db, unread) : [])]);
   };
 
   return {

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../bot/config.js";
+import { poolConfigFromUrl } from "../../bot/database.js";
 
 const real = {
   TELEGRAM_BOT_TOKEN: "123456:ABC-def",
@@ -74,5 +75,13 @@ describe("configuration", () => {
     expect(lines[0]).toBe("Configuration error: TELEGRAM_BOT_TOKEN: expected a token from @BotFather like 123456:ABC-DEF");
     expect(run.stderr).not.toMatch(/\bat .+:\d+:\d+/);
     expect(run.stdout).toBe("");
+  });
+});
+
+describe("database URL", () => {
+  it("connects through a Unix socket given as ?host=, as libpq does", () => {
+    const socket = poolConfigFromUrl("postgresql://bot:s%40cret@localhost:5433/brb?host=/var/run/postgresql", 5);
+    expect(socket).toMatchObject({ host: "/var/run/postgresql", port: 5433, user: "bot", password: "s@cret", database: "brb", max: 5 });
+    expect(poolConfigFromUrl("postgresql://postgres@db.example.org/brb", 10)).toMatchObject({ host: "db.example.org", port: 5432, database: "brb" });
   });
 });

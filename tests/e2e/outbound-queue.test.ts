@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { tellMany } from "../../core/outbox.js";
+import { collectTold, tellMany, type TelegramIntent } from "../../core/outbox.js";
 import { eventually } from "../helpers/wait.js";
 import { startStack, type QueueBackend, type Stack } from "../helpers/stack.js";
 
-const intent = (n: number) => ({ kind: "send", locale: "de", parts: [{ text: `Nachricht ${n}` }] });
+const intent = (n: number): TelegramIntent => ({ kind: "send", locale: "de", parts: [{ text: `Nachricht ${n}` }] });
 
 describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %s", (queue) => {
   let stack: Stack | undefined;
@@ -15,9 +15,10 @@ describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %
   async function burst(s: Stack, chats: number[], perChat = 1): Promise<void> {
     for (const chat of chats) s.telegram.user(chat);
     const messages = chats.flatMap((chat) =>
-      Array.from({ length: perChat }, (_, i) => ({ channel: "TELEGRAM" as const, recipient: chat, intent: intent(i) })),
+      Array.from({ length: perChat }, (_, i) => ({ recipient: chat, intent: intent(i) })),
     );
-    await s.app.relay.dispatch(await tellMany(s.app.database.prisma, messages));
+    const { told } = await collectTold(() => tellMany(s.app.database.prisma, messages));
+    await s.app.relay.dispatch(told);
   }
 
   it("delivers a burst of 100 messages completely, each once, never faster than 30 a second", async () => {
@@ -76,7 +77,7 @@ describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %
     const s = stack;
     s.telegram.user(800_001);
     // Committed, but never queued (as if the process died right after the commit, or Redis lost it).
-    await tellMany(s.app.database.prisma, [{ channel: "TELEGRAM", recipient: 800_001, intent: intent(1) }]);
+    await tellMany(s.app.database.prisma, [{ recipient: 800_001, intent: intent(1) }]);
     const message = await s.telegram.nextBotMessage(800_001, 10_000);
     expect(message.text).toBe("Nachricht 0".replace("0", "1"));
   });
