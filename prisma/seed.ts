@@ -1,8 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { fileURLToPath } from "node:url";
 import { contactPointSchema, leisureOfferSchema } from "../core/catalog.js";
 import type { DbOrTx } from "../core/db.js";
+import { projectPath } from "../core/paths.js";
 import { readCatalogFile } from "./import-catalog.js";
 
 /** The two working groups the network decided on in February 2024 (seed document). */
@@ -35,7 +35,7 @@ export async function seedNetwork(db: DbOrTx): Promise<void> {
     await db.networkEvent.upsert({ where: { name: event.name }, create: event, update: {} });
   }
   // Example entries are added once; what coordinators have edited since stays as it is.
-  const catalog = readCatalogFile(fileURLToPath(new URL("./example-catalog.yaml", import.meta.url))) as { contactPoints: unknown[]; leisureOffers: unknown[] };
+  const catalog = readCatalogFile(projectPath("prisma", "example-catalog.yaml")) as { contactPoints: unknown[]; leisureOffers: unknown[] };
   for (const entry of catalog.contactPoints) {
     const point = contactPointSchema.parse(entry);
     await db.contactPoint.upsert({ where: { name: point.name }, create: { ...point, translations: point.translations ?? undefined }, update: {} });
