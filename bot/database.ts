@@ -8,7 +8,6 @@ import { sharePool } from "../core/db.js";
 import { PROJECT_ROOT } from "../core/paths.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Config } from "./config.js";
-import { startEmbeddedPostgres } from "./embedded-postgres.js";
 
 /** The schema that holds BullMQ's tables when the queues run on PostgreSQL. */
 export const QUEUE_SCHEMA = "bullmq";
@@ -43,7 +42,11 @@ export function poolConfigFromUrl(url: string, max: number): pg.PoolConfig {
  * committed migrations when asked.
  */
 export async function openDatabase(config: Config, options: { migrate: boolean }): Promise<Database> {
-  const embedded = "embedded" in config.database ? await startEmbeddedPostgres(path.join(config.database.dataDir, "pglite"), QUEUE_SCHEMA) : undefined;
+  // PGlite (and its Wasm build of PostgreSQL) is loaded only when it is used.
+  const embedded =
+    "embedded" in config.database
+      ? await (await import("./embedded-postgres.js")).startEmbeddedPostgres(path.join(config.database.dataDir, "pglite"), QUEUE_SCHEMA)
+      : undefined;
   const url = embedded?.url ?? ("url" in config.database ? config.database.url : "");
   try {
     if (options.migrate) await migrate(url);

@@ -2,7 +2,6 @@
 import { createLogger } from "../core/log.js";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { startDemo } from "./demo.js";
 
 let config: Config;
 try {
@@ -17,7 +16,8 @@ try {
 const log = createLogger({ level: config.logLevel });
 
 async function main(config: Config): Promise<{ stop: () => Promise<void> }> {
-  if (config.demo) return startDemo(config, log);
+  // The emulators and the simulator are loaded only in demo mode.
+  if (config.demo) return (await import("./demo.js")).startDemo(config, log);
   const app = await createApp(config, { migrate: true, log });
   await app.start();
   return app;
