@@ -53,11 +53,15 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: "only bot/config.ts reads process.env",
         },
+        {
+          selector: "CallExpression[callee.property.name='$transaction']",
+          message: "use transaction() from core/db.ts: what a transaction writes to the outbox is queued when it commits",
+        },
       ],
     },
   },
   {
-    files: ["bot/config.ts", "bot/database.ts"],
+    files: ["bot/config.ts", "bot/database.ts", "core/db.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

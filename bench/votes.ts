@@ -1,4 +1,4 @@
-import { collectTold } from "../core/outbox.js";
+import { relayOutbox } from "../core/outbox.js";
 import { createPoll } from "../core/polls.js";
 import { ACTIONS } from "../handlers/slack/action-ids.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK } from "../jobs/outbound-slack.js";
@@ -55,11 +55,9 @@ export async function votes(members: number): Promise<{ figures: Figure[]; memor
   const bare = await startScript("bare-slack", { SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: SLACK_SECRET });
   try {
     // The poll, posted by the product as if a member had just created it.
-    const { result: poll, told } = await collectTold(() =>
-      createPoll(database.prisma, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR"),
-    );
     const queue = queueKit({ backend: "redis", prefix }).queue<{ outboxId: string }>(OUTBOUND_SLACK);
-    await enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK").map((t) => t.id));
+    relayOutbox(database.prisma, (told) => enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK").map((t) => t.id)));
+    const poll = await createPoll(database.prisma, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR");
     await queue.close();
     const message = await slack.waitFor(() => slack.channelMessages(CHANNEL).find((m) => m.text?.includes("Wann treffen wir uns?")), 15_000);
     const options = await database.prisma.pollOption.findMany({ where: { pollId: poll.id }, orderBy: { position: "asc" } });

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "../core/log.js";
 import { createMetrics, type Metrics } from "../core/metrics.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 import { openQueues, type Queues } from "../jobs/connection.js";
+import { relayOutbox } from "../core/outbox.js";
 import { createOutboxRelay, OUTBOX_SWEEP, startOutboxSweep, type OutboxRelay } from "../jobs/outbox.js";
 import { OUTBOUND_TELEGRAM, startOutboundTelegram } from "../jobs/outbound-telegram.js";
 import { DISPATCH, overdueDispatch, startDispatch } from "../jobs/dispatch.js";
@@ -90,6 +91,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sweepAfterMs: config.outboxSweepMs,
     reconcilers: [overdueDispatch(db), overdueNetworkJobs(db)],
   });
+  // Whatever the product writes to the outbox is queued as soon as it is committed.
+  relayOutbox(db, relay.dispatch);
   const meetings: MeetingSettings = { reminderOffsetsMs: config.meetings.reminderOffsetsMs, networkChannel: config.slack.networkChannel };
   const dispatch: DispatchSettings = { ...config.dispatch, coordinatorChannel: config.slack.coordinatorChannel, timeZone: config.timeZone };
 
@@ -100,7 +103,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       i18n,
       log,
       metrics,
-      relay,
       defaultLocale: config.defaultLocale,
       flood: config.telegram.flood,
       dispatch,
@@ -123,7 +125,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const slack = createSlackApp(
     { ...config.slack },
     { db, i18n, log, metrics, defaultLocale: config.defaultLocale, dispatch, meetings, timeZone: config.timeZone, publicUrl: () => publicUrl },
-    relay,
     http,
   );
   const slackDeps = slack.deps;
@@ -169,11 +170,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metrics,
       channelIntervalMs: config.slack.channelIntervalMs,
     });
-    startDispatch({ db, queues, relay, log, settings: dispatch });
-    startMeetingReminders({ db, queues, relay, log, settings: meetings });
-    startPollClosing({ db, queues, relay, log });
-    startSlackRefresh({ db, queues, relay, log });
-    startDigest({ db, queues, relay, log, networkChannel: config.slack.networkChannel });
+    startDispatch({ db, queues, log, settings: dispatch });
+    startMeetingReminders({ db, queues, log, settings: meetings });
+    startPollClosing({ db, queues, log });
+    startSlackRefresh({ db, queues, log });
+    startDigest({ db, queues, log, networkChannel: config.slack.networkChannel });
     startOutboxSweep({ queues, relay });
     startRetention({ db, queues, log, retentionDays: config.retentionDays });
     await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });

@@ -1,6 +1,5 @@
 import type { Express } from "express";
 import type { Logger } from "../core/log.js";
-import { collectTold } from "../core/outbox.js";
 import { chooseLocale, giveConsent } from "../core/users.js";
 import { decideVolunteer, registerVolunteer, volunteerOf } from "../core/volunteers.js";
 import { playScenario } from "../sim/scenario.js";
@@ -41,21 +40,18 @@ export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator):
     { id: 7101, firstName: "Yusuf", locale: "de" as const, languages: [{ language: "ar", level: "NATIVE" as const }] },
     { id: 7102, firstName: "Leyla", locale: "tr" as const, languages: [{ language: "ar", level: "FLUENT" as const }, { language: "tr", level: "NATIVE" as const }] },
   ];
-  const { told } = await collectTold(async () => {
-    for (const v of volunteers) {
-      if ((await volunteerOf(db, v.id))?.status === "APPROVED") continue;
-      await chooseLocale(db, v.id, v.locale);
-      await giveConsent(db, v.id);
-      const registered = await registerVolunteer(
-        db,
-        v.id,
-        { firstName: v.firstName, roles: ["INTERPRETER"], languages: v.languages, germanLevel: "C1_C2", districts: ["BECKUM", "NEUBECKUM"], remoteOnly: false, weeklyCapacity: 50 },
-        { coordinatorChannel: app.config.slack.coordinatorChannel },
-      );
-      if (registered.kind !== "no-consent") await decideVolunteer(db, registered.volunteerId, "APPROVED", "U0SCHULTE");
-    }
-  });
-  await app.relay.dispatch(told);
+  for (const v of volunteers) {
+    if ((await volunteerOf(db, v.id))?.status === "APPROVED") continue;
+    await chooseLocale(db, v.id, v.locale);
+    await giveConsent(db, v.id);
+    const registered = await registerVolunteer(
+      db,
+      v.id,
+      { firstName: v.firstName, roles: ["INTERPRETER"], languages: v.languages, germanLevel: "C1_C2", districts: ["BECKUM", "NEUBECKUM"], remoteOnly: false, weeklyCapacity: 50 },
+      { coordinatorChannel: app.config.slack.coordinatorChannel },
+    );
+    if (registered.kind !== "no-consent") await decideVolunteer(db, registered.volunteerId, "APPROVED", "U0SCHULTE");
+  }
 }
 
 /** The browser simulator's routes, with the scripted day. */

@@ -2,7 +2,6 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as Bolt
 import type { Express, NextFunction, Request, Response } from "express";
 import pLimit from "p-limit";
 import type { Logger } from "../core/log.js";
-import { collectTold } from "../core/outbox.js";
 import { arriveFromSlack, localeFromSlack, rememberLocale } from "../core/slack-members.js";
 import { register as registerWorkingGroups } from "../handlers/slack/ag.js";
 import { register as registerAlerts } from "../handlers/slack/alerts.js";
@@ -14,7 +13,6 @@ import { register as registerHome } from "../handlers/slack/home.js";
 import { register as registerMeetings } from "../handlers/slack/meetings.js";
 import { register as registerPolls } from "../handlers/slack/polls.js";
 import { register as registerVolunteers } from "../handlers/slack/volunteers.js";
-import type { OutboxRelay } from "../jobs/outbox.js";
 import type { SlackMode } from "./config.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -40,13 +38,12 @@ type Body = {
 /**
  * Builds the Bolt app. In HTTP mode its receiver serves `/slack/events` on the product's one HTTP
  * server and verifies every signature; in Socket Mode it connects out to Slack (or its emulator).
- * Every listener runs after three middlewares: Slack's retries are recognised and dropped, the member's
- * language is known, and what the listener decided to tell is queued once it finished.
+ * Every listener runs after a middleware that recognises and drops Slack's retries and knows the
+ * member's language.
  */
 export function createSlackApp(
   settings: SlackSettings,
   deps: Omit<SlackDeps, "isCoordinator">,
-  relay: OutboxRelay,
   http: Express,
 ): { app: App; socketMode: boolean; deps: SlackDeps } {
   const logger = boltLogger(deps.log.child({ part: "slack" }));
@@ -97,8 +94,7 @@ export function createSlackApp(
       if (ack) await ack();
       return;
     }
-    const { told } = await collectTold(async () => next());
-    await relay.dispatch(told);
+    await next();
   });
 
   registerWorkingGroups(app, slackDeps);

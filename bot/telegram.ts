@@ -9,7 +9,7 @@ import { floodVerdict } from "../core/flood.js";
 import { LOCALES, localeFromLanguageCode, type I18n, type Locale } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
-import { collectTold, tell } from "../core/outbox.js";
+import { tell } from "../core/outbox.js";
 import { sessionStore, type SessionCache } from "../core/sessions.js";
 import { cancelFeature } from "../handlers/telegram/cancel.js";
 import { part, type BotContext, type Reply, type SessionData, type TelegramDeps } from "../handlers/telegram/context.js";
@@ -30,14 +30,12 @@ import { requestsFeature } from "../handlers/telegram/requests.js";
 import { startFeature } from "../handlers/telegram/start.js";
 import { volunteerJobsFeature } from "../handlers/telegram/volunteer-jobs.js";
 import { volunteerFeature } from "../handlers/telegram/volunteer.js";
-import type { OutboxRelay } from "../jobs/outbox.js";
 
 export type TelegramBotDeps = {
   db: Db;
   i18n: I18n;
   log: Logger;
   metrics: Metrics;
-  relay: OutboxRelay;
   defaultLocale: Locale;
   flood: { limit: number; windowMs: number };
   dispatch: DispatchSettings;
@@ -113,8 +111,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     ctx.floodHits = arrival.hits;
     if (sessionKey) sessions.set(sessionKey, arrival.session);
     try {
-      const { told } = await collectTold(async () => next());
-      await deps.relay.dispatch(told);
+      await next();
     } finally {
       if (sessionKey) sessions.delete(sessionKey);
     }

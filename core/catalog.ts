@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db, DbOrTx } from "./db.js";
+import { type Db, type DbOrTx, transaction } from "./db.js";
 import type { Locale } from "./i18n.js";
 
 /** Kinds of contact points newcomers browse. */
@@ -240,7 +240,7 @@ export async function importCatalog(db: Db, document: unknown): Promise<ImportRe
     else problems.push(...parsed.error.issues.map((issue) => `leisureOffers row ${index + 1}: ${issue.path.join(".") || "entry"}: ${issue.message}`));
   });
   if (problems.length > 0) return { kind: "invalid", problems };
-  await db.$transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     for (const point of points) await saveContactPoint(tx, point);
     for (const offer of offers) await saveLeisureOffer(tx, offer);
   });

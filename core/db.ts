@@ -35,6 +35,24 @@ export async function sql<Row>(db: Queryable, text: string, values: unknown[]): 
   return client.$queryRawUnsafe<Row[]>(text, ...values);
 }
 
+/** An open transaction: its client, and what to do once it has committed. */
+type Open = { root: Db; afterCommit: (() => Promise<void>)[] };
+const open = new WeakMap<object, Open>();
+
+/**
+ * `db.$transaction(work)` for core functions: the same, and what the work asked for with
+ * {@link afterCommit} (queueing the outbox rows it wrote) runs once it has committed.
+ */
+export async function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const afterCommit: Open["afterCommit"] = [];
+  const result = await db.$transaction(async (tx) => {
+    open.set(tx, { root: db, afterCommit });
+    return work(tx);
+  });
+  for (const action of afterCommit) await action();
+  return result;
+}
+
 /**
  * A transaction for hot paths written with {@link sql}: on a connection of the shared pool, without
  * Prisma's interactive-transaction machinery; on a client without a shared pool, inside `$transaction`.
@@ -43,18 +61,21 @@ export async function sqlTransaction<T>(db: Db, work: (tx: SqlTx) => Promise<T>)
   const tx: SqlTx = { sqlTransaction: true };
   const pool = pools.get(db);
   if (!pool) {
-    return db.$transaction(async (prismaTx) => {
+    return transaction(db, async (prismaTx) => {
       clients.set(tx, prismaTx);
+      open.set(tx, open.get(prismaTx) as Open);
       return work(tx);
     });
   }
+  const afterCommit: Open["afterCommit"] = [];
+  open.set(tx, { root: db, afterCommit });
   const client = await pool.connect();
   clients.set(tx, client);
+  let result: T;
   try {
     await client.query("BEGIN");
-    const result = await work(tx);
+    result = await work(tx);
     await client.query("COMMIT");
-    return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
@@ -62,4 +83,22 @@ export async function sqlTransaction<T>(db: Db, work: (tx: SqlTx) => Promise<T>)
     clients.delete(tx);
     client.release();
   }
+  for (const action of afterCommit) await action();
+  return result;
+}
+
+/**
+ * Runs `action` with the client once what was just written through `db` is committed: at once outside a
+ * transaction (each statement commits itself), after the commit inside one opened by {@link transaction}
+ * or {@link sqlTransaction}; not at all if it rolls back.
+ */
+export async function afterCommit(db: Queryable, action: (root: Db) => Promise<void>): Promise<void> {
+  const tx = open.get(db);
+  if (tx) tx.afterCommit.push(() => action(tx.root));
+  else await action(db as Db);
+}
+
+/** Whether `db` is a transaction opened by {@link transaction} or {@link sqlTransaction}. */
+export function inTransaction(db: Queryable): boolean {
+  return open.has(db);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sql, sqlTransaction, type Db, type Queryable } from "./db.js";
+import { sql, sqlTransaction, type Db, type Queryable, transaction } from "./db.js";
 import { isLocale, type Locale } from "./i18n.js";
 import { t, type Label } from "./messages.js";
 import { scheduleJob, tell, tellMany, tellSlack, type JobIntent } from "./outbox.js";
@@ -447,7 +447,7 @@ export async function updateEscalation(tx: Queryable, request: Pick<RequestRow, 
  * yet gets the offer now, regardless of district, capacity and quiet time.
  */
 export async function offerToAll(db: Db, requestId: string, settings: DispatchSettings): Promise<{ kind: "offered"; count: number } | { kind: "not-searching"; status: string }> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const request = await lockRequest(tx, requestId);
     if (!request) return { kind: "not-searching", status: "MISSING" };
     if (request.status !== "SEARCHING") return { kind: "not-searching", status: request.status };
@@ -460,7 +460,7 @@ export async function offerToAll(db: Db, requestId: string, settings: DispatchSe
 
 /** A coordinator closes a search that cannot succeed, with an internal note. */
 export async function closeUnmatched(db: Db, requestId: string, note: string, settings: DispatchSettings): Promise<"closed" | "not-searching"> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const request = await lockRequest(tx, requestId);
     if (!request || request.status !== "SEARCHING") return "not-searching";
     await giveUp(tx, request, settings, note.slice(0, 500));

@@ -1,4 +1,4 @@
-import type { Db, DbOrTx, Tx } from "./db.js";
+import { type Db, type DbOrTx, type Tx, transaction } from "./db.js";
 import { scheduleJob, tellSlack } from "./outbox.js";
 import { refreshSoon } from "./slack-messages.js";
 
@@ -42,7 +42,7 @@ async function scheduleMeetingTick(tx: Tx, id: string, at: Date | null): Promise
  * reminders are scheduled.
  */
 export async function scheduleMeeting(db: Db, input: MeetingInput, createdBy: string, settings: MeetingSettings): Promise<{ id: string; channel: string }> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const group = input.groupId ? await tx.workingGroup.findUnique({ where: { id: input.groupId }, select: { slackChannel: true } }) : null;
     const channel = group?.slackChannel ?? settings.networkChannel;
     const now = Date.now();
@@ -70,7 +70,7 @@ export type ChangeResult = { kind: "changed" } | { kind: "not-found" } | { kind:
 
 /** Moves a meeting: the announcement shows the new time, the reminders follow it. */
 export async function rescheduleMeeting(db: Db, id: string, change: Omit<MeetingInput, "groupId" | "title">, settings: MeetingSettings): Promise<ChangeResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const meeting = await tx.meeting.findUnique({ where: { id }, select: { status: true, channel: true, announcementOutboxId: true } });
     if (!meeting) return { kind: "not-found" };
     if (meeting.status === "CANCELLED") return { kind: "cancelled" };
@@ -84,7 +84,7 @@ export async function rescheduleMeeting(db: Db, id: string, change: Omit<Meeting
 }
 
 export async function cancelMeeting(db: Db, id: string): Promise<ChangeResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const meeting = await tx.meeting.findUnique({ where: { id }, select: { status: true, channel: true, announcementOutboxId: true } });
     if (!meeting) return { kind: "not-found" };
     if (meeting.status === "CANCELLED") return { kind: "cancelled" };
@@ -103,7 +103,7 @@ export type RsvpResult = { kind: "answered"; answer: Rsvp } | { kind: "closed" }
 
 /** A member answers (or changes their answer); the announcement's counts follow within a second. */
 export async function rsvp(db: Db, meetingId: string, slackUserId: string, answer: Rsvp): Promise<RsvpResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const meeting = await tx.meeting.findUnique({ where: { id: meetingId }, select: { status: true, startsAt: true, channel: true, announcementOutboxId: true } });
     if (!meeting) return { kind: "not-found" };
     if (meeting.status === "CANCELLED" || meeting.startsAt.getTime() < Date.now()) return { kind: "closed" };
@@ -126,7 +126,7 @@ export type MeetingTickResult = { reminded: number[]; nudged: number };
  * answered yet. Idempotent: each reminder offset is sent once per start time.
  */
 export async function meetingTick(db: Db, id: string, settings: MeetingSettings): Promise<MeetingTickResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Meeting" WHERE id = ${id} FOR UPDATE`;
     const meeting = await tx.meeting.findUnique({ where: { id }, select: { status: true, startsAt: true, channel: true, groupId: true, remindersSent: true } });
     const result: MeetingTickResult = { reminded: [], nudged: 0 };

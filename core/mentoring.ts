@@ -1,4 +1,4 @@
-import type { Db } from "./db.js";
+import { type Db, transaction, type Tx } from "./db.js";
 import { localeOr, partiesOf, requestSelect, scheduleTick, type DispatchSettings } from "./dispatch.js";
 import { t } from "./messages.js";
 import { introduce, MENTORING_TEMPLATE } from "./offers.js";
@@ -10,7 +10,7 @@ export type ConfirmResult = { kind: "confirmed" | "rejected" } | { kind: "alread
  * A coordinator confirms a mentoring match: only now are the two introduced and the relay opened.
  */
 export async function confirmMentoring(db: Db, requestId: string, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<ConfirmResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const request = await tx.helpRequest.findUnique({ where: { id: requestId }, select: { ...requestSelect, confirmationOutboxId: true } });
     if (!request || request.kind !== "MENTORING") return { kind: "not-found" };
     const { count } = await tx.helpRequest.updateMany({ where: { id: requestId, status: "MATCHED", confirmedAt: null }, data: { confirmedAt: new Date() } });
@@ -26,7 +26,7 @@ export async function confirmMentoring(db: Db, requestId: string, settings: Pick
  * on, and the next wave goes out now.
  */
 export async function rejectMentoring(db: Db, requestId: string, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<ConfirmResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const request = await tx.helpRequest.findUnique({ where: { id: requestId }, select: { ...requestSelect, confirmationOutboxId: true } });
     if (!request || request.kind !== "MENTORING") return { kind: "not-found" };
     const parties = await partiesOf(tx, request);
@@ -50,7 +50,7 @@ export async function rejectMentoring(db: Db, requestId: string, settings: Pick<
 }
 
 async function updateConfirmation(
-  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
+  tx: Tx,
   request: { id: string; confirmationOutboxId: bigint | null },
   settings: Pick<DispatchSettings, "coordinatorChannel">,
 ): Promise<void> {

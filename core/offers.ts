@@ -1,4 +1,4 @@
-import type { Db, Tx } from "./db.js";
+import { type Db, type Tx, transaction } from "./db.js";
 import {
   closeOpenOffers,
   localeOr,
@@ -37,7 +37,7 @@ type Attachment = { messageId: number; kind: "photo" | "voice" };
  * const result = await acceptOffer(db, "Yc2…", 4711, settings); // { kind: "won", reference: "K7M-4Q2" }
  */
 export async function acceptOffer(db: Db, offerId: string, telegramId: number, settings: DispatchSettings): Promise<AcceptResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const offer = await tx.offer.findUnique({
       where: { id: offerId },
       select: { id: true, status: true, outboxId: true, requestId: true, volunteer: { select: { id: true, firstName: true, user: { select: { telegramId: true, locale: true, id: true } } } } },
@@ -134,7 +134,7 @@ export type DeclineResult = { kind: "declined" } | { kind: "not-open" } | { kind
  * instead of at its scheduled time.
  */
 export async function declineOffer(db: Db, offerId: string, telegramId: number): Promise<DeclineResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const offer = await tx.offer.findUnique({
       where: { id: offerId },
       select: { id: true, status: true, outboxId: true, requestId: true, request: { select: { reference: true, status: true } }, volunteer: { select: { user: { select: { telegramId: true, locale: true } } } } },

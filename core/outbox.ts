@@ -1,6 +1,5 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Prisma } from "../generated/prisma/client.js";
-import { sql, type DbOrTx, type Queryable } from "./db.js";
+import { afterCommit, inTransaction, sql, type Db, type DbOrTx, type Queryable } from "./db.js";
 import type { Locale } from "./i18n.js";
 import type { Keyboard, Label } from "./messages.js";
 
@@ -32,28 +31,44 @@ export type JobIntent =
 
 export type OutboxChannel = "TELEGRAM" | "SLACK" | "JOB";
 
-/**
- * An outbox row written in the current unit of work, to be queued right after it commits; job intents
- * come with their content, so that they need not be read back.
- */
+/** An outbox row just written; job intents come with their content, so that they need not be read back. */
 export type Told = { id: bigint; channel: OutboxChannel; intent?: JobIntent };
-const trail = new AsyncLocalStorage<Told[]>();
+
+/** What puts committed outbox rows on the queues (the relay in jobs/), by database client. */
+const relays = new WeakMap<Db, (told: Told[]) => Promise<void>>();
+/** Rows written in a transaction that has not committed yet. */
+const uncommitted = new WeakMap<Queryable, Told[]>();
 
 /**
- * Runs `work` and returns the ids of the outbox rows it wrote, so that the caller can queue them as
- * soon as the work is done (the outbox sweep catches anything that is missed).
+ * Has every outbox row written through `db` handed to `relay` as soon as it is committed: at once for a
+ * single statement, after the commit for a transaction. Rows of a client without a relay (or lost on
+ * the way) are left to the outbox sweep.
  */
-export async function collectTold<T>(work: () => Promise<T>): Promise<{ result: T; told: Told[] }> {
-  const told: Told[] = [];
-  const result = await trail.run(told, work);
-  return { result, told };
+export function relayOutbox(db: Db, relay: (told: Told[]) => Promise<void>): void {
+  relays.set(db, relay);
+}
+
+/**
+ * For units of work written as plain SQL: records outbox rows a statement wrote, as {@link tell} and
+ * {@link scheduleJob} do for theirs.
+ */
+export async function recordTold(db: Queryable, rows: Told[]): Promise<void> {
+  if (rows.length === 0) return;
+  const waiting = uncommitted.get(db);
+  if (waiting) {
+    waiting.push(...rows);
+    return;
+  }
+  const told = [...rows];
+  if (inTransaction(db)) uncommitted.set(db, told);
+  await afterCommit(db, async (root) => relays.get(root)?.(told));
 }
 
 /**
  * Records that `recipient` must be told something, in the same transaction as the change that causes it.
  *
  * @example
- * await db.$transaction(async tx => {
+ * await transaction(db, async tx => {
  *   await tx.request.update(…);
  *   await tell(tx, chatId, { kind: "send", locale: "ar", parts: [{ key: "mediation.received" }] });
  * });
@@ -84,16 +99,8 @@ async function insertOutbox(db: Queryable, channel: OutboxChannel, recipient: st
   );
   if (!row) throw new Error("outbox insert returned no row");
   const id = BigInt(row.id);
-  trail.getStore()?.push(channel === "JOB" ? { id, channel, intent: intent as JobIntent } : { id, channel });
+  await recordTold(db, [channel === "JOB" ? { id, channel, intent: intent as JobIntent } : { id, channel }]);
   return id;
-}
-
-/**
- * For units of work written as one statement: records outbox rows the statement wrote, as {@link tell}
- * and {@link scheduleJob} do for theirs.
- */
-export function recordTold(rows: Told[]): void {
-  trail.getStore()?.push(...rows);
 }
 
 /** Like {@link tell} for several messages at once, in one statement; the ids come in the order given. */
@@ -112,7 +119,7 @@ export async function tellMany(db: Queryable, messages: { recipient: number | bi
     [messages.map((m) => String(m.recipient)), messages.map((m) => JSON.stringify(m.intent))],
   );
   const ids = rows.map((r) => BigInt(r.id));
-  recordTold(ids.map((id) => ({ id, channel: "TELEGRAM" as const })));
+  await recordTold(db, ids.map((id) => ({ id, channel: "TELEGRAM" as const })));
   return ids;
 }
 

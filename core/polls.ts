@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { appointmentAt, parseDay, parseTime } from "./appointments.js";
-import { sql, sqlTransaction, type Db, type DbOrTx, type Tx } from "./db.js";
+import { sql, sqlTransaction, type Db, type DbOrTx, type Tx, transaction } from "./db.js";
 import { scheduleJob, tellSlack } from "./outbox.js";
 import { refreshSoon } from "./slack-messages.js";
 
@@ -75,7 +75,7 @@ const closeJob = (id: string) => `poll-close-${id}`;
 
 /** Posts a new poll; with a deadline, its closing is scheduled. */
 export async function createPoll(db: Db, input: PollInput, channel: string, createdBy: string): Promise<{ id: string }> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const poll = await tx.poll.create({
       data: {
         question: input.question,
@@ -168,7 +168,7 @@ export type CloseResult = { kind: "closed" } | { kind: "already-closed" } | { ki
 
 /** Closes a poll (by its creator, or at its deadline when `by` is undefined) and posts the results. */
 export async function closePoll(db: Db, pollId: string, by?: string): Promise<CloseResult> {
-  return db.$transaction(async (tx) => closeIn(tx, pollId, by));
+  return transaction(db, async (tx) => closeIn(tx, pollId, by));
 }
 
 async function closeIn(tx: Tx, pollId: string, by: string | undefined): Promise<CloseResult> {

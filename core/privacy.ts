@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "./db.js";
+import { type Db, type DbOrTx, transaction } from "./db.js";
 import { floodKey } from "./deliveries.js";
 import { localeOr } from "./dispatch.js";
 import type { Locale } from "./i18n.js";
@@ -93,7 +93,7 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
  * Open requests are cancelled first (offers withdrawn, a matched volunteer told) by the caller.
  */
 export async function eraseMyData(db: Db, telegramId: number): Promise<{ erased: boolean }> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true } });
     if (!user) return { erased: false };
     const now = new Date();

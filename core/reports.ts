@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "./db.js";
+import { type Db, type DbOrTx, transaction } from "./db.js";
 import { localeOr } from "./dispatch.js";
 import { t } from "./messages.js";
 import { tell, tellSlack } from "./outbox.js";
@@ -14,7 +14,7 @@ export type ReportInput = { text: string; place?: string; anonymous: boolean };
  * keeps no link to the person (no Telegram id); with contact, coordinators can answer through the bot.
  */
 export async function reportDiscrimination(db: Db, telegramId: number, input: ReportInput, settings: { coordinatorChannel: string }): Promise<{ reference: string }> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true } });
     const report = await tx.discriminationReport.create({
       data: {
@@ -50,7 +50,7 @@ export async function reportView(db: DbOrTx, id: string): Promise<ReportView | u
 
 /** A coordinator answers a report whose author asked to be contacted; the answer goes through the bot. */
 export async function answerReport(db: Db, id: string, answer: string, coordinator: string): Promise<"sent" | "anonymous" | "not-found"> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const report = await tx.discriminationReport.findUnique({ where: { id }, select: { reference: true, contactUser: { select: { telegramId: true, locale: true } } } });
     if (!report) return "not-found";
     if (!report.contactUser) return "anonymous";

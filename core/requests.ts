@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.js";
-import { sql, type Db, type DbOrTx, type Tx } from "./db.js";
+import { sql, type Db, type DbOrTx, type Tx, transaction } from "./db.js";
 import {
   closeOpenOffers,
   localeOr,
@@ -141,7 +141,7 @@ export async function createRequest(
     if (row?.existingId && row.existingReference) return { kind: "exists", requestId: row.existingId, reference: row.existingReference };
     if (!row?.consented) return { kind: "no-consent" };
     if (row.createdId && row.receivedId && row.tickId) {
-      recordTold([
+      await recordTold(db, [
         { id: BigInt(row.receivedId), channel: "TELEGRAM" },
         { id: BigInt(row.tickId), channel: "JOB", intent: firstTick },
       ]);
@@ -209,7 +209,7 @@ export type CancelResult = { kind: "cancelled"; reference: string; hadVolunteer:
  * accepted is told, the relay closes, reminders stop.
  */
 export async function cancelRequest(db: Db, requestId: string, telegramId: number, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<CancelResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await tx.$queryRaw`SELECT id FROM "HelpRequest" WHERE id = ${requestId} FOR UPDATE`;
     const request = await tx.helpRequest.findFirst({ where: { id: requestId, newcomer: { telegramId } }, select: requestSelect });
     if (!request) return { kind: "not-found" };
@@ -242,7 +242,7 @@ export type CompleteResult = { kind: "done"; reference: string } | { kind: "not-
 
 /** `/done`: the volunteer reports the job done and the hours it took (funders ask for volunteer hours). */
 export async function completeRequest(db: Db, requestId: string, telegramId: number, hours: number): Promise<CompleteResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const request = await tx.helpRequest.findFirst({ where: { id: requestId, volunteer: { user: { telegramId } } }, select: requestSelect });
     if (!request) return { kind: "not-yours" };
     const done = await tx.helpRequest.updateMany({

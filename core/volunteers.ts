@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "./db.js";
+import { type Db, type DbOrTx, transaction } from "./db.js";
 import { isLocale, type Locale } from "./i18n.js";
 import { t } from "./messages.js";
 import { tell, tellSlack } from "./outbox.js";
@@ -101,7 +101,7 @@ export async function registerVolunteer(
   registration: VolunteerRegistration,
   settings: { coordinatorChannel: string },
 ): Promise<RegistrationResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true, consentAt: true, volunteer: { select: { id: true, status: true } } } });
     if (!user?.consentAt) return { kind: "no-consent" };
     const fields = {
@@ -142,7 +142,7 @@ export type DecisionResult =
  * told the outcome in their language.
  */
 export async function decideVolunteer(db: Db, volunteerId: string, decision: Decision, coordinator: string): Promise<DecisionResult> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const changed = await tx.volunteer.updateMany({
       where: { id: volunteerId, status: "PENDING" },
       data: { status: decision, decidedBy: coordinator, decidedAt: new Date() },

@@ -2,7 +2,7 @@ import type { Db } from "../core/db.js";
 import { DISPATCH_QUEUE, overdueTicks, tick, tickJobId, type DispatchSettings } from "../core/dispatch.js";
 import type { Logger } from "../core/log.js";
 import type { Queues } from "./connection.js";
-import { withOutbox, type OutboxRelay, type Reconciler } from "./outbox.js";
+import type { Reconciler } from "./outbox.js";
 
 /** Runs each request's state machine: waves of offers, widening, alerts, deadline, reminders. */
 export const DISPATCH = DISPATCH_QUEUE;
@@ -10,11 +10,11 @@ export const DISPATCH = DISPATCH_QUEUE;
 /** Only the request's id. */
 export type TickJob = { requestId: string };
 
-export function startDispatch(deps: { db: Db; queues: Queues; relay: OutboxRelay; log: Logger; settings: DispatchSettings }) {
+export function startDispatch(deps: { db: Db; queues: Queues; log: Logger; settings: DispatchSettings }) {
   return deps.queues.worker<TickJob>(
     DISPATCH,
     async (job) => {
-      const result = await withOutbox(deps.relay, () => tick(deps.db, job.data.requestId, deps.settings));
+      const result = await tick(deps.db, job.data.requestId, deps.settings);
       if (result.offered || result.escalated || result.gaveUp || result.reminded.length) {
         deps.log.info({ requestId: job.data.requestId, ...result }, "request moved on");
       }

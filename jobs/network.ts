@@ -6,18 +6,18 @@ import { tellSlack } from "../core/outbox.js";
 import { closePoll, overduePolls, POLL_QUEUE, pollCloseJob } from "../core/polls.js";
 import { SLACK_REFRESH_QUEUE, type RefreshJob } from "../core/slack-messages.js";
 import type { Queues } from "./connection.js";
-import { withOutbox, type OutboxRelay, type Reconciler } from "./outbox.js";
+import type { Reconciler } from "./outbox.js";
 
 /** The weekly digest, posted by a job scheduler (Monday 08:00, network time). */
 export const DIGEST_QUEUE = "digest";
 export const DIGEST_TEMPLATE = "weekly-digest";
 
-type Deps = { db: Db; queues: Queues; relay: OutboxRelay; log: Logger };
+type Deps = { db: Db; queues: Queues; log: Logger };
 
 /** Meeting reminders: one job per reminder time, carrying only the meeting id. */
 export function startMeetingReminders(deps: Deps & { settings: MeetingSettings }) {
   return deps.queues.worker<{ meetingId: string }>(MEETING_QUEUE, async (job) => {
-    const result = await withOutbox(deps.relay, () => meetingTick(deps.db, job.data.meetingId, deps.settings));
+    const result = await meetingTick(deps.db, job.data.meetingId, deps.settings);
     if (result.reminded.length) deps.log.info({ meetingId: job.data.meetingId, nudged: result.nudged }, "meeting reminder sent");
     return result;
   });
@@ -25,21 +25,21 @@ export function startMeetingReminders(deps: Deps & { settings: MeetingSettings }
 
 /** Polls close by themselves at their deadline. */
 export function startPollClosing(deps: Deps) {
-  return deps.queues.worker<{ pollId: string }>(POLL_QUEUE, async (job) => withOutbox(deps.relay, () => closePoll(deps.db, job.data.pollId)));
+  return deps.queues.worker<{ pollId: string }>(POLL_QUEUE, async (job) => closePoll(deps.db, job.data.pollId));
 }
 
 /** Live counts: re-renders a message shortly after a burst of votes or answers. */
 export function startSlackRefresh(deps: Deps) {
   return deps.queues.worker<RefreshJob>(SLACK_REFRESH_QUEUE, async (job) => {
     const { channel, template, id, outboxId } = job.data;
-    await withOutbox(deps.relay, () => tellSlack(deps.db, channel, { kind: "update", template, id, outboxId }));
+    await tellSlack(deps.db, channel, { kind: "update", template, id, outboxId });
   });
 }
 
 export function startDigest(deps: Deps & { networkChannel: string }) {
   return deps.queues.worker(DIGEST_QUEUE, async () => {
     const week = isoWeek(new Date());
-    await withOutbox(deps.relay, () => tellSlack(deps.db, deps.networkChannel, { kind: "post", template: DIGEST_TEMPLATE, id: week }));
+    await tellSlack(deps.db, deps.networkChannel, { kind: "post", template: DIGEST_TEMPLATE, id: week });
     return { week };
   });
 }

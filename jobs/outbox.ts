@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Db } from "../core/db.js";
 import type { Logger } from "../core/log.js";
-import { collectTold, markJobsDone, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
+import { markJobsDone, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK, type OutboundSlackJob } from "./outbound-slack.js";
 import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "./outbound-telegram.js";
@@ -90,11 +90,4 @@ export function startOutboxSweep(deps: { queues: Queues; relay: OutboxRelay }) {
   return deps.queues.worker(OUTBOX_SWEEP, async () => {
     await deps.relay.sweep();
   });
-}
-
-/** Runs domain work in a job and queues what it decided to tell, right after it committed. */
-export async function withOutbox<T>(relay: OutboxRelay, work: () => Promise<T>): Promise<T> {
-  const { result, told } = await collectTold(work);
-  await relay.dispatch(told);
-  return result;
 }

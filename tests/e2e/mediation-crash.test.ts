@@ -21,7 +21,7 @@ import {
   type Stack,
 } from "../helpers/stack.js";
 import { buttonData, onboard, plain } from "../helpers/telegram.js";
-import { approvedVolunteer, asBot } from "../helpers/volunteers.js";
+import { approvedVolunteer } from "../helpers/volunteers.js";
 
 const VOLUNTEERS = Array.from({ length: 6 }, (_, i) => 51_000 + i);
 const NEWCOMER = 50_001;
@@ -168,13 +168,11 @@ describe("Redis restarted while a request is open", () => {
     const s = stack;
     await onboard(s.telegram, NEWCOMER, "de");
     // Nobody fits yet: the first wave finds no one, the next is a delayed job in Redis.
-    const { reference } = await asBot(s, () =>
-      createRequest(s.app.database.prisma, NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE" }, "redis-1", {
-        ...s.app.config.dispatch,
-        coordinatorChannel: COORDINATOR_CHANNEL,
-        timeZone: s.app.config.timeZone,
-      }).then((r) => (r.kind === "no-consent" ? { reference: "" } : r)),
-    );
+    const { reference } = await createRequest(s.app.database.prisma, NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE" }, "redis-1", {
+      ...s.app.config.dispatch,
+      coordinatorChannel: COORDINATOR_CHANNEL,
+      timeZone: s.app.config.timeZone,
+    }).then((r) => (r.kind === "no-consent" ? { reference: "" } : r));
     await s.telegram.waitFor(() => s.telegram.botMessages(NEWCOMER).some((m) => plain(m).includes(reference)));
 
     redis?.kill("SIGKILL");

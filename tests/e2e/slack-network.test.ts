@@ -4,7 +4,6 @@ import { ACTIONS } from "../../handlers/slack/action-ids.js";
 import { DIGEST_QUEUE } from "../../jobs/network.js";
 import type { SlackSimMessage } from "../../sim/slack-api.js";
 import { COORDINATOR, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
-import { asBot } from "../helpers/volunteers.js";
 import { eventually } from "../helpers/wait.js";
 
 const text = (message: SlackSimMessage | undefined) => JSON.stringify(message?.blocks ?? message?.text ?? "");
@@ -191,9 +190,7 @@ describe("Slack network bot", () => {
 
   it("a poll closes by itself at its deadline", async () => {
     const { slack } = stack;
-    await asBot(stack, () =>
-      createPoll(stack.app.database.prisma, { question: "Kurze Frage mit Frist?", options: [{ label: "A" }, { label: "B" }], multiple: false, anonymous: false, datePoll: false, closesAt: new Date(Date.now() + 1500) }, NETWORK_CHANNEL, "U0A"),
-    );
+    await createPoll(stack.app.database.prisma, { question: "Kurze Frage mit Frist?", options: [{ label: "A" }, { label: "B" }], multiple: false, anonymous: false, datePoll: false, closesAt: new Date(Date.now() + 1500) }, NETWORK_CHANNEL, "U0A");
     await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "🏁 Kurze Frage mit Frist?"), 6000);
   });
 
@@ -217,12 +214,10 @@ describe("Slack network bot", () => {
     const { slack, app } = stack;
     const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
     await app.database.prisma.workingGroupMember.create({ data: { groupId: group.id, slackUserId: "U0HOME" } });
-    await asBot(stack, async () => {
-      const { scheduleMeeting } = await import("../../core/meetings.js");
-      await scheduleMeeting(app.database.prisma, { groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" }, COORDINATOR, {
-        reminderOffsetsMs: [],
-        networkChannel: NETWORK_CHANNEL,
-      });
+    const { scheduleMeeting } = await import("../../core/meetings.js");
+    await scheduleMeeting(app.database.prisma, { groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" }, COORDINATOR, {
+      reminderOffsetsMs: [],
+      networkChannel: NETWORK_CHANNEL,
     });
     const event = await slack.event({ type: "app_home_opened", user: "U0HOME", tab: "home", channel: "D0HOME" });
     expect(event.status).toBe(200);

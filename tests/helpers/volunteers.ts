@@ -1,6 +1,5 @@
 import { decideVolunteer, registerVolunteer, type VolunteerRegistration } from "../../core/volunteers.js";
 import { chooseLocale, giveConsent } from "../../core/users.js";
-import { collectTold } from "../../core/outbox.js";
 import type { Stack } from "./stack.js";
 import { COORDINATOR_CHANNEL } from "./stack.js";
 
@@ -13,12 +12,6 @@ export async function approvedVolunteer(
   telegramId: number,
   overrides: Partial<VolunteerRegistration> & { locale?: "de" | "en" | "ar" | "tr" | "uk" } = {},
 ): Promise<string> {
-  const { result, told } = await collectTold(() => setUp(stack, telegramId, overrides));
-  await stack.app.relay.dispatch(told);
-  return result;
-}
-
-async function setUp(stack: Stack, telegramId: number, overrides: Partial<VolunteerRegistration> & { locale?: "de" | "en" | "ar" | "tr" | "uk" }): Promise<string> {
   const db = stack.app.database.prisma;
   stack.telegram.user(telegramId, { first_name: overrides.firstName ?? `Volunteer${telegramId}`, language_code: overrides.locale ?? "de" });
   await chooseLocale(db, telegramId, overrides.locale ?? "de");
@@ -41,11 +34,4 @@ async function setUp(stack: Stack, telegramId: number, overrides: Partial<Volunt
   if (result.kind === "no-consent") throw new Error("no consent");
   await decideVolunteer(db, result.volunteerId, "APPROVED", "U0COORD");
   return result.volunteerId;
-}
-
-/** Runs core work the way the bot does: what it tells is queued right after. */
-export async function asBot<T>(stack: Stack, work: () => Promise<T>): Promise<T> {
-  const { result, told } = await collectTold(work);
-  await stack.app.relay.dispatch(told);
-  return result;
 }
