@@ -4,7 +4,8 @@ import { Bot, lazySession, type Api, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Db } from "../core/db.js";
 import type { DispatchSettings } from "../core/dispatch.js";
-import { arrive } from "../core/deliveries.js";
+import { batched } from "../core/batch.js";
+import { arriveAll, type Arriving } from "../core/deliveries.js";
 import { floodVerdict } from "../core/flood.js";
 import { LOCALES, localeFromLanguageCode, type I18n, type Locale } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
@@ -91,6 +92,9 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   // Sessions read with each update's first query, for the length of the update (one chat at a time).
   const sessions: SessionCache = new Map();
 
+  // The first statement of every update, shared by the updates that arrive together.
+  const arrive = batched((updates: Arriving[]) => arriveAll(deps.db, updates, deps.flood.windowMs));
+
   // Updates of one chat run one after another (the runner would otherwise run them side by side).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
@@ -101,7 +105,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     let log: Logger | undefined;
     Object.defineProperty(ctx, "log", { get: () => (log ??= deps.log.child({ updateId: ctx.update.update_id })), configurable: true });
     const sessionKey = ctx.chat?.id.toString();
-    const arrival = await arrive(deps.db, { updateId: ctx.update.update_id, telegramId: ctx.from?.id, sessionKey }, deps.flood.windowMs);
+    const arrival = await arrive({ updateId: ctx.update.update_id, telegramId: ctx.from?.id, sessionKey });
     if (!arrival.first) {
       deps.metrics.updates.inc({ outcome: "duplicate" });
       ctx.log.info("duplicate update ignored");

@@ -1,4 +1,5 @@
 import { Prisma } from "../generated/prisma/client.js";
+import { batched } from "./batch.js";
 import { afterCommit, inTransaction, sql, type Db, type DbOrTx, type Queryable } from "./db.js";
 import type { Locale } from "./i18n.js";
 import type { Keyboard, Label } from "./messages.js";
@@ -90,36 +91,54 @@ export async function scheduleJob(db: Queryable, intent: JobIntent): Promise<big
   return insertOutbox(db, "JOB", intent.queue, intent);
 }
 
-// One plain statement (see `sql`): this runs for nearly every update.
+type NewRow = { channel: OutboxChannel; recipient: string; intent: unknown };
+
+/**
+ * Outside a transaction, the rows written at the same moment (by updates handled side by side) go in
+ * together: one statement, one commit, one hand-over to the queues.
+ */
+const inserters = new WeakMap<Queryable, (row: NewRow) => Promise<bigint>>();
+
 async function insertOutbox(db: Queryable, channel: OutboxChannel, recipient: string, intent: unknown): Promise<bigint> {
-  const [row] = await sql<{ id: string }>(
-    db,
-    `INSERT INTO "Outbox" (channel, recipient, payload) VALUES ($1::"Channel", $2, $3::jsonb) RETURNING id::text`,
-    [channel, recipient, JSON.stringify(intent)],
-  );
-  if (!row) throw new Error("outbox insert returned no row");
-  const id = BigInt(row.id);
-  await recordTold(db, [channel === "JOB" ? { id, channel, intent: intent as JobIntent } : { id, channel }]);
-  return id;
+  const row = { channel, recipient, intent };
+  if (inTransaction(db)) return (await insertRows(db, [row]))[0] as bigint;
+  let insert = inserters.get(db);
+  if (!insert) inserters.set(db, (insert = batched((rows: NewRow[]) => insertRows(db, rows))));
+  return insert(row);
 }
 
 /** Like {@link tell} for several messages at once, in one statement; the ids come in the order given. */
 export async function tellMany(db: Queryable, messages: { recipient: number | bigint | string; intent: TelegramIntent }[]): Promise<bigint[]> {
-  if (messages.length === 0) return [];
-  // The ids are drawn first, so that they can be returned in the order of the messages.
-  const rows = await sql<{ id: string }>(
+  return insertRows(
+    db,
+    messages.map((m) => ({ channel: "TELEGRAM", recipient: String(m.recipient), intent: m.intent })),
+  );
+}
+
+// Plain SQL (see `sql`): this runs for nearly every update.
+async function insertRows(db: Queryable, rows: NewRow[]): Promise<bigint[]> {
+  if (rows.length === 0) return [];
+  // The ids are drawn first, so that they can be returned in the order of the rows.
+  const inserted = await sql<{ id: string }>(
     db,
     `WITH input AS (
-       SELECT m.recipient, m.payload, m.n, nextval(pg_get_serial_sequence('"Outbox"', 'id')) AS id
-       FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS m(recipient, payload, n)
+       SELECT m.channel::"Channel" AS channel, m.recipient, m.payload, m.n, nextval(pg_get_serial_sequence('"Outbox"', 'id')) AS id
+       FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS m(channel, recipient, payload, n)
      ), inserted AS (
-       INSERT INTO "Outbox" (id, channel, recipient, payload) SELECT id, 'TELEGRAM', recipient, payload FROM input RETURNING id
+       INSERT INTO "Outbox" (id, channel, recipient, payload) SELECT id, channel, recipient, payload FROM input RETURNING id
      )
      SELECT input.id::text AS id FROM input JOIN inserted USING (id) ORDER BY input.n`,
-    [messages.map((m) => String(m.recipient)), messages.map((m) => JSON.stringify(m.intent))],
+    [rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => JSON.stringify(r.intent))],
   );
-  const ids = rows.map((r) => BigInt(r.id));
-  await recordTold(db, ids.map((id) => ({ id, channel: "TELEGRAM" as const })));
+  if (inserted.length !== rows.length) throw new Error(`outbox insert returned ${inserted.length} of ${rows.length} rows`);
+  const ids = inserted.map((r) => BigInt(r.id));
+  await recordTold(
+    db,
+    rows.map((row, i): Told => {
+      const id = ids[i] as bigint;
+      return row.channel === "JOB" ? { id, channel: row.channel, intent: row.intent as JobIntent } : { id, channel: row.channel };
+    }),
+  );
   return ids;
 }
 
