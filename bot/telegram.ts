@@ -120,7 +120,9 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
       if (sessionKey) sessions.delete(sessionKey);
     }
     deps.metrics.updates.inc({ outcome: "handled" });
-    ctx.log.debug({ kind: Object.keys(ctx.update).find((k) => k !== "update_id"), ms: Math.round(performance.now() - started) }, "update handled");
+    if (deps.log.isLevelEnabled("debug")) {
+      ctx.log.debug({ kind: Object.keys(ctx.update).find((k) => k !== "update_id"), ms: Math.round(performance.now() - started) }, "update handled");
+    }
     deps.metrics.updateSeconds.observe((performance.now() - started) / 1000);
   });
 
