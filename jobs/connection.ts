@@ -119,10 +119,7 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
       return queue;
     },
     worker: <Data,>(name: string, processor: Processor<Data>, settings: WorkerSettings = {}) => {
-      // On a server, a connection for each job it runs at once and one to fetch the next (with 3, a
-      // dispatch worker running 8 ticks waited for connections); PGlite serves one session anyway.
-      const pool = config.embedded ? connection : { ...connection, max: Math.max(connection.max, (settings.concurrency ?? 1) + 1) };
-      const worker = new Postgres.Worker<Data>(name, processor, { ...settings, connection: pool, drainDelay }) as unknown as Worker<Data>;
+      const worker = new Postgres.Worker<Data>(name, processor, { ...settings, connection, drainDelay }) as unknown as Worker<Data>;
       watch(name, worker as Worker);
       workers.push(worker as Worker);
       return worker;
