@@ -51,6 +51,7 @@ export type OutboundTelegramDeps = {
  */
 export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<OutboundJob> {
   const pace = { leaseMs: 30_000, intervalMs: deps.limits.chatIntervalMs };
+  const window = slidingWindow(deps.limits.messagesPerSecond, 1000 + JITTER_MS);
   const worker: Worker<OutboundJob> = deps.queues.worker<OutboundJob>(
     OUTBOUND_TELEGRAM,
     async (job: Job<OutboundJob>, token?: string) => {
@@ -61,6 +62,7 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
 
       const { message } = claim;
       try {
+        await window.take();
         const sentRef = await deliver(deps, message);
         const intent = message.payload as TelegramIntent;
         if ("forget" in intent && intent.forget) await forgetSent(deps.db, message.id);
@@ -116,6 +118,33 @@ export function sendingPace(messagesPerSecond: number): { max: number; duration:
     if (max / duration > best.max / best.duration) best = { max, duration };
   }
   return best;
+}
+
+/**
+ * At most `limit` sends in any `windowMs`, counted in this process. The queue's limiter spaces the jobs,
+ * but a job slow to reach its send (a busy CPU, a slow claim) could otherwise arrive together with the
+ * next window's and earn a 429; this holds it back the few milliseconds instead.
+ */
+export function slidingWindow(limit: number, windowMs: number): { take: () => Promise<void> } {
+  const recent: number[] = [];
+  let turn = Promise.resolve();
+  const take = async () => {
+    const oldest = recent.length >= limit ? (recent[recent.length - limit] as number) : -Infinity;
+    // Timers may fire a fraction of a millisecond early: wait again for the rest.
+    for (let wait = oldest + windowMs - performance.now(); wait > 0; wait = oldest + windowMs - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    }
+    recent.push(performance.now());
+    if (recent.length > limit) recent.shift();
+  };
+  return {
+    take: () => {
+      // One send at a time through the check, in the order they asked.
+      const mine = turn.then(take);
+      turn = mine;
+      return mine;
+    },
+  };
 }
 
 async function retryAt(job: Job, timestamp: number, token: string | undefined): Promise<never> {

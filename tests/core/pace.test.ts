@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sendingPace } from "../../jobs/outbound-telegram.js";
+import { sendingPace, slidingWindow } from "../../jobs/outbound-telegram.js";
 
 describe("sending pace", () => {
   it.each([30, 29, 25, 20, 10, 3, 1])("never lets a sliding second hold more than %i messages, even with 30 ms of jitter", (rate) => {
@@ -13,5 +13,18 @@ describe("sending pace", () => {
     expect(most).toBeLessThanOrEqual(rate);
     // And not much slower than allowed.
     expect((max * 1000) / duration).toBeGreaterThan(rate * 0.95);
+  });
+});
+
+describe("sliding window of one process's sends", () => {
+  it("lets no window hold more than the limit, however the sends bunch up", async () => {
+    const window = slidingWindow(3, 100);
+    const started = performance.now();
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 9 }, () => window.take().then(() => times.push(performance.now() - started))));
+    expect(times).toHaveLength(9);
+    // The first three at once, then each waits for the send three places before it to be 100 ms old.
+    for (let i = 3; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 3] ?? 0)).toBeGreaterThanOrEqual(100);
+    expect(times[2] ?? 0).toBeLessThan(50);
   });
 });
