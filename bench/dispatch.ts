@@ -2,13 +2,12 @@ import type { SimCall } from "../sim/telegram-api.js";
 import { TelegramEmulator } from "../sim/telegram-api.js";
 import { queueKit, watchAdded, type Backend, type QueuePlace } from "./queues.js";
 import {
-  BENCH_REDIS_URL,
   deleteRedisPrefix,
   freshDatabase,
   percentile,
   settledRssMb,
   sleep,
-  startProduct,
+  startProducts,
   TELEGRAM_TOKEN,
   type Figure,
   type MemorySample,
@@ -38,21 +37,15 @@ export async function dispatch(run: Run): Promise<{ figures: Figure[]; memory: M
   const products: ProductProcess[] = [];
   try {
     await seed(database.prisma, telegram, confirms);
-    for (let i = 0; i < run.processes; i++) {
-      products.push(
-        await startProduct({
-          DATABASE_URL: database.url,
-          ...(run.backend === "redis" ? { REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: prefix } : {}),
-          TELEGRAM_API_ROOT: telegram.url,
-          SLACK_API_URL: "http://127.0.0.1:9/api/",
-          // Telegram's pace, as in production (30 messages a second): offers queue up behind it.
-          // Each interpreter is offered a job every few seconds here; a real quiet time would run out of people.
-          OFFER_QUIET_MS: "1000",
-          DISPATCH_WAVE_SIZE: String(WAVE),
-          OUTBOX_SWEEP_MS: "1000",
-        }),
-      );
-    }
+    products.push(
+      ...(await startProducts(run.processes, { databaseUrl: database.url, backend: run.backend, prefix, telegramUrl: telegram.url }, {
+        // Telegram's pace, as in production (30 messages a second): offers queue up behind it.
+        // Each interpreter is offered a job every few seconds here; a real quiet time would run out of people.
+        OFFER_QUIET_MS: "1000",
+        DISPATCH_WAVE_SIZE: String(WAVE),
+        OUTBOX_SWEEP_MS: "1000",
+      })),
+    );
     if (run.processes > 1) telegram.balanceWebhook(products.map((p) => `${p.url}/telegram/webhook`));
 
     const added = await watchAdded(place, "outbound-telegram");

@@ -3,12 +3,11 @@ import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "..
 import { TelegramEmulator, type SimCall } from "../sim/telegram-api.js";
 import { queueKit, type Backend, type QueuePlace } from "./queues.js";
 import {
-  BENCH_REDIS_URL,
   deleteRedisPrefix,
   freshDatabase,
   settledRssMb,
   sleep,
-  startProduct,
+  startProducts,
   TELEGRAM_TOKEN,
   type Figure,
   type MemorySample,
@@ -33,17 +32,7 @@ export async function outbound(run: { backend: Backend; processes: number }): Pr
   try {
     const chats = Array.from({ length: MESSAGES }, (_, i) => FIRST_CHAT + i);
     for (const chat of chats) telegram.user(chat);
-    for (let i = 0; i < run.processes; i++) {
-      products.push(
-        await startProduct({
-          DATABASE_URL: database.url,
-          ...(run.backend === "redis" ? { REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: prefix } : {}),
-          TELEGRAM_API_ROOT: telegram.url,
-          SLACK_API_URL: "http://127.0.0.1:9/api/",
-          OUTBOX_SWEEP_MS: "60000",
-        }),
-      );
-    }
+    products.push(...(await startProducts(run.processes, { databaseUrl: database.url, backend: run.backend, prefix, telegramUrl: telegram.url }, { OUTBOX_SWEEP_MS: "60000" })));
     const delivered = new Map<number, number>();
     telegram.on("action", (call: SimCall) => {
       if (call.method === "sendMessage" && call.status === 200) {

@@ -135,6 +135,35 @@ export async function startProduct(env: Record<string, string>): Promise<Product
   };
 }
 
+/**
+ * `count` product processes sharing one database and one queue backend (a Redis prefix, or BullMQ on that
+ * database), against the benchmark's fake Bot API; Slack is not used. Started ones stop if one fails.
+ */
+export async function startProducts(
+  count: number,
+  place: { databaseUrl: string; backend: "redis" | "postgres"; prefix: string; telegramUrl: string },
+  env: Record<string, string>,
+): Promise<ProductProcess[]> {
+  const products: ProductProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      products.push(
+        await startProduct({
+          DATABASE_URL: place.databaseUrl,
+          ...(place.backend === "redis" ? { REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: place.prefix } : {}),
+          TELEGRAM_API_ROOT: place.telegramUrl,
+          SLACK_API_URL: "http://127.0.0.1:9/api/",
+          ...env,
+        }),
+      );
+    }
+    return products;
+  } catch (error) {
+    await Promise.all(products.map((p) => p.stop()));
+    throw error;
+  }
+}
+
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(BENCH_REDIS_URL);
   let cursor = "0";
