@@ -1,6 +1,6 @@
 import { relayOutbox } from "../core/outbox.js";
 import { createPoll } from "../core/polls.js";
-import { ACTIONS } from "../handlers/slack/action-ids.js";
+import { ACTIONS, choice } from "../handlers/slack/action-ids.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK } from "../jobs/outbound-slack.js";
 import { execFile } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
@@ -61,16 +61,18 @@ export async function votes(members: number): Promise<{ figures: Figure[]; memor
     await queue.close();
     const message = await slack.waitFor(() => slack.channelMessages(CHANNEL).find((m) => m.text?.includes("Wann treffen wir uns?")), 15_000);
     const options = await database.prisma.pollOption.findMany({ where: { pollId: poll.id }, orderBy: { position: "asc" } });
-    const value = (i: number) => `${poll.id}:${options[i % options.length]?.id ?? ""}`;
+    const optionOf = (i: number) => options[i % options.length]?.id ?? "";
+    const value = (i: number) => `${poll.id}:${optionOf(i)}`;
+    const actionOf = (i: number) => choice(ACTIONS.vote, optionOf(i));
 
     // The bare app first, then the product; each warmed by a few clicks, as a running server is.
     slack.connect(`${bare.url}/slack/events`, SLACK_SECRET);
-    await Promise.all(warm.map((member, i) => slack.clickButton(member, message, ACTIONS.vote, { value: value(i) })));
-    const baseline = await burst(slack, message, voters, value);
+    await Promise.all(warm.map((member, i) => slack.clickButton(member, message, actionOf(i), { value: value(i) })));
+    const baseline = await burst(slack, message, voters, value, actionOf);
     slack.connect(`${product.url}/slack/events`, SLACK_SECRET);
-    await Promise.all(warm.map((member, i) => slack.clickButton(member, message, ACTIONS.vote, { value: value(i) })));
+    await Promise.all(warm.map((member, i) => slack.clickButton(member, message, actionOf(i), { value: value(i) })));
     await sleep(2000);
-    const measured = await burst(slack, message, voters, value);
+    const measured = await burst(slack, message, voters, value, actionOf);
 
     const tally = async () => Promise.all(options.map((o) => database.prisma.pollVote.count({ where: { optionId: o.id } })));
     let counted = await tally();
@@ -119,8 +121,8 @@ function expectedFor(options: number, voters: number, warm: number): number[] {
 const countMod = (total: number, n: number, r: number) => Math.floor(total / n) + (r < total % n ? 1 : 0);
 
 /** Every voter clicks at the same moment: signed requests sent all at once by a separate process. */
-async function burst(slack: SlackEmulator, message: SlackSimMessage, voters: string[], value: (i: number) => string) {
-  const requests = voters.map((member, i) => slack.prepareClick(member, message, ACTIONS.vote, { value: value(i) }));
+async function burst(slack: SlackEmulator, message: SlackSimMessage, voters: string[], value: (i: number) => string, actionOf: (i: number) => string) {
+  const requests = voters.map((member, i) => slack.prepareClick(member, message, actionOf(i), { value: value(i) }));
   const file = path.join(tmpdir(), `brb-clicks-${process.pid}-${Date.now()}.json`);
   await writeFile(file, JSON.stringify(requests));
   try {

@@ -13,6 +13,7 @@ import { register as registerHome } from "../handlers/slack/home.js";
 import { register as registerMeetings } from "../handlers/slack/meetings.js";
 import { register as registerPolls } from "../handlers/slack/polls.js";
 import { register as registerVolunteers } from "../handlers/slack/volunteers.js";
+import { isKnownAction } from "../handlers/slack/action-ids.js";
 import type { SlackMode } from "./config.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -28,6 +29,8 @@ export type SlackSettings = { token: string; apiUrl: string; mode: SlackMode; co
 
 type Body = {
   type?: string;
+  actions?: { action_id?: string; url?: string }[];
+  response_url?: string;
   event_id?: string;
   trigger_id?: string;
   user_id?: string;
@@ -85,6 +88,18 @@ export function createSlackApp(
       }
       return true;
     };
+    if (b.type === "block_actions" && !b.actions?.some((a) => isKnownAction(a.action_id ?? ""))) {
+      // A button of an older version or a removed feature: acknowledged all the same (Slack would show an
+      // error), and, unless it only opened a link, the member learns that it is out of date.
+      const { ack, respond } = args as { ack?: () => Promise<void>; respond?: (message: { response_type: "ephemeral"; replace_original: false; text: string }) => Promise<unknown> };
+      await ack?.();
+      deps.metrics.slackRequests.inc({ kind: "outdated_button" });
+      if (b.response_url && respond && !b.actions?.some((a) => a.url)) {
+        const arrival = await arriveFromSlack(deps.db, key, user);
+        if (arrival.first) await respond({ response_type: "ephemeral", replace_original: false, text: deps.i18n.t(arrival.locale ?? "de", "slack.outdatedButton", {}, { isolate: false }) });
+      }
+      return;
+    }
     if (b.type === "block_actions") {
       // Clicks acknowledge first (see `acknowledged`) and prepare after.
       context.prepare = prepare;

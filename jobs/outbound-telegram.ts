@@ -5,6 +5,7 @@ import type { Db } from "../core/db.js";
 import type { I18n } from "../core/i18n.js";
 import type { Logger } from "../core/log.js";
 import type { Metrics } from "../core/metrics.js";
+import { splitText, TELEGRAM_TEXT_MAX } from "../core/long-text.js";
 import { renderLabel, type Keyboard, type Label } from "../core/messages.js";
 import { claimNext, forgetSent, markFailed, markSent, release, sentRefOf, type ClaimedMessage, type TelegramIntent, type TelegramText } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
@@ -62,8 +63,7 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
 
       const { message } = claim;
       try {
-        await window.take();
-        const sentRef = await deliver(deps, message);
+        const sentRef = await deliver(deps, message, window.take);
         const intent = message.payload as TelegramIntent;
         if ("forget" in intent && intent.forget) await forgetSent(deps.db, message.id);
         else await markSent(deps.db, message.id, sentRef);
@@ -156,9 +156,15 @@ function isNotModified(error: GrammyError): boolean {
   return error.error_code === 400 && error.description.includes("message is not modified");
 }
 
-async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage): Promise<string | undefined> {
+/**
+ * Sends one outbox row; `take` waits for a slot under the overall limit before each call. A text longer
+ * than Telegram takes goes out in several messages, the buttons under the last one (its id is the row's
+ * reference for later edits).
+ */
+async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take: () => Promise<void>): Promise<string | undefined> {
   const intent = message.payload as TelegramIntent;
   const chatId = Number(message.recipient);
+  await take();
   if (intent.kind === "commands") {
     const names = deps.commandSets[intent.set] ?? [];
     const commands = names.map((command) => ({ command, description: deps.i18n.t(intent.locale, `commands.${command}`) }));
@@ -171,24 +177,31 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage): Pro
     return String(copied.message_id);
   }
   const { text, reply_markup } = renderTelegram(deps.i18n, intent);
-  const options = { link_preview_options: { is_disabled: true }, ...(reply_markup ? { reply_markup } : {}) };
+  const [first = "", ...more] = splitText(text, TELEGRAM_TEXT_MAX);
+  const plain = { link_preview_options: { is_disabled: true } };
+  const withButtons = { ...plain, ...(reply_markup ? { reply_markup } : {}) };
+  const firstOptions = more.length === 0 ? withButtons : plain;
+  let ref: string | undefined;
   switch (intent.kind) {
-    case "send": {
-      const sent = await deps.api.sendMessage(chatId, text, options);
-      return String(sent.message_id);
-    }
-    case "edit": {
-      await deps.api.editMessageText(chatId, intent.messageId, text, options);
-      return String(intent.messageId);
-    }
-    case "editSent": {
-      const ref = await sentRefOf(deps.db, BigInt(intent.outboxId));
+    case "send":
+      ref = String((await deps.api.sendMessage(chatId, first, firstOptions)).message_id);
+      break;
+    case "edit":
+      await deps.api.editMessageText(chatId, intent.messageId, first, firstOptions);
+      ref = String(intent.messageId);
+      break;
+    case "editSent":
+      ref = await sentRefOf(deps.db, BigInt(intent.outboxId));
       // The original was never delivered (a blocked chat): there is nothing to edit.
       if (ref === undefined) return undefined;
-      await deps.api.editMessageText(chatId, Number(ref), text, options);
-      return ref;
-    }
+      await deps.api.editMessageText(chatId, Number(ref), first, firstOptions);
+      break;
   }
+  for (const [i, piece] of more.entries()) {
+    await take();
+    ref = String((await deps.api.sendMessage(chatId, piece, i === more.length - 1 ? withButtons : plain)).message_id);
+  }
+  return ref;
 }
 
 /**

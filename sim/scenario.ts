@@ -87,18 +87,17 @@ export async function playScenario(telegram: TelegramEmulator, slack: SlackEmula
   });
   const announcement = await slack.waitFor(() => slack.channelMessages(cast.networkChannel).find((m) => JSON.stringify(m.blocks ?? "").includes("meeting_rsvp")), 10_000, "the announcement");
   await wait(1200);
-  const rsvp = JSON.stringify(announcement.blocks).match(/"value":"([^"]+:YES)"/)?.[1];
-  await slack.clickButton(cast.member, announcement, "meeting_rsvp", rsvp ? { value: rsvp } : {});
+  await slack.clickButton(cast.member, announcement, "meeting_rsvp.YES");
 
   step("6/6 Eine Umfrage im Netzwerk");
   await wait(1000);
   await slack.slashCommand(cast.coordinator, "/poll", "„Was brauchen wir für das Fest der Kulturen?“ „Musik“ „Essen“ „Zelte“ --mehrfach", { channel: cast.networkChannel });
   const poll = await slack.waitFor(() => slack.channelMessages(cast.networkChannel).find((m) => m.text?.includes("Fest der Kulturen?")), 10_000, "the poll");
   await wait(1000);
-  const vote = JSON.stringify(poll.blocks).match(/"action_id":"poll_vote","value":"([^"]+)"/)?.[1];
+  const vote = JSON.stringify(poll.blocks).match(/"action_id":"(poll_vote\.[^"]+)"/)?.[1];
   if (vote) {
-    await slack.clickButton(cast.member, poll, "poll_vote", { value: vote });
-    await slack.clickButton(cast.coordinator, poll, "poll_vote", { value: vote });
+    await slack.clickButton(cast.member, poll, vote);
+    await slack.clickButton(cast.coordinator, poll, vote);
   }
   step("✓ Fertig – alles lief über die Emulatoren, wie mit echtem Telegram und Slack.");
 }

@@ -27,4 +27,21 @@ export const ACTIONS = {
   editOffer: "catalog_edit_offer",
   newOffer: "catalog_new_offer",
   offerModal: "catalog_offer_modal",
+  /** The calendar link of a meeting: Slack reports clicks on link buttons too, and wants them acknowledged. */
+  calendar: "meeting_ics",
 } as const;
+
+const KNOWN: ReadonlySet<string> = new Set(Object.values(ACTIONS));
+
+/** Whether a listener of this version handles `actionId` (a message from an older version may carry others). */
+export const isKnownAction = (actionId: string): boolean => KNOWN.has(actionId.split(".")[0] ?? "");
+
+/**
+ * The action id of one of several buttons of a kind side by side (a vote per option, an RSVP per answer):
+ * Block Kit refuses two elements with the same `action_id` in one block ("invalid_blocks"), so the choice
+ * follows the base after a dot. Listeners match every choice with {@link anyChoice}.
+ */
+export const choice = (base: string, key: string): string => `${base}.${key}`;
+
+/** Matches the action ids of `base` (letters and "_") with any choice, and `base` alone from older messages. */
+export const anyChoice = (base: string): RegExp => new RegExp(`^${base}(\\..+)?$`);

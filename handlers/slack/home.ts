@@ -3,7 +3,7 @@ import type { Locale } from "../../core/i18n.js";
 import { upcomingMeetings, type MeetingView } from "../../core/meetings.js";
 import { openPolls, pollView, type PollView } from "../../core/polls.js";
 import { groupsOf, listWorkingGroups } from "../../core/working-groups.js";
-import { ACTIONS } from "./action-ids.js";
+import { ACTIONS, choice } from "./action-ids.js";
 import { actions, button, context, divider, escape, header, section, type Block } from "./blocks.js";
 import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
 
@@ -11,7 +11,7 @@ import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
 /** RSVP buttons for a meeting, the member's answer marked. */
 export function rsvpButtons(meeting: Pick<MeetingView, "id" | "myAnswer">, t: T) {
   return (["YES", "MAYBE", "NO"] as const).map((answer) =>
-    button(`${meeting.myAnswer === answer ? "✓ " : ""}${t(`slack.meeting.rsvp.${answer}`)}`, ACTIONS.rsvp, `${meeting.id}:${answer}`, answer === "YES" ? "primary" : undefined),
+    button(`${meeting.myAnswer === answer ? "✓ " : ""}${t(`slack.meeting.rsvp.${answer}`)}`, choice(ACTIONS.rsvp, answer), `${meeting.id}:${answer}`, answer === "YES" ? "primary" : undefined),
   );
 }
 
@@ -59,7 +59,7 @@ export async function homeView(deps: SlackDeps, slackUserId: string, locale: Loc
     if (!poll) continue;
     blocks.push(section(pollLine(poll, t)));
     if (!(poll.anonymous && poll.voted)) {
-      blocks.push(actions(`home-poll-${poll.id}`, poll.options.map((o) => button(`${poll.mine.includes(o.id) ? "✓ " : ""}${o.label}`, ACTIONS.vote, `${poll.id}:${o.id}`))));
+      blocks.push(actions(`home-poll-${poll.id}`, poll.options.map((o) => button(`${poll.mine.includes(o.id) ? "✓ " : ""}${o.label}`, choice(ACTIONS.vote, o.id), `${poll.id}:${o.id}`))));
     }
   }
   blocks.push(divider(), section(`*${t("slack.home.events")}*`));

@@ -3,7 +3,7 @@ import { appointmentAt } from "../../core/appointments.js";
 import type { Locale } from "../../core/i18n.js";
 import { cancelMeeting, meetingView, rescheduleMeeting, rsvp, RSVP_ANSWERS, scheduleMeeting, type MeetingView, type Rsvp } from "../../core/meetings.js";
 import { listWorkingGroups } from "../../core/working-groups.js";
-import { ACTIONS } from "./action-ids.js";
+import { ACTIONS, anyChoice } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
 import { publishHome, rsvpButtons } from "./home.js";
@@ -36,7 +36,7 @@ export function announcementBlocks(meeting: MeetingView, t: T, deps: Pick<SlackD
     type: "actions",
     block_id: `manage-${meeting.id}`,
     elements: [
-      { type: "button", text: { type: "plain_text", text: t("slack.meeting.calendar") }, url: `${deps.publicUrl()}/meetings/${meeting.id}.ics`, action_id: "meeting_ics" },
+      { type: "button", text: { type: "plain_text", text: t("slack.meeting.calendar") }, url: `${deps.publicUrl()}/meetings/${meeting.id}.ics`, action_id: ACTIONS.calendar },
       button(t("slack.meeting.reschedule"), ACTIONS.rescheduleMeeting, meeting.id),
       button(t("slack.meeting.cancel"), ACTIONS.cancelMeeting, meeting.id, "danger"),
     ],
@@ -161,7 +161,10 @@ export function register(app: App, deps: SlackDeps): void {
     await scheduleMeeting(deps.db, { groupId, title, startsAt, place, agenda }, body.user.id, deps.meetings);
   });
 
-  app.action<BlockButtonAction>(ACTIONS.rsvp, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
+  // The link opens in the browser; the click only needs its acknowledgement.
+  app.action<BlockButtonAction>(ACTIONS.calendar, async ({ ack }) => ack());
+
+  app.action<BlockButtonAction>(anyChoice(ACTIONS.rsvp), acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "rsvp" });
     const t = slackT(deps, localeOf(ctx));
     const [meetingId = "", answer = ""] = (action.value ?? "").split(":");

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import { closePoll, createPoll, MAX_OPTIONS, parseDateTime, parsePollCommand, pollView, vote, winners, type PollInput, type PollView } from "../../core/polls.js";
-import { ACTIONS } from "./action-ids.js";
+import { ACTIONS, anyChoice, choice } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
 import { publishHome } from "./home.js";
@@ -29,7 +29,7 @@ export function pollBlocks(poll: PollView, t: T, deps: Pick<SlackDeps, "i18n">):
   ];
   blocks.push(context(facts.join(" · ")));
   if (poll.status === "OPEN") {
-    blocks.push(actions(`vote-${poll.id}`, poll.options.map((o) => button(o.label, ACTIONS.vote, `${poll.id}:${o.id}`))));
+    blocks.push(actions(`vote-${poll.id}`, poll.options.map((o) => button(o.label, choice(ACTIONS.vote, o.id), `${poll.id}:${o.id}`))));
     blocks.push(actions(`close-${poll.id}`, [button(t("slack.poll.close"), ACTIONS.closePoll, poll.id)]));
   } else {
     blocks.push(context(t("slack.poll.closed")));
@@ -133,7 +133,7 @@ export function register(app: App, deps: SlackDeps): void {
     await createPoll(deps.db, poll, view.private_metadata, body.user.id);
   });
 
-  app.action<BlockButtonAction>(ACTIONS.vote, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
+  app.action<BlockButtonAction>(anyChoice(ACTIONS.vote), acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "vote" });
     const t = slackT(deps, localeOf(ctx));
     const [pollId = "", optionId = ""] = (action.value ?? "").split(":");

@@ -107,14 +107,14 @@ describe("the browser simulator, in a real Chromium", () => {
     await modal.getByRole("button", { name: "Speichern" }).click();
     await expect.poll(() => page.locator(".slack-messages").innerText(), { timeout: 10_000 }).toContain("Treffen: AG Zusammenleben gestalten");
     await page.selectOption("#slack-member", "U0DEMIR");
-    await page.locator(".slack-messages button[data-action='meeting_rsvp'][data-value$=':YES']").first().click();
+    await page.locator(".slack-messages button[data-action^='meeting_rsvp'][data-value$=':YES']").first().click();
     await expect.poll(() => page.locator(".slack-messages").innerText(), { timeout: 10_000 }).toContain("✅ 1 dabei");
 
     // A poll with a live tally.
     await page.fill("#slack-command", '/poll "Was brauchen wir für das Fest?" "Musik" "Essen"');
     await page.press("#slack-command", "Enter");
     await expect.poll(() => page.locator(".slack-messages").innerText(), { timeout: 10_000 }).toContain("Was brauchen wir für das Fest?");
-    await page.locator(".slack-messages button[data-action='poll_vote']").first().click();
+    await page.locator(".slack-messages button[data-action^='poll_vote']").first().click();
     await expect.poll(() => page.locator(".slack-messages").innerText(), { timeout: 10_000 }).toContain("1 Person hat abgestimmt");
 
     // The App Home tab.

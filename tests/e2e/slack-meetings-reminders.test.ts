@@ -23,7 +23,7 @@ describe("meeting reminders and Socket Mode", () => {
       networkChannel: NETWORK_CHANNEL,
     });
     const announcement = await s.slack.waitFor(() => s.slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.startsWith("AG-Treffen Freizeit")));
-    await s.slack.clickButton("U0ANSWERED", announcement, "meeting_rsvp", { value: `${id}:YES` });
+    await s.slack.clickButton("U0ANSWERED", announcement, "meeting_rsvp.YES", { value: `${id}:YES` });
     await eventually(async () => expect(await db.meetingRsvp.count()).toBe(1));
 
     await s.slack.waitFor(() => s.slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.startsWith("Erinnerung: AG-Treffen Freizeit")), 6000);
@@ -48,7 +48,7 @@ describe("meeting reminders and Socket Mode", () => {
     await s.slack.slashCommand("U0SOCKET", "/poll", '"Über den Socket?" "Ja" "Nein"', { channel: NETWORK_CHANNEL });
     const poll = await s.slack.waitFor(() => s.slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "📊 Über den Socket?"));
     const record = await s.app.database.prisma.poll.findFirstOrThrow({ include: { options: { orderBy: { position: "asc" } } } });
-    const click = await s.slack.clickButton("U0SOCKET", poll, "poll_vote", { value: `${record.id}:${record.options[0]?.id}` });
+    const click = await s.slack.clickButton("U0SOCKET", poll, `poll_vote.${record.options[0]?.id}`, { value: `${record.id}:${record.options[0]?.id}` });
     expect(click.status).toBe(200);
     await eventually(async () => expect(await s.app.database.prisma.pollVote.count()).toBe(1));
     // No HTTP endpoint is needed for Slack in Socket Mode.

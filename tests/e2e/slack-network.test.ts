@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPoll } from "../../core/polls.js";
-import { ACTIONS } from "../../handlers/slack/action-ids.js";
+import { ACTIONS, choice } from "../../handlers/slack/action-ids.js";
 import { DIGEST_QUEUE } from "../../jobs/network.js";
 import type { SlackSimMessage } from "../../sim/slack-api.js";
 import { COORDINATOR, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
@@ -92,9 +92,9 @@ describe("Slack network bot", () => {
     expect(text(announcement)).toContain(ACTIONS.rsvp);
     meetingId = (await app.database.prisma.meeting.findFirstOrThrow()).id;
 
-    await slack.clickButton("U0A", announcement, ACTIONS.rsvp, { value: `${meetingId}:YES` });
-    await slack.clickButton("U0B", announcement, ACTIONS.rsvp, { value: `${meetingId}:MAYBE` });
-    await slack.clickButton("U0A", announcement, ACTIONS.rsvp, { value: `${meetingId}:NO` });
+    await slack.clickButton("U0A", announcement, choice(ACTIONS.rsvp, "YES"), { value: `${meetingId}:YES` });
+    await slack.clickButton("U0B", announcement, choice(ACTIONS.rsvp, "MAYBE"), { value: `${meetingId}:MAYBE` });
+    await slack.clickButton("U0A", announcement, choice(ACTIONS.rsvp, "NO"), { value: `${meetingId}:NO` });
     await eventually(() => expect(text(slack.message(announcement))).toContain("✅ 0 dabei · 🤔 1 vielleicht · ❌ 1 nicht dabei"), 5000);
 
     const calendar = await fetch(`${stack.url}/meetings/${meetingId}.ics`);
@@ -142,7 +142,7 @@ describe("Slack network bot", () => {
     const poll = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.includes("Fest der Kulturen")));
     const record = await app.database.prisma.poll.findFirstOrThrow({ include: { options: { orderBy: { position: "asc" } } } });
     const [zelt, musik, essen] = record.options;
-    const click = (user: string, option: { id: string } | undefined) => slack.clickButton(user, poll, ACTIONS.vote, { value: `${record.id}:${option?.id}` });
+    const click = (user: string, option: { id: string } | undefined) => slack.clickButton(user, poll, choice(ACTIONS.vote, option?.id ?? ""), { value: `${record.id}:${option?.id}` });
     await click("U0A", zelt);
     await click("U0A", musik);
     await click("U0B", musik);
@@ -158,7 +158,7 @@ describe("Slack network bot", () => {
     expect(text(results)).toContain("Musik");
     expect(text(results)).toContain("mit 2 Stimmen");
     await eventually(() => expect(text(slack.message(poll))).toContain("Diese Umfrage ist beendet"));
-    const late = await slack.clickButton("U0C", poll, ACTIONS.vote, { value: `${record.id}:${zelt?.id}`, stale: true });
+    const late = await slack.clickButton("U0C", poll, choice(ACTIONS.vote, zelt?.id ?? ""), { value: `${record.id}:${zelt?.id}`, stale: true });
     expect(late.status).toBe(200);
     await slack.waitFor(() => slack.responses.find((r) => String(r.body.text).includes("Diese Umfrage ist beendet")));
   });
@@ -169,9 +169,9 @@ describe("Slack network bot", () => {
     const poll = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.includes("online sein")));
     const record = await app.database.prisma.poll.findFirstOrThrow({ where: { anonymous: true }, include: { options: { orderBy: { position: "asc" } } } });
     const [yes, no] = record.options;
-    await slack.clickButton("U0SECRET1", poll, ACTIONS.vote, { value: `${record.id}:${yes?.id}` });
-    await slack.clickButton("U0SECRET2", poll, ACTIONS.vote, { value: `${record.id}:${no?.id}` });
-    await slack.clickButton("U0SECRET1", poll, ACTIONS.vote, { value: `${record.id}:${no?.id}` });
+    await slack.clickButton("U0SECRET1", poll, choice(ACTIONS.vote, yes?.id ?? ""), { value: `${record.id}:${yes?.id}` });
+    await slack.clickButton("U0SECRET2", poll, choice(ACTIONS.vote, no?.id ?? ""), { value: `${record.id}:${no?.id}` });
+    await slack.clickButton("U0SECRET1", poll, choice(ACTIONS.vote, no?.id ?? ""), { value: `${record.id}:${no?.id}` });
     await slack.waitFor(() => slack.responses.find((r) => String(r.body.text).includes("schon abgestimmt")));
     await eventually(() => expect(text(slack.message(poll))).toContain("2 Personen haben abgestimmt"), 5000);
     expect(text(slack.message(poll))).not.toContain("U0SECRET");
@@ -200,7 +200,7 @@ describe("Slack network bot", () => {
     await slack.slashCommand(COORDINATOR, "/poll", `"Nächstes Netzwerktreffen?" "${a}" "${b}" --termin`, { channel: NETWORK_CHANNEL });
     const poll = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.includes("Nächstes Netzwerktreffen")));
     const record = await app.database.prisma.poll.findFirstOrThrow({ where: { datePoll: true }, include: { options: { orderBy: { position: "asc" } } } });
-    await slack.clickButton("U0A", poll, ACTIONS.vote, { value: `${record.id}:${record.options[1]?.id}` });
+    await slack.clickButton("U0A", poll, choice(ACTIONS.vote, record.options[1]?.id ?? ""), { value: `${record.id}:${record.options[1]?.id}` });
     await slack.clickButton(COORDINATOR, poll, ACTIONS.closePoll, { value: record.id });
     const results = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "🏁 Nächstes Netzwerktreffen?"));
     await slack.clickButton(COORDINATOR, results, ACTIONS.meetingFromPoll);
@@ -271,13 +271,13 @@ describe("Slack network bot", () => {
         channel: { id: NETWORK_CHANNEL },
         message: { ts: poll.ts },
         response_url: `${slack.apiUrl.replace("/api/", "")}/response/retry`,
-        actions: [{ type: "button", action_id: ACTIONS.vote, block_id: "b", value: `${record.id}:${option?.id}`, action_ts: "1" }],
+        actions: [{ type: "button", action_id: choice(ACTIONS.vote, option?.id ?? ""), block_id: "b", value: `${record.id}:${option?.id}`, action_ts: "1" }],
       }),
     }).toString();
     expect((await slack.post(body, "application/x-www-form-urlencoded")).status).toBe(200);
     expect((await slack.post(body, "application/x-www-form-urlencoded", { retryNum: 1 })).status).toBe(200);
     expect((await slack.post(body, "application/x-www-form-urlencoded", { retryNum: 2 })).status).toBe(200);
-    await slack.clickButton("U0RETRY", poll, ACTIONS.vote, { value: `${record.id}:${option?.id}` });
+    await slack.clickButton("U0RETRY", poll, choice(ACTIONS.vote, option?.id ?? ""), { value: `${record.id}:${option?.id}` });
     await new Promise((r) => setTimeout(r, 300));
     expect(await app.database.prisma.pollVote.count({ where: { pollId: record.id } })).toBe(1);
     const events = await Promise.all([1, 2].map((n) => slack.event({ type: "app_home_opened", user: "U0RETRY", tab: "home" }, { eventId: "Ev0SAME", retryNum: n - 1 })));

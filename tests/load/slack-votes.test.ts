@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPoll } from "../../core/polls.js";
-import { ACTIONS } from "../../handlers/slack/action-ids.js";
+import { ACTIONS, choice as choiceAction } from "../../handlers/slack/action-ids.js";
 import { NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
 import { eventually } from "../helpers/wait.js";
 
@@ -30,9 +30,9 @@ describe("200 members vote on one poll at the same moment", () => {
     const choice = (i: number) => options[i % 3]?.id ?? "";
 
     // A running server is warm: a few clicks first, as on any working day.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => slack.clickButton(`U0WARM${i}`, message, ACTIONS.vote, { value: `${id}:${choice(i)}` })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => slack.clickButton(`U0WARM${i}`, message, choiceAction(ACTIONS.vote, choice(i)), { value: `${id}:${choice(i)}` })));
     await eventually(async () => expect(await participants(id, anonymous)).toBe(20), 10_000);
-    const answers = await Promise.all(members.map((member, i) => slack.clickButton(member, message, ACTIONS.vote, { value: `${id}:${choice(i)}` })));
+    const answers = await Promise.all(members.map((member, i) => slack.clickButton(member, message, choiceAction(ACTIONS.vote, choice(i)), { value: `${id}:${choice(i)}` })));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
     const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0;
