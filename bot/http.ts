@@ -1,5 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
@@ -55,8 +59,25 @@ export function installQueueBoard(app: Express, queues: Queue[], password: strin
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })), serverAdapter });
+  serverAdapter.setViewsPath(offlineBoardViews());
   const guard = password === undefined ? [] : [basicAuth(password)];
   app.use(ADMIN_QUEUES_PATH, ...guard, serverAdapter.getRouter());
+}
+
+/**
+ * Bull Board's page without its link to Google's web fonts: the board must load nothing from outside the
+ * server (a town's network may forbid it, and it tells a third party who opens the board). The board's
+ * own fonts fall back to the system's. Written next to the temp files, derived from the installed package.
+ */
+function offlineBoardViews(): string {
+  const manifest = createRequire(import.meta.url).resolve("@bull-board/ui/package.json");
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  const page = readFileSync(join(dirname(manifest), "dist", "index.ejs"), "utf8").replace(/<link[^>]*fonts\.googleapis\.com[^>]*>\s*/g, "");
+  // Every process writes the same page for the same version: no clean-up needed, nothing piles up.
+  const dir = join(tmpdir(), `brueckenbot-board-${version}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.ejs"), page);
+  return dir;
 }
 
 /** Calendar files of meetings, linked from their announcements. */

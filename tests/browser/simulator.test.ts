@@ -34,6 +34,8 @@ describe("the browser simulator, in a real Chromium", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
+  /** Every address the browser asked for, on every page of this test. */
+  const requested: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ simulator: true, env: { TELEGRAM_CHAT_INTERVAL_MS: "20", OFFER_QUIET_MS: "1" } });
@@ -43,6 +45,7 @@ describe("the browser simulator, in a real Chromium", () => {
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    page.on("request", (request) => requested.push(request.url()));
     await page.goto(`${stack.url}/`);
   });
   afterAll(async () => {
@@ -137,4 +140,18 @@ describe("the browser simulator, in a real Chromium", () => {
       await fresh.close();
     }
   }, 90_000);
+
+  it("the simulator and the queue board load nothing from outside this server", async () => {
+    const board = await browser.newPage();
+    board.on("request", (request) => requested.push(request.url()));
+    try {
+      await board.goto(`${stack.url}/admin/queues`);
+      await expect.poll(() => board.locator("body").innerText(), { timeout: 15_000 }).toContain("outbound-telegram");
+    } finally {
+      await board.close();
+    }
+    const outside = requested.filter((url) => !url.startsWith(`${stack.url}/`) && !/^(data|blob):/.test(url));
+    expect(requested.length).toBeGreaterThan(10);
+    expect(outside).toEqual([]);
+  }, 60_000);
 });
