@@ -1,3 +1,4 @@
+import { createDatabase, type Database } from "../core/db.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -30,7 +31,7 @@ export function databaseUrl(name: string): string {
 }
 
 /** A fresh, migrated database for one benchmark run. */
-export async function freshDatabase(): Promise<{ name: string; url: string; prisma: PrismaClient; drop: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{ name: string; url: string; prisma: PrismaClient; db: Database; drop: () => Promise<void> }> {
   const name = `brb_bench_${Date.now()}_${randomUUID().slice(0, 6)}`;
   const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
   await admin.connect();
@@ -38,13 +39,16 @@ export async function freshDatabase(): Promise<{ name: string; url: string; pris
   await admin.end();
   const url = databaseUrl(name);
   await migrate(url);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     name,
     url,
     prisma,
+    db: createDatabase(prisma, pool),
     drop: async () => {
       await prisma.$disconnect();
+      await pool.end();
       const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -1,4 +1,3 @@
-import { relayOutbox } from "../core/outbox.js";
 import { createPoll } from "../core/polls.js";
 import { ACTIONS, choice } from "../handlers/slack/action-ids.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK } from "../jobs/outbound-slack.js";
@@ -56,8 +55,8 @@ export async function votes(members: number): Promise<{ figures: Figure[]; memor
   try {
     // The poll, posted by the product as if a member had just created it.
     const queue = queueKit({ backend: "redis", prefix }).queue<{ outboxId: string }>(OUTBOUND_SLACK);
-    relayOutbox(database.prisma, (told) => enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK").map((t) => t.id)));
-    const poll = await createPoll(database.prisma, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR");
+    database.db.relayTo((told) => enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK").map((t) => t.id)));
+    const poll = await createPoll(database.db, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR");
     await queue.close();
     const message = await slack.waitFor(() => slack.channelMessages(CHANNEL).find((m) => m.text?.includes("Wann treffen wir uns?")), 15_000);
     const options = await database.prisma.pollOption.findMany({ where: { pollId: poll.id }, orderBy: { position: "asc" } });

@@ -6,26 +6,22 @@ import type { Express } from "express";
 import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createI18n, type I18n } from "../core/i18n.js";
-import { createLogger, type Logger } from "../core/log.js";
-import { createMetrics, type Metrics } from "../core/metrics.js";
+import { createCore, type Core } from "../core/index.js";
+import { encodeAction } from "../handlers/telegram/callback-data.js";
 import type { BotContext } from "../handlers/telegram/context.js";
-import { openQueues, type Queues } from "../jobs/connection.js";
-import { relayOutbox } from "../core/outbox.js";
-import { createOutboxRelay, OUTBOX_SWEEP, startOutboxSweep, type OutboxRelay } from "../jobs/outbox.js";
-import { OUTBOUND_TELEGRAM, startOutboundTelegram } from "../jobs/outbound-telegram.js";
-import { DISPATCH, overdueDispatch, startDispatch } from "../jobs/dispatch.js";
-import { DIGEST_QUEUE, overdueNetworkJobs, startDigest, startMeetingReminders, startPollClosing, startSlackRefresh } from "../jobs/network.js";
-import { MEETING_QUEUE, type MeetingSettings } from "../core/meetings.js";
-import { POLL_QUEUE } from "../core/polls.js";
-import { SLACK_REFRESH_QUEUE } from "../core/slack-messages.js";
-import { OUTBOUND_SLACK, startOutboundSlack } from "../jobs/outbound-slack.js";
-import { RETENTION, startRetention } from "../jobs/retention.js";
 import { createSlackRenderer } from "../handlers/slack/messages.js";
-import type { DispatchSettings } from "../core/dispatch.js";
-import { installSchedules } from "../jobs/schedules.js";
+import { openQueues, type Queues } from "../jobs/connection.js";
+import { QUEUE_NAMES } from "../jobs/names.js";
+import { createOutboxRelay, startOutboxSweep, type OutboxRelay } from "../jobs/outbox.js";
+import { startOutboundSlack } from "../jobs/outbound-slack.js";
+import { startOutboundTelegram } from "../jobs/outbound-telegram.js";
+import { installSchedules, startScheduledWorkers } from "../jobs/schedules.js";
+import { startWakeUpWorkers } from "../jobs/wake-ups.js";
+import { createLogger, type Logger } from "../ops/log.js";
+import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { seedNetwork } from "../prisma/seed.js";
-import type { Config } from "./config.js";
-import { openDatabase, QUEUE_SCHEMA, type Database } from "./database.js";
+import { coreSettings, type Config } from "./config.js";
+import { openDatabase, QUEUE_SCHEMA, type DatabaseConnection } from "./database.js";
 import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
 import { createSlackApp } from "./slack.js";
 import { commandSets, createBot, registerCommands } from "./telegram.js";
@@ -50,7 +46,9 @@ export type Brueckenbot = {
   log: Logger;
   metrics: Metrics;
   i18n: I18n;
-  database: Database;
+  database: DatabaseConnection;
+  /** The domain, bound to the database and the network's settings. */
+  core: Core;
   queues: Queues;
   relay: OutboxRelay;
   bot: Bot<BotContext>;
@@ -74,8 +72,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const i18n = createI18n({ timeZone: config.timeZone });
   const database = await openDatabase(config, { migrate: options.migrate ?? true });
-  const db = database.prisma;
-  if (options.seed) await seedNetwork(db);
+  if (options.seed) await seedNetwork(database.prisma);
+  const core = createCore(database, coreSettings(config));
 
   const queues = await openQueues(
     config.queue.backend === "redis"
@@ -84,30 +82,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     metrics,
   );
-  const relay = createOutboxRelay({
-    db,
-    queues,
-    log,
-    sweepAfterMs: config.outboxSweepMs,
-    reconcilers: [overdueDispatch(db), overdueNetworkJobs(db)],
-  });
+  const relay = createOutboxRelay({ core, queues, log, sweepAfterMs: config.outboxSweepMs });
   // Whatever the product writes to the outbox is queued as soon as it is committed.
-  relayOutbox(db, relay.dispatch);
-  const meetings: MeetingSettings = { reminderOffsetsMs: config.meetings.reminderOffsetsMs, networkChannel: config.slack.networkChannel };
-  const dispatch: DispatchSettings = { ...config.dispatch, coordinatorChannel: config.slack.coordinatorChannel, timeZone: config.timeZone };
+  database.relayTo(relay.dispatch);
 
   const { bot, features } = createBot(
     { token: config.telegram.token, apiRoot: config.telegram.apiRoot, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
-    {
-      db,
-      i18n,
-      log,
-      metrics,
-      defaultLocale: config.defaultLocale,
-      flood: config.telegram.flood,
-      dispatch,
-      retentionDays: config.retentionDays,
-    },
+    { core, i18n, log, metrics, defaultLocale: config.defaultLocale, flood: config.telegram.flood },
   );
 
   const http = createHttpApp();
@@ -115,7 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     registry: metrics.registry,
     checks: {
       postgres: async () => {
-        await db.$queryRaw`SELECT 1`;
+        await database.sql("SELECT 1", []);
       },
       queues: () => queues.ping(),
     },
@@ -124,16 +105,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let publicUrl = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
   const slack = createSlackApp(
     { ...config.slack },
-    { db, i18n, log, metrics, defaultLocale: config.defaultLocale, dispatch, meetings, timeZone: config.timeZone, publicUrl: () => publicUrl },
+    { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl },
     http,
   );
   const slackDeps = slack.deps;
-  installCalendar(http, db);
-  installQueueBoard(
-    http,
-    [OUTBOUND_TELEGRAM, OUTBOUND_SLACK, DISPATCH, MEETING_QUEUE, POLL_QUEUE, SLACK_REFRESH_QUEUE, DIGEST_QUEUE, OUTBOX_SWEEP, RETENTION].map((name) => queues.queue(name)),
-    config.adminPassword,
-  );
+  installCalendar(http, core);
+  installQueueBoard(http, QUEUE_NAMES.map((name) => queues.queue(name)), config.adminPassword);
   options.routes?.(http);
   installNotFound(http);
 
@@ -147,7 +124,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     publicUrl = config.http.publicUrl ?? `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;
     await bot.init();
     startOutboundTelegram({
-      db,
+      core,
+      encode: encodeAction,
       queues,
       api: bot.api,
       i18n,
@@ -157,7 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       commandSets: commandSets(features),
     });
     startOutboundSlack({
-      db,
+      core,
       queues,
       client: new webApi.WebClient(config.slack.token, {
         slackApiUrl: config.slack.apiUrl,
@@ -170,13 +148,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metrics,
       channelIntervalMs: config.slack.channelIntervalMs,
     });
-    startDispatch({ db, queues, log, settings: dispatch });
-    startMeetingReminders({ db, queues, log, settings: meetings });
-    startPollClosing({ db, queues, log });
-    startSlackRefresh({ db, queues, log });
-    startDigest({ db, queues, log, networkChannel: config.slack.networkChannel });
+    startWakeUpWorkers({ core, queues, log });
+    startScheduledWorkers({ core, queues, log });
     startOutboxSweep({ queues, relay });
-    startRetention({ db, queues, log, retentionDays: config.retentionDays });
     await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });
     queues.onReconnect(async () => {
       await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });
@@ -215,5 +189,5 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return stopping;
   };
 
-  return { config, log, metrics, i18n, database, queues, relay, bot, slack: slack.app, http, start, stop };
+  return { config, log, metrics, i18n, database, core, queues, relay, bot, slack: slack.app, http, start, stop };
 }

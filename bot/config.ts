@@ -1,3 +1,4 @@
+import type { CoreSettings, DispatchSettings, MeetingSettings, ReminderSettings } from "../core/settings.js";
 import { z } from "zod";
 import { LOCALES } from "../core/i18n.js";
 
@@ -112,18 +113,9 @@ export type Config = {
     networkChannel: string;
     channelIntervalMs: number;
   };
-  meetings: { reminderOffsetsMs: number[] };
-  dispatch: {
-    waveSize: number;
-    waveIntervalMs: number;
-    strictWaves: number;
-    escalateAfterMs: number;
-    searchTimeoutMs: number;
-    stopBeforeAppointmentMs: number;
-    quietMs: number;
-    reminderEveningHour: number;
-    reminderBeforeMs: number;
-  };
+  meetings: MeetingSettings;
+  dispatch: DispatchSettings;
+  reminders: ReminderSettings;
   database: { url: string } | { embedded: true; dataDir: string };
   queue: { backend: "redis"; url: string; prefix: string } | { backend: "postgres"; prefix: string };
   outboxSweepMs: number;
@@ -220,9 +212,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       searchTimeoutMs: e.DISPATCH_SEARCH_TIMEOUT_MS,
       stopBeforeAppointmentMs: e.DISPATCH_STOP_BEFORE_APPOINTMENT_MS,
       quietMs: e.OFFER_QUIET_MS,
-      reminderEveningHour: e.REMINDER_EVENING_HOUR,
-      reminderBeforeMs: e.REMINDER_BEFORE_MS,
     },
+    reminders: { eveningHour: e.REMINDER_EVENING_HOUR, beforeMs: e.REMINDER_BEFORE_MS },
     database: e.DATABASE_URL !== undefined ? { url: e.DATABASE_URL } : { embedded: true, dataDir: e.DATA_DIR },
     queue:
       e.REDIS_URL !== undefined
@@ -232,6 +223,19 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     adminPassword: e.ADMIN_PASSWORD,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     retentionDays: e.RETENTION_DAYS,
+  };
+}
+
+/** What core needs of the configuration: the network's settings. */
+export function coreSettings(config: Config): CoreSettings {
+  return {
+    dispatch: config.dispatch,
+    reminders: config.reminders,
+    meetings: config.meetings,
+    coordinatorChannel: config.slack.coordinatorChannel,
+    networkChannel: config.slack.networkChannel,
+    timeZone: config.timeZone,
+    retentionDays: config.retentionDays,
   };
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { sharePool } from "../core/db.js";
+import { createDatabase, type Database } from "../core/db.js";
 import { PROJECT_ROOT } from "../core/paths.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Config } from "./config.js";
@@ -12,8 +12,8 @@ import type { Config } from "./config.js";
 /** The schema that holds BullMQ's tables when the queues run on PostgreSQL. */
 export const QUEUE_SCHEMA = "bullmq";
 
-export type Database = {
-  prisma: PrismaClient;
+/** The database core works with, and what the composition root needs besides: how to reach it, how to close it. */
+export type DatabaseConnection = Database & {
   /** Connection settings for other PostgreSQL clients (BullMQ's backend). */
   pool: pg.PoolConfig;
   embedded: boolean;
@@ -41,7 +41,7 @@ export function poolConfigFromUrl(url: string, max: number): pg.PoolConfig {
  * Connects to PostgreSQL, or starts the embedded one when no `DATABASE_URL` is given, and applies the
  * committed migrations when asked.
  */
-export async function openDatabase(config: Config, options: { migrate: boolean }): Promise<Database> {
+export async function openDatabase(config: Config, options: { migrate: boolean }): Promise<DatabaseConnection> {
   // PGlite (and its Wasm build of PostgreSQL) is loaded only when it is used.
   const embedded =
     "embedded" in config.database
@@ -56,10 +56,9 @@ export async function openDatabase(config: Config, options: { migrate: boolean }
     const shared = new pg.Pool(pool);
     shared.on("error", () => undefined); // an idle connection dropped by the server; the next query reconnects
     const prisma = new PrismaClient({ adapter: new PrismaPg(shared) });
-    sharePool(prisma, shared);
     await prisma.$connect();
     return {
-      prisma,
+      ...createDatabase(prisma, shared),
       pool,
       embedded: embedded !== undefined,
       close: async () => {

@@ -1,7 +1,5 @@
 import type { Express } from "express";
-import type { Logger } from "../core/log.js";
-import { chooseLocale, giveConsent } from "../core/users.js";
-import { decideVolunteer, registerVolunteer, volunteerOf } from "../core/volunteers.js";
+import type { Logger } from "../ops/log.js";
 import { playScenario } from "../sim/scenario.js";
 import { SlackEmulator } from "../sim/slack-api.js";
 import { simulatorRoutes, type SimulatorDeps } from "../sim/simulator.js";
@@ -34,23 +32,26 @@ export function demoPersonas(channels: { network: string; coordinators: string }
  * for Arabic, the coordinator is a member of the coordinators' channel. Runs again harmlessly.
  */
 export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator): Promise<void> {
-  const db = app.database.prisma;
+  const { core } = app;
   slack.join(app.config.slack.coordinatorChannel, "U0SCHULTE");
   const volunteers = [
     { id: 7101, firstName: "Yusuf", locale: "de" as const, languages: [{ language: "ar", level: "NATIVE" as const }] },
     { id: 7102, firstName: "Leyla", locale: "tr" as const, languages: [{ language: "ar", level: "FLUENT" as const }, { language: "tr", level: "NATIVE" as const }] },
   ];
   for (const v of volunteers) {
-    if ((await volunteerOf(db, v.id))?.status === "APPROVED") continue;
-    await chooseLocale(db, v.id, v.locale);
-    await giveConsent(db, v.id);
-    const registered = await registerVolunteer(
-      db,
-      v.id,
-      { firstName: v.firstName, roles: ["INTERPRETER"], languages: v.languages, germanLevel: "C1_C2", districts: ["BECKUM", "NEUBECKUM"], remoteOnly: false, weeklyCapacity: 50 },
-      { coordinatorChannel: app.config.slack.coordinatorChannel },
-    );
-    if (registered.kind !== "no-consent") await decideVolunteer(db, registered.volunteerId, "APPROVED", "U0SCHULTE");
+    if ((await core.volunteers.of(v.id))?.status === "APPROVED") continue;
+    await core.users.chooseLocale(v.id, v.locale);
+    await core.users.giveConsent(v.id);
+    const registered = await core.volunteers.register(v.id, {
+      firstName: v.firstName,
+      roles: ["INTERPRETER"],
+      languages: v.languages,
+      germanLevel: "C1_C2",
+      districts: ["BECKUM", "NEUBECKUM"],
+      remoteOnly: false,
+      weeklyCapacity: 50,
+    });
+    if (registered.kind !== "no-consent") await core.volunteers.decide(registered.volunteerId, "APPROVED", "U0SCHULTE");
   }
 }
 

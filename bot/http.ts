@@ -11,8 +11,7 @@ import type { Queue } from "bullmq";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { webhookCallback, type Bot } from "grammy";
 import type { Registry } from "prom-client";
-import { meetingCalendar } from "../core/calendar.js";
-import type { Db } from "../core/db.js";
+import type { Core } from "../core/index.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -81,9 +80,9 @@ function offlineBoardViews(): string {
 }
 
 /** Calendar files of meetings, linked from their announcements. */
-export function installCalendar(app: Express, db: Db): void {
+export function installCalendar(app: Express, core: Core): void {
   app.get("/meetings/:id.ics", async (req, res) => {
-    const calendar = await meetingCalendar(db, req.params.id ?? "");
+    const calendar = await core.meetings.calendar(req.params.id ?? "");
     if (!calendar) {
       res.status(404).json({ error: "no such meeting" });
       return;

@@ -1,5 +1,5 @@
 // Entry point (npm start): local demo mode when no tokens are configured, real mode otherwise.
-import { createLogger } from "../core/log.js";
+import { createLogger } from "../ops/log.js";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 

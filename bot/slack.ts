@@ -1,8 +1,8 @@
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from "@slack/bolt";
 import type { Express, NextFunction, Request, Response } from "express";
 import pLimit from "p-limit";
-import type { Logger } from "../core/log.js";
-import { arriveFromSlack, localeFromSlack, rememberLocale } from "../core/slack-members.js";
+import type { Logger } from "../ops/log.js";
+import { localeFromSlack } from "../core/slack-members.js";
 import { register as registerWorkingGroups } from "../handlers/slack/ag.js";
 import { register as registerAlerts } from "../handlers/slack/alerts.js";
 import type { SlackDeps } from "../handlers/slack/context.js";
@@ -74,7 +74,7 @@ export function createSlackApp(
     // Slack retries what it thinks was not acknowledged: events by event id, the rest by trigger id.
     const key = b.event_id ?? b.trigger_id;
     const prepare = async () => {
-      const arrival = await arriveFromSlack(deps.db, key, user);
+      const arrival = await deps.core.slackMembers.arrive(key, user);
       if (!arrival.first) {
         deps.metrics.slackRequests.inc({ kind: "duplicate" });
         return false;
@@ -95,7 +95,7 @@ export function createSlackApp(
       await ack?.();
       deps.metrics.slackRequests.inc({ kind: "outdated_button" });
       if (b.response_url && respond && !b.actions?.some((a) => a.url)) {
-        const arrival = await arriveFromSlack(deps.db, key, user);
+        const arrival = await deps.core.slackMembers.arrive(key, user);
         if (arrival.first) await respond({ response_type: "ephemeral", replace_original: false, text: deps.i18n.t(arrival.locale ?? "de", "slack.outdatedButton", {}, { isolate: false }) });
       }
       return;
@@ -132,12 +132,12 @@ export function createSlackApp(
  * member is answered in German (acknowledgements must not wait for Slack's API) and looked up in the
  * background for next time; lookups are refreshed once a day.
  */
-async function lookUpLocale(deps: Pick<SlackDeps, "db" | "log">, client: webApi.WebClient, user: string): Promise<void> {
+async function lookUpLocale(deps: Pick<SlackDeps, "core" | "log">, client: webApi.WebClient, user: string): Promise<void> {
   const locale = await client.users
     .info({ user, include_locale: true })
     .then((info) => localeFromSlack(info.user?.locale))
     .catch(() => "de" as const);
-  await rememberLocale(deps.db, user, locale).catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered"));
+  await deps.core.slackMembers.rememberLocale(user, locale).catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered"));
 }
 
 /** Coordinators are the members of the coordinators' channel (checked at most once a minute). */

@@ -2,18 +2,18 @@ import { sequentialize } from "@grammyjs/runner";
 import type { BotError} from "grammy";
 import { Bot, lazySession, type Api, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Db } from "../core/db.js";
-import type { DispatchSettings } from "../core/dispatch.js";
+import type { Arriving } from "../core/arrivals.js";
 import { batched } from "../core/batch.js";
-import { arriveAll, type Arriving } from "../core/deliveries.js";
 import { floodVerdict } from "../core/flood.js";
 import { LOCALES, localeFromLanguageCode, type I18n, type Locale } from "../core/i18n.js";
-import type { Logger } from "../core/log.js";
-import type { Metrics } from "../core/metrics.js";
-import { tell } from "../core/outbox.js";
-import { sessionStore, type SessionCache } from "../core/sessions.js";
+import type { Core } from "../core/index.js";
+import type { TelegramIntent } from "../core/outbox.js";
+import type { SessionCache } from "../core/sessions.js";
+import type { Logger } from "../ops/log.js";
+import type { Metrics } from "../ops/metrics.js";
 import { cancelFeature } from "../handlers/telegram/cancel.js";
-import { part, type BotContext, type Reply, type SessionData, type TelegramDeps } from "../handlers/telegram/context.js";
+import { type BotContext, type Reply, type SessionData, type TelegramDeps } from "../handlers/telegram/context.js";
+import { label } from "../handlers/telegram/reply.js";
 import { fallbackFeature } from "../handlers/telegram/fallback.js";
 import type { Feature } from "../handlers/telegram/feature.js";
 import { helpFeature } from "../handlers/telegram/help.js";
@@ -33,14 +33,12 @@ import { volunteerJobsFeature } from "../handlers/telegram/volunteer-jobs.js";
 import { volunteerFeature } from "../handlers/telegram/volunteer.js";
 
 export type TelegramBotDeps = {
-  db: Db;
+  core: Core;
   i18n: I18n;
   log: Logger;
   metrics: Metrics;
   defaultLocale: Locale;
   flood: { limit: number; windowMs: number };
-  dispatch: DispatchSettings;
-  retentionDays: number;
 };
 
 export type TelegramBot = { bot: Bot<BotContext>; features: Feature[] };
@@ -80,20 +78,15 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     fallbackFeature,
   ];
 
-  const telegramDeps: TelegramDeps = {
-    db: deps.db,
-    i18n: deps.i18n,
-    log: deps.log,
-    defaultLocale: deps.defaultLocale,
-    dispatch: deps.dispatch,
-    retentionDays: deps.retentionDays,
-  };
+  const telegramDeps: TelegramDeps = { core: deps.core, i18n: deps.i18n, log: deps.log, defaultLocale: deps.defaultLocale };
 
   // Sessions read with each update's first query, for the length of the update (one chat at a time).
   const sessions: SessionCache = new Map();
 
   // The first statement of every update, shared by the updates that arrive together.
-  const arrive = batched((updates: Arriving[]) => arriveAll(deps.db, updates, deps.flood.windowMs));
+  const arrive = batched((updates: Arriving[]) => deps.core.arrivals.arriveAll(updates, deps.flood.windowMs));
+  // Replies written at the same moment (by updates handled side by side) go in together: one statement.
+  const tell = batched(async (messages: { recipient: number; intent: TelegramIntent }[]) => deps.core.arrivals.tellMany(messages));
 
   // Updates of one chat run one after another (the runner would otherwise run them side by side).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -101,6 +94,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   bot.use(async (ctx, next) => {
     const started = performance.now();
     ctx.deps = telegramDeps;
+    ctx.core = deps.core;
     // Most updates log nothing: the child logger is made when first used.
     let log: Logger | undefined;
     Object.defineProperty(ctx, "log", { get: () => (log ??= deps.log.child({ updateId: ctx.update.update_id })), configurable: true });
@@ -133,12 +127,12 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     ctx.t = (key, params) => deps.i18n.t(ctx.locale, key, params);
     ctx.say = async (reply: Reply) => {
       if (!ctx.chat) return;
-      await tell(deps.db, ctx.chat.id, { kind: "send", locale: ctx.locale, ...reply });
+      await tell({ recipient: ctx.chat.id, intent: { kind: "send", locale: ctx.locale, ...reply } });
     };
     ctx.replace = async (reply: Reply) => {
       const message = ctx.callbackQuery?.message;
       if (!ctx.chat || !message) return ctx.say(reply);
-      await tell(deps.db, ctx.chat.id, { kind: "edit", messageId: message.message_id, locale: ctx.locale, ...reply });
+      await tell({ recipient: ctx.chat.id, intent: { kind: "edit", messageId: message.message_id, locale: ctx.locale, ...reply } });
     };
     await next();
   });
@@ -153,12 +147,12 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     }
     ctx.log.info("flood limit reached");
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("fallback.slowDown") });
-    else await ctx.say({ parts: [part("fallback.slowDown")] });
+    else await ctx.say({ parts: [label("fallback.slowDown")] });
   });
 
   bot.use(
     lazySession<SessionData, BotContext>({
-      storage: sessionStore<SessionData>(deps.db, sessions),
+      storage: deps.core.arrivals.sessions<SessionData>(sessions),
       initial: () => ({}),
       getSessionKey: (ctx) => ctx.chat?.id.toString(),
     }),
@@ -185,7 +179,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
       const ctx = error.ctx;
       deps.metrics.updates.inc({ outcome: "error" });
       ctx.log.error({ err: error.error }, "update failed");
-      await ctx.say(mainMenu(part("fallback.error"))).catch(() => undefined);
+      await ctx.say(mainMenu(label("fallback.error"))).catch(() => undefined);
     },
     ...features.map((feature): Composer<BotContext> => feature.composer),
   );

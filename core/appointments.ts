@@ -1,4 +1,4 @@
-import { shiftToZone } from "./dispatch.js";
+import { shiftToZone } from "./time.js";
 
 /** A calendar day, "2026-12-24". */
 export type Day = string;

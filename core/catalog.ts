@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Db, type DbOrTx, transaction } from "./db.js";
+import type { Database, DbOrTx } from "./db.js";
 import type { Locale } from "./i18n.js";
 
 /** Kinds of contact points newcomers browse. */
@@ -84,16 +84,16 @@ function toContactView(row: {
 }
 
 export async function contactPointsIn(db: DbOrTx, category: ContactCategory): Promise<ContactPointView[]> {
-  const rows = await db.contactPoint.findMany({ where: { categories: { has: category } }, orderBy: { name: "asc" } });
+  const rows = await db.prisma.contactPoint.findMany({ where: { categories: { has: category } }, orderBy: { name: "asc" } });
   return rows.map(toContactView);
 }
 
 export async function allContactPoints(db: DbOrTx): Promise<ContactPointView[]> {
-  return (await db.contactPoint.findMany({ orderBy: { name: "asc" } })).map(toContactView);
+  return (await db.prisma.contactPoint.findMany({ orderBy: { name: "asc" } })).map(toContactView);
 }
 
 export async function contactPointById(db: DbOrTx, id: string): Promise<ContactPointView | undefined> {
-  const row = await db.contactPoint.findUnique({ where: { id } });
+  const row = await db.prisma.contactPoint.findUnique({ where: { id } });
   return row ? toContactView(row) : undefined;
 }
 
@@ -157,29 +157,29 @@ function toOfferView(row: {
 
 /** Offers that share an interest and a free time with what the newcomer asked for, best first. */
 export async function matchingOffers(db: DbOrTx, interests: Interest[], times: FreeTime[]): Promise<LeisureOfferView[]> {
-  const rows = await db.leisureOffer.findMany({ where: { interests: { hasSome: interests }, times: { hasSome: times } }, orderBy: { title: "asc" } });
+  const rows = await db.prisma.leisureOffer.findMany({ where: { interests: { hasSome: interests }, times: { hasSome: times } }, orderBy: { title: "asc" } });
   const score = (o: LeisureOfferView) => o.interests.filter((i) => interests.includes(i)).length;
   return rows.map(toOfferView).sort((a, b) => score(b) - score(a));
 }
 
 export async function allLeisureOffers(db: DbOrTx): Promise<LeisureOfferView[]> {
-  return (await db.leisureOffer.findMany({ orderBy: { title: "asc" } })).map(toOfferView);
+  return (await db.prisma.leisureOffer.findMany({ orderBy: { title: "asc" } })).map(toOfferView);
 }
 
 export async function leisureOfferById(db: DbOrTx, id: string): Promise<LeisureOfferView | undefined> {
-  const row = await db.leisureOffer.findUnique({ where: { id } });
+  const row = await db.prisma.leisureOffer.findUnique({ where: { id } });
   return row ? toOfferView(row) : undefined;
 }
 
 /** Interests asked for that no offer met, counted anonymously (no link to the person). */
 export async function recordUnmetInterests(db: DbOrTx, interests: Interest[], offers: LeisureOfferView[]): Promise<Interest[]> {
   const unmet = interests.filter((interest) => !offers.some((o) => o.interests.includes(interest)));
-  if (unmet.length > 0) await db.leisureDemand.createMany({ data: unmet.map((interest) => ({ interest })) });
+  if (unmet.length > 0) await db.prisma.leisureDemand.createMany({ data: unmet.map((interest) => ({ interest })) });
   return unmet;
 }
 
 export async function leisureDemandBetween(db: DbOrTx, from: Date, to: Date): Promise<{ interest: string; count: number }[]> {
-  const groups = await db.leisureDemand.groupBy({ by: ["interest"], where: { createdAt: { gte: from, lt: to } }, _count: true });
+  const groups = await db.prisma.leisureDemand.groupBy({ by: ["interest"], where: { createdAt: { gte: from, lt: to } }, _count: true });
   return groups.map((g) => ({ interest: g.interest, count: g._count })).sort((a, b) => b.count - a.count || a.interest.localeCompare(b.interest));
 }
 
@@ -194,8 +194,8 @@ export async function saveContactPoint(db: DbOrTx, input: ContactPointInput, id?
     translations: input.translations ?? undefined,
   };
   return id
-    ? db.contactPoint.update({ where: { id }, data, select: { id: true } })
-    : db.contactPoint.upsert({ where: { name: input.name }, create: data, update: data, select: { id: true } });
+    ? db.prisma.contactPoint.update({ where: { id }, data, select: { id: true } })
+    : db.prisma.contactPoint.upsert({ where: { name: input.name }, create: data, update: data, select: { id: true } });
 }
 
 export async function saveLeisureOffer(db: DbOrTx, input: LeisureOfferInput, id?: string): Promise<{ id: string }> {
@@ -207,8 +207,8 @@ export async function saveLeisureOffer(db: DbOrTx, input: LeisureOfferInput, id?
     translations: input.translations ?? undefined,
   };
   return id
-    ? db.leisureOffer.update({ where: { id }, data, select: { id: true } })
-    : db.leisureOffer.upsert({ where: { title: input.title }, create: data, update: data, select: { id: true } });
+    ? db.prisma.leisureOffer.update({ where: { id }, data, select: { id: true } })
+    : db.prisma.leisureOffer.upsert({ where: { title: input.title }, create: data, update: data, select: { id: true } });
 }
 
 export type ImportResult = { kind: "imported"; contactPoints: number; leisureOffers: number } | { kind: "invalid"; problems: string[] };
@@ -223,7 +223,7 @@ const catalogSchema = z.object({
  * Imports contact points and leisure offers all or nothing: every entry is checked first, and one broken
  * entry means nothing is imported; the report names each broken entry by its position and field.
  */
-export async function importCatalog(db: Db, document: unknown): Promise<ImportResult> {
+export async function importCatalog(db: Database, document: unknown): Promise<ImportResult> {
   const file = catalogSchema.safeParse(document);
   if (!file.success) return { kind: "invalid", problems: ["the file must contain contactPoints and/or leisureOffers lists"] };
   const problems: string[] = [];
@@ -240,7 +240,7 @@ export async function importCatalog(db: Db, document: unknown): Promise<ImportRe
     else problems.push(...parsed.error.issues.map((issue) => `leisureOffers row ${index + 1}: ${issue.path.join(".") || "entry"}: ${issue.message}`));
   });
   if (problems.length > 0) return { kind: "invalid", problems };
-  await transaction(db, async (tx) => {
+  await db.transaction(async (tx) => {
     for (const point of points) await saveContactPoint(tx, point);
     for (const offer of offers) await saveLeisureOffer(tx, offer);
   });

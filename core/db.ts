@@ -1,104 +1,92 @@
 import type pg from "pg";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { Told } from "./outbox.js";
 
-/** The Prisma client that core functions receive; nothing imports a global client. */
-export type Db = PrismaClient;
-/** A client inside `db.$transaction(async tx => …)`. */
-export type Tx = Prisma.TransactionClient;
-/** Either: functions that write a single statement accept both. */
-export type DbOrTx = Db | Tx;
+/**
+ * Runs one SQL statement with `$1…` parameters. For the statements every update, click or message runs:
+ * Prisma's query path costs 0.1–0.6 ms of CPU a call, more than most of these statements. Columns come back
+ * as node-postgres returns them (int8 as a string): cast in SQL (`::text`, `::int`) where it matters.
+ */
+export type Sql = <Row>(text: string, values: unknown[]) => Promise<Row[]>;
 
-/** A transaction opened by {@link sqlTransaction}: only {@link sql} (and functions built on it) run in it. */
-export type SqlTx = { readonly sqlTransaction: true };
-/** Where {@link sql} can run a statement. */
-export type Queryable = DbOrTx | SqlTx;
+/** Where a unit of work runs its statements: the database itself, or an open transaction. */
+export interface Queryable {
+  sql: Sql;
+  /**
+   * Outbox rows just written here: they are handed to the queues once committed – at once outside a
+   * transaction, after the commit inside one (all rows of a transaction together), never on a rollback.
+   */
+  told(rows: Told[]): Promise<void>;
+}
 
-const pools = new WeakMap<object, pg.Pool>();
-const clients = new WeakMap<object, pg.PoolClient | Tx>();
-
-/** Tells {@link sql} which connection pool a client runs on (the pool Prisma's adapter uses too). */
-export function sharePool(db: Db, pool: pg.Pool): void {
-  pools.set(db, pool);
+/** A transaction opened by {@link Database.transaction}: Prisma for it, and plain SQL on the same connection. */
+export interface Tx extends Queryable {
+  prisma: Prisma.TransactionClient;
 }
 
 /**
- * Runs one SQL statement with `$1…` parameters, for the statements every update, click or message runs.
- * Outside a transaction it goes straight to the pool: Prisma's query path costs 0.1–0.3 ms of CPU a
- * call, more than most of these statements. In a transaction it runs on the transaction's connection.
- * Columns come back as node-postgres returns them (int8 as a string).
+ * The database as core receives it, built once by the composition root: Prisma for the domain, plain SQL on
+ * the same connection pool for the hot paths, transactions of either kind, and where committed outbox rows go.
  */
-export async function sql<Row>(db: Queryable, text: string, values: unknown[]): Promise<Row[]> {
-  const pool = pools.get(db);
-  if (pool) return (await pool.query(text, values)).rows as Row[];
-  const client = clients.get(db) ?? (db as DbOrTx);
-  if ("release" in client) return (await client.query(text, values)).rows as Row[];
-  return client.$queryRawUnsafe<Row[]>(text, ...values);
+export interface Database extends Queryable {
+  prisma: PrismaClient;
+  /** A transaction with Prisma and plain SQL on one connection. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** A transaction for hot paths written in SQL only: a pool connection, without Prisma's interactive-transaction machinery. */
+  sqlTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Where committed outbox rows go (the queues' relay); rows told before this is set are left to the outbox sweep. */
+  relayTo(relay: (rows: Told[]) => Promise<void>): void;
 }
 
-/** An open transaction: its client, and what to do once it has committed. */
-type Open = { root: Db; afterCommit: (() => Promise<void>)[] };
-const open = new WeakMap<object, Open>();
+/** Reads and writes with Prisma: the database or a transaction. */
+export type DbOrTx = Database | Tx;
 
 /**
- * `db.$transaction(work)` for core functions: the same, and what the work asked for with
- * {@link afterCommit} (queueing the outbox rows it wrote) runs once it has committed.
+ * The {@link Database} on a Prisma client and the pg pool its adapter uses.
+ *
+ * @example
+ * const database = createDatabase(new PrismaClient({ adapter: new PrismaPg(pool) }), pool);
+ * database.relayTo(relay.dispatch);
+ * await database.transaction(async (tx) => { await tx.prisma.meeting.update(…); await tell(tx, …); });
  */
-export async function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const afterCommit: Open["afterCommit"] = [];
-  const result = await db.$transaction(async (tx) => {
-    open.set(tx, { root: db, afterCommit });
-    return work(tx);
-  });
-  for (const action of afterCommit) await action();
-  return result;
-}
+export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
+  let relay: ((rows: Told[]) => Promise<void>) | undefined;
+  const handOver = async (rows: Told[]) => {
+    if (rows.length > 0 && relay) await relay(rows);
+  };
+  const collector = (pending: Told[]) => async (rows: Told[]) => void pending.push(...rows);
 
-/**
- * A transaction for hot paths written with {@link sql}: on a connection of the shared pool, without
- * Prisma's interactive-transaction machinery; on a client without a shared pool, inside `$transaction`.
- */
-export async function sqlTransaction<T>(db: Db, work: (tx: SqlTx) => Promise<T>): Promise<T> {
-  const tx: SqlTx = { sqlTransaction: true };
-  const pool = pools.get(db);
-  if (!pool) {
-    return transaction(db, async (prismaTx) => {
-      clients.set(tx, prismaTx);
-      open.set(tx, open.get(prismaTx) as Open);
-      return work(tx);
-    });
-  }
-  const afterCommit: Open["afterCommit"] = [];
-  open.set(tx, { root: db, afterCommit });
-  const client = await pool.connect();
-  clients.set(tx, client);
-  let result: T;
-  try {
-    await client.query("BEGIN");
-    result = await work(tx);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    clients.delete(tx);
-    client.release();
-  }
-  for (const action of afterCommit) await action();
-  return result;
-}
-
-/**
- * Runs `action` with the client once what was just written through `db` is committed: at once outside a
- * transaction (each statement commits itself), after the commit inside one opened by {@link transaction}
- * or {@link sqlTransaction}; not at all if it rolls back.
- */
-export async function afterCommit(db: Queryable, action: (root: Db) => Promise<void>): Promise<void> {
-  const tx = open.get(db);
-  if (tx) tx.afterCommit.push(() => action(tx.root));
-  else await action(db as Db);
-}
-
-/** Whether `db` is a transaction opened by {@link transaction} or {@link sqlTransaction}. */
-export function inTransaction(db: Queryable): boolean {
-  return open.has(db);
+  return {
+    prisma,
+    sql: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
+    told: handOver,
+    relayTo: (next) => {
+      relay = next;
+    },
+    transaction: async (work) => {
+      const pending: Told[] = [];
+      const result = await prisma.$transaction(async (client) =>
+        work({ prisma: client, sql: <Row>(text: string, values: unknown[]) => client.$queryRawUnsafe<Row[]>(text, ...values), told: collector(pending) }),
+      );
+      await handOver(pending);
+      return result;
+    },
+    sqlTransaction: async (work) => {
+      const pending: Told[] = [];
+      const client = await pool.connect();
+      let result;
+      try {
+        await client.query("BEGIN");
+        result = await work({ sql: async <Row>(text: string, values: unknown[]) => (await client.query(text, values)).rows as Row[], told: collector(pending) });
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      await handOver(pending);
+      return result;
+    },
+  };
 }

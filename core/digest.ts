@@ -1,6 +1,8 @@
 import { leisureDemandBetween } from "./catalog.js";
-import type { DbOrTx } from "./db.js";
+import type { DbOrTx, Queryable } from "./db.js";
 import { upcomingMeetings, type MeetingView } from "./meetings.js";
+import { tellSlack } from "./outbox.js";
+import type { CoreSettings } from "./settings.js";
 
 /** The weekly figures for the network: real counts from the database, zeros where nothing happened. */
 export type Digest = {
@@ -33,7 +35,7 @@ const DAY = 86_400_000;
  */
 export async function weeklyDigest(db: DbOrTx, now: Date): Promise<Digest> {
   const from = new Date(now.getTime() - 7 * DAY);
-  const requests = await db.helpRequest.findMany({
+  const requests = await db.prisma.helpRequest.findMany({
     where: { createdAt: { gte: from, lt: now } },
     select: { kind: true, language: true, status: true, createdAt: true, matchedAt: true },
   });
@@ -46,9 +48,9 @@ export async function weeklyDigest(db: DbOrTx, now: Date): Promise<Digest> {
   const matched = requests.filter((r) => r.matchedAt !== null);
   const minutes = matched.map((r) => ((r.matchedAt?.getTime() ?? 0) - r.createdAt.getTime()) / 60_000).sort((a, b) => a - b);
   const unmet = requests.filter((r) => r.status === "UNMATCHED" || (r.status === "SEARCHING" && r.createdAt.getTime() < now.getTime() - DAY)).length;
-  const hours = await db.helpRequest.aggregate({ where: { status: "DONE", closedAt: { gte: from, lt: now } }, _sum: { hoursSpent: true } });
-  const newVolunteers = await db.volunteer.count({ where: { status: "APPROVED", decidedAt: { gte: from, lt: now } } });
-  const events = await db.networkEvent.findMany({
+  const hours = await db.prisma.helpRequest.aggregate({ where: { status: "DONE", closedAt: { gte: from, lt: now } }, _sum: { hoursSpent: true } });
+  const newVolunteers = await db.prisma.volunteer.count({ where: { status: "APPROVED", decidedAt: { gte: from, lt: now } } });
+  const events = await db.prisma.networkEvent.findMany({
     where: { OR: [{ startsAt: null }, { startsAt: { gte: now, lt: new Date(now.getTime() + 90 * DAY) } }] },
     orderBy: [{ startsAt: { sort: "asc", nulls: "last" } }, { name: "asc" }],
     select: { name: true, startsAt: true, place: true },
@@ -90,4 +92,11 @@ export function isoWeek(date: Date): string {
   const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
   const week = Math.ceil(((d.getTime() - yearStart.getTime()) / DAY + 1) / 7);
   return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+/** Posts the weekly digest in the network's channel; its id is the week, so a second run in a week posts again only by hand. */
+export async function postWeeklyDigest(db: Queryable, settings: Pick<CoreSettings, "networkChannel">, now: Date): Promise<{ week: string }> {
+  const week = isoWeek(now);
+  await tellSlack(db, settings.networkChannel, { kind: "post", template: "weekly-digest", id: week });
+  return { week };
 }

@@ -11,6 +11,6 @@ export function floodVerdict(hits: number, limit: number): FloodVerdict {
 
 /** Drops expired counters. */
 export async function pruneFloodCounters(db: DbOrTx): Promise<number> {
-  const { count } = await db.rateLimitHit.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+  const { count } = await db.prisma.rateLimitHit.deleteMany({ where: { expiresAt: { lt: new Date() } } });
   return count;
 }

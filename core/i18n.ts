@@ -137,3 +137,6 @@ export function createI18n(options: { timeZone: string; directory?: URL }): I18n
 export function withoutDirectionMarks(text: string): string {
   return text.replace(/[\u2066-\u2069\u200e\u200f]/g, "");
 }
+
+/** `value` if it is one of the bot's languages, else German (the source language). */
+export const localeOr = (value: string | null | undefined): Locale => (isLocale(value) ? value : "de");

@@ -1,20 +1,19 @@
-import { type Db, transaction, type Tx } from "./db.js";
-import { localeOr, partiesOf, requestSelect, scheduleTick, type DispatchSettings } from "./dispatch.js";
+import type { Database, Queryable } from "./db.js";
 import { t } from "./messages.js";
-import { introduce, MENTORING_TEMPLATE } from "./offers.js";
-import { tell, tellSlack } from "./outbox.js";
+import { introduce } from "./offers.js";
+import { tell, tellSlack, wakeRequest } from "./outbox.js";
+import { lockRequest, partiesOf, updateRequest, type Request } from "./request-store.js";
+import type { CoreSettings } from "./settings.js";
 
 export type ConfirmResult = { kind: "confirmed" | "rejected" } | { kind: "already-decided" } | { kind: "not-found" };
 
-/**
- * A coordinator confirms a mentoring match: only now are the two introduced and the relay opened.
- */
-export async function confirmMentoring(db: Db, requestId: string, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<ConfirmResult> {
-  return transaction(db, async (tx) => {
-    const request = await tx.helpRequest.findUnique({ where: { id: requestId }, select: { ...requestSelect, confirmationOutboxId: true } });
+/** A coordinator confirms a mentoring match: only now are the two introduced and the relay opened. */
+export async function confirmMentoring(db: Database, requestId: string, settings: CoreSettings): Promise<ConfirmResult> {
+  return db.transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
     if (!request || request.kind !== "MENTORING") return { kind: "not-found" };
-    const { count } = await tx.helpRequest.updateMany({ where: { id: requestId, status: "MATCHED", confirmedAt: null }, data: { confirmedAt: new Date() } });
-    if (count === 0) return { kind: "already-decided" };
+    if (request.status !== "MATCHED" || request.confirmedAt !== null) return { kind: "already-decided" };
+    await updateRequest(tx, requestId, { confirmedAt: new Date() });
     await introduce(tx, requestId, t("offer.confirmed", { reference: request.reference }));
     await updateConfirmation(tx, request, settings);
     return { kind: "confirmed" };
@@ -25,35 +24,37 @@ export async function confirmMentoring(db: Db, requestId: string, settings: Pick
  * A coordinator does not confirm: the volunteer is told kindly, the newcomer hears that the search goes
  * on, and the next wave goes out now.
  */
-export async function rejectMentoring(db: Db, requestId: string, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<ConfirmResult> {
-  return transaction(db, async (tx) => {
-    const request = await tx.helpRequest.findUnique({ where: { id: requestId }, select: { ...requestSelect, confirmationOutboxId: true } });
+export async function rejectMentoring(db: Database, requestId: string, settings: CoreSettings): Promise<ConfirmResult> {
+  return db.transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
     if (!request || request.kind !== "MENTORING") return { kind: "not-found" };
+    if (request.status !== "MATCHED" || request.confirmedAt !== null) return { kind: "already-decided" };
     const parties = await partiesOf(tx, request);
     const now = new Date();
-    const { count } = await tx.helpRequest.updateMany({
-      where: { id: requestId, status: "MATCHED", confirmedAt: null },
-      data: { status: "SEARCHING", volunteerId: null, matchedAt: null, nextWaveAt: now },
-    });
-    if (count === 0) return { kind: "already-decided" };
-    await tx.offer.updateMany({ where: { requestId, status: "ACCEPTED" }, data: { status: "DECLINED" } });
+    await updateRequest(tx, requestId, { status: "SEARCHING", volunteerId: null, matchedAt: null, nextWaveAt: now, nextTickAt: now });
+    await tx.prisma.offer.updateMany({ where: { requestId, status: "ACCEPTED" }, data: { status: "DECLINED" } });
     if (parties.volunteer) {
       await tell(tx, parties.volunteer.telegramId, { kind: "send", locale: parties.volunteer.locale, parts: [t("offer.notConfirmed", { reference: request.reference })] });
     }
     if (parties.newcomer) {
-      await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: localeOr(request.locale), parts: [t("request.stillSearching", { reference: request.reference })] });
+      await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.stillSearching", { reference: request.reference })] });
     }
-    await scheduleTick(tx, requestId, now);
+    await wakeRequest(tx, requestId, now);
     await updateConfirmation(tx, request, settings);
     return { kind: "rejected" };
   });
 }
 
-async function updateConfirmation(
-  tx: Tx,
-  request: { id: string; confirmationOutboxId: bigint | null },
-  settings: Pick<DispatchSettings, "coordinatorChannel">,
-): Promise<void> {
+async function updateConfirmation(q: Queryable, request: Pick<Request, "id" | "confirmationOutboxId">, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<void> {
   if (request.confirmationOutboxId === null) return;
-  await tellSlack(tx, settings.coordinatorChannel, { kind: "update", template: MENTORING_TEMPLATE, id: request.id, outboxId: String(request.confirmationOutboxId) });
+  await tellSlack(q, settings.coordinatorChannel, { kind: "update", template: "mentoring-confirmation", id: request.id, outboxId: String(request.confirmationOutboxId) });
+}
+
+/** What the coordinators' card of a mentoring match shows besides the request: topic, who offered, whether confirmed. */
+export async function mentoringOverview(db: Queryable, requestId: string): Promise<{ topic: string | null; confirmedAt: Date | null; volunteerName: string | null } | undefined> {
+  const [row] = await db.sql<{ topic: string | null; confirmedAt: Date | null; volunteerName: string | null }>(
+    `SELECT r.topic, r."confirmedAt", v."firstName" AS "volunteerName" FROM "HelpRequest" r LEFT JOIN "Volunteer" v ON v.id = r."volunteerId" WHERE r.id = $1`,
+    [requestId],
+  );
+  return row;
 }

@@ -17,7 +17,17 @@ export type Label =
 export type LabelParams = Record<string, string | number | Label>;
 
 /** An inline button: a label and either callback data or a link. */
-export type Button = Label & ({ data: string } | { url: string });
+/**
+ * What a button asks for, in the domain's words; the Telegram layer turns it into callback data and back.
+ * Buttons of a dialogue in progress are built by the Telegram layer itself (`data`).
+ */
+export type ButtonAction =
+  | { do: "accept-offer" | "decline-offer"; offerId: string }
+  | { do: "write-to"; requestId: string }
+  | { do: "open"; screen: "menu" | "my-requests" | "contacts" };
+
+/** An inline button: a label and what it does, callback data of the Telegram layer, or a link. */
+export type Button = Label & ({ action: ButtonAction } | { data: string } | { url: string });
 export type Keyboard = Button[][];
 
 /** A translated text part. */

@@ -1,20 +1,12 @@
-import { type Db, type Tx, transaction } from "./db.js";
-import {
-  closeOpenOffers,
-  localeOr,
-  partiesOf,
-  reminderTimes,
-  requestSelect,
-  scheduleTick,
-  summary,
-  updateEscalation,
-  type DispatchSettings,
-} from "./dispatch.js";
+import type { Database, Tx } from "./db.js";
+import { closeOpenOffers, updateEscalation } from "./dispatch.js";
+import { localeOr } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { tell, tellSlack } from "./outbox.js";
-
-/** Slack template of a mentoring match that waits for a coordinator. */
-export const MENTORING_TEMPLATE = "mentoring-confirmation";
+import { tell, tellSlack, wakeRequest } from "./outbox.js";
+import { remindersAt } from "./reminders.js";
+import { partiesOf, readRequest, requestDetails, updateRequest } from "./request-store.js";
+import { summary } from "./request-summary.js";
+import type { CoreSettings } from "./settings.js";
 
 export type AcceptResult =
   | { kind: "won"; reference: string }
@@ -25,71 +17,75 @@ export type AcceptResult =
   /** A forged button, or someone else's offer: nothing changes. */
   | { kind: "not-yours" };
 
-type Attachment = { messageId: number; kind: "photo" | "voice" };
+/** An offer as the volunteer it was made to may answer it. */
+async function offerOf(tx: Tx, offerId: string, telegramId: number) {
+  const offer = await tx.prisma.offer.findUnique({
+    where: { id: offerId },
+    select: { id: true, status: true, outboxId: true, requestId: true, volunteer: { select: { id: true, user: { select: { telegramId: true, locale: true } } } } },
+  });
+  return offer && offer.volunteer.user.telegramId === BigInt(telegramId) ? offer : undefined;
+}
 
 /**
  * A volunteer accepts an offer. The first accept wins, atomically: the request moves from SEARCHING to
  * MATCHED in one conditional update, so of any number of simultaneous accepts exactly one succeeds.
  * Every other open offer of the request is edited to "already taken – thank you"; the winner gets the
- * details (place, note, photo), the newcomer the volunteer's first name, and both a relay chat.
+ * details (place, note, photo), the newcomer the volunteer's first name, and both a relay chat. A mentoring
+ * match waits for a coordinator's confirmation instead.
  *
  * @example
  * const result = await acceptOffer(db, "Yc2…", 4711, settings); // { kind: "won", reference: "K7M-4Q2" }
  */
-export async function acceptOffer(db: Db, offerId: string, telegramId: number, settings: DispatchSettings): Promise<AcceptResult> {
-  return transaction(db, async (tx) => {
-    const offer = await tx.offer.findUnique({
-      where: { id: offerId },
-      select: { id: true, status: true, outboxId: true, requestId: true, volunteer: { select: { id: true, firstName: true, user: { select: { telegramId: true, locale: true, id: true } } } } },
-    });
-    if (!offer || offer.volunteer.user.telegramId !== BigInt(telegramId)) return { kind: "not-yours" };
+export async function acceptOffer(db: Database, offerId: string, telegramId: number, settings: CoreSettings): Promise<AcceptResult> {
+  return db.transaction(async (tx) => {
+    const offer = await offerOf(tx, offerId, telegramId);
+    if (!offer) return { kind: "not-yours" };
     if (offer.status === "ACCEPTED") return { kind: "already-yours" };
     if (offer.status === "TAKEN") return { kind: "taken" };
     if (offer.status === "WITHDRAWN") return { kind: "withdrawn" };
     if (offer.status === "DECLINED") return { kind: "declined" };
 
     const now = new Date();
-    const won = await tx.helpRequest.updateMany({
+    const won = await tx.prisma.helpRequest.updateMany({
       where: { id: offer.requestId, status: "SEARCHING" },
       data: { status: "MATCHED", volunteerId: offer.volunteer.id, matchedAt: now, nextWaveAt: null },
     });
     if (won.count === 0) {
-      const current = await tx.helpRequest.findUnique({ where: { id: offer.requestId }, select: { status: true } });
+      const current = await readRequest(tx, offer.requestId);
       const lost = current?.status === "MATCHED" || current?.status === "DONE" ? "TAKEN" : "WITHDRAWN";
-      await tx.offer.update({ where: { id: offer.id }, data: { status: lost, answeredAt: now } });
+      await tx.prisma.offer.update({ where: { id: offer.id }, data: { status: lost, answeredAt: now } });
       return { kind: lost === "TAKEN" ? "taken" : "withdrawn" };
     }
 
-    await tx.offer.update({ where: { id: offer.id }, data: { status: "ACCEPTED", answeredAt: now } });
+    await tx.prisma.offer.update({ where: { id: offer.id }, data: { status: "ACCEPTED", answeredAt: now } });
     await closeOpenOffers(tx, offer.requestId, "TAKEN", "offer.taken", offer.id);
-    await tx.volunteer.update({ where: { id: offer.volunteer.id }, data: { lastAssignedAt: now } });
-    const request = await tx.helpRequest.findUniqueOrThrow({ where: { id: offer.requestId }, select: requestSelect });
+    await tx.prisma.volunteer.update({ where: { id: offer.volunteer.id }, data: { lastAssignedAt: now } });
+    const request = await readRequest(tx, offer.requestId);
+    if (!request) throw new Error("a matched request vanished inside its transaction");
     const volunteerLocale = localeOr(offer.volunteer.user.locale);
+    const editOffer = async (key: string) => {
+      if (offer.outboxId === null) return;
+      await tell(tx, telegramId, { kind: "editSent", outboxId: String(offer.outboxId), locale: volunteerLocale, parts: [t(key, { reference: request.reference })] });
+    };
 
     if (request.kind === "MENTORING") {
       // A long-term relation: a coordinator confirms the match before contact details flow.
-      if (offer.outboxId !== null) {
-        await tell(tx, telegramId, { kind: "editSent", outboxId: String(offer.outboxId), locale: volunteerLocale, parts: [t("offer.awaitingConfirmation", { reference: request.reference })] });
-      }
+      await editOffer("offer.awaitingConfirmation");
       const parties = await partiesOf(tx, request);
       if (parties.newcomer) {
         await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.matchPending", { reference: request.reference })] });
       }
-      const confirmationOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: MENTORING_TEMPLATE, id: request.id });
-      await tx.helpRequest.update({ where: { id: request.id }, data: { confirmationOutboxId, nextTickAt: null } });
+      const confirmationOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "mentoring-confirmation", id: request.id });
+      await updateRequest(tx, request.id, { confirmationOutboxId, nextTickAt: null });
       await updateEscalation(tx, request, settings);
       return { kind: "won", reference: request.reference };
     }
 
-    await tx.helpRequest.update({ where: { id: request.id }, data: { confirmedAt: now } });
-    if (offer.outboxId !== null) {
-      await tell(tx, telegramId, { kind: "editSent", outboxId: String(offer.outboxId), locale: volunteerLocale, parts: [t("offer.accepted", { reference: request.reference })] });
-    }
+    await editOffer("offer.accepted");
     await introduce(tx, request.id, t("offer.won", { reference: request.reference }));
-    const reminders = reminderTimes({ appointmentAt: request.appointmentAt, matchedAt: now }, settings);
-    const next = [reminders.evening, reminders.hour].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
-    if (next) await scheduleTick(tx, request.id, next);
-    else await tx.helpRequest.update({ where: { id: request.id }, data: { nextTickAt: null } });
+    const { next } = remindersAt({ ...request, matchedAt: now }, settings.reminders, settings.timeZone, now);
+    await updateRequest(tx, request.id, { confirmedAt: now, nextTickAt: next });
+    if (next) await wakeRequest(tx, request.id, next);
     await updateEscalation(tx, request, settings);
     return { kind: "won", reference: request.reference };
   });
@@ -100,31 +96,33 @@ export async function acceptOffer(db: Db, offerId: string, telegramId: number, s
  * note), the newcomer the volunteer's first name, and both the relay chat.
  */
 export async function introduce(tx: Tx, requestId: string, opening: Label): Promise<void> {
-  const request = await tx.helpRequest.findUniqueOrThrow({ where: { id: requestId }, select: { ...requestSelect, place: true, note: true, attachments: true } });
-  const volunteer = request.volunteerId
-    ? await tx.volunteer.findUnique({ where: { id: request.volunteerId }, select: { firstName: true, user: { select: { id: true, telegramId: true, locale: true } } } })
-    : null;
-  if (!volunteer) return;
-  const locale = localeOr(volunteer.user.locale);
-  const details: Label[] = [opening, ...summary(request).slice(1)];
-  if (request.place) details.push(t("summary.place", { place: request.place }));
-  if (request.note) details.push(t("summary.note", { note: request.note }));
-  details.push(t("relay.explainVolunteer"));
-  await tell(tx, volunteer.user.telegramId, { kind: "send", locale, parts: details });
+  const request = await readRequest(tx, requestId);
+  if (!request?.volunteerId) return;
   const parties = await partiesOf(tx, request);
+  const volunteer = parties.volunteer;
+  if (!volunteer) return;
+  const details = await requestDetails(tx, requestId);
+  const parts: Label[] = [opening, ...summary(request).slice(1)];
+  if (details.place) parts.push(t("summary.place", { place: details.place }));
+  if (details.note) parts.push(t("summary.note", { note: details.note }));
+  parts.push(t("relay.explainVolunteer"));
+  await tell(tx, volunteer.telegramId, { kind: "send", locale: volunteer.locale, parts });
   if (parties.newcomer) {
     // The photo of a letter or a voice note goes to the volunteer as a copy, without the sender.
-    for (const attachment of (request.attachments as Attachment[] | null) ?? []) {
-      await tell(tx, volunteer.user.telegramId, { kind: "copy", fromChatId: Number(parties.newcomer.telegramId), messageId: attachment.messageId, locale });
+    for (const attachment of details.attachments) {
+      await tell(tx, volunteer.telegramId, { kind: "copy", fromChatId: Number(parties.newcomer.telegramId), messageId: attachment.messageId, locale: volunteer.locale });
     }
     await tell(tx, parties.newcomer.telegramId, {
       kind: "send",
       locale: parties.newcomer.locale,
       parts: [t(`request.matched.${request.kind}`, { name: volunteer.firstName, reference: request.reference }), t("relay.explainNewcomer", { name: volunteer.firstName })],
     });
-    await tx.telegramUser.updateMany({ where: { telegramId: parties.newcomer.telegramId }, data: { relayRequestId: request.id } });
   }
-  await tx.telegramUser.update({ where: { id: volunteer.user.id }, data: { relayRequestId: request.id } });
+  // Both sides' messages now go to each other.
+  await tx.sql(`UPDATE "TelegramUser" SET "relayRequestId" = $1 WHERE "telegramId" = ANY($2::bigint[])`, [
+    requestId,
+    [volunteer.telegramId, ...(parties.newcomer ? [parties.newcomer.telegramId] : [])].map(String),
+  ]);
 }
 
 export type DeclineResult = { kind: "declined" } | { kind: "not-open" } | { kind: "not-yours" };
@@ -133,28 +131,26 @@ export type DeclineResult = { kind: "declined" } | { kind: "not-open" } | { kind
  * A volunteer declines. When nobody of the current wave is left to answer, the next wave goes out now
  * instead of at its scheduled time.
  */
-export async function declineOffer(db: Db, offerId: string, telegramId: number): Promise<DeclineResult> {
-  return transaction(db, async (tx) => {
-    const offer = await tx.offer.findUnique({
-      where: { id: offerId },
-      select: { id: true, status: true, outboxId: true, requestId: true, request: { select: { reference: true, status: true } }, volunteer: { select: { user: { select: { telegramId: true, locale: true } } } } },
-    });
-    if (!offer || offer.volunteer.user.telegramId !== BigInt(telegramId)) return { kind: "not-yours" };
+export async function declineOffer(db: Database, offerId: string, telegramId: number): Promise<DeclineResult> {
+  return db.transaction(async (tx) => {
+    const offer = await offerOf(tx, offerId, telegramId);
+    if (!offer) return { kind: "not-yours" };
     if (offer.status !== "OPEN") return { kind: "not-open" };
-    await tx.offer.update({ where: { id: offer.id }, data: { status: "DECLINED", answeredAt: new Date() } });
-    if (offer.outboxId !== null) {
+    await tx.prisma.offer.update({ where: { id: offer.id }, data: { status: "DECLINED", answeredAt: new Date() } });
+    const request = await readRequest(tx, offer.requestId);
+    if (offer.outboxId !== null && request) {
       await tell(tx, telegramId, {
         kind: "editSent",
         outboxId: String(offer.outboxId),
         locale: localeOr(offer.volunteer.user.locale),
-        parts: [t("offer.declinedThanks", { reference: offer.request.reference })],
+        parts: [t("offer.declinedThanks", { reference: request.reference })],
       });
     }
-    const stillOpen = await tx.offer.count({ where: { requestId: offer.requestId, status: "OPEN" } });
-    if (stillOpen === 0 && offer.request.status === "SEARCHING") {
+    const stillOpen = await tx.prisma.offer.count({ where: { requestId: offer.requestId, status: "OPEN" } });
+    if (stillOpen === 0 && request?.status === "SEARCHING") {
       const now = new Date();
-      await tx.helpRequest.update({ where: { id: offer.requestId }, data: { nextWaveAt: now } });
-      await scheduleTick(tx, offer.requestId, now);
+      await updateRequest(tx, offer.requestId, { nextWaveAt: now, nextTickAt: now });
+      await wakeRequest(tx, offer.requestId, now);
     }
     return { kind: "declined" };
   });

@@ -1,12 +1,7 @@
 import { createHash } from "node:crypto";
 import { appointmentAt, parseDay, parseTime } from "./appointments.js";
-import { sql, sqlTransaction, type Db, type DbOrTx, type Tx, transaction } from "./db.js";
-import { scheduleJob, tellSlack } from "./outbox.js";
-import { refreshSoon } from "./slack-messages.js";
-
-export const POLL_QUEUE = "polls";
-export const POLL_TEMPLATE = "poll";
-export const POLL_RESULTS_TEMPLATE = "poll-results";
+import type { Database, DbOrTx, Tx } from "./db.js";
+import { refreshSoon, tellSlack, wakeAt } from "./outbox.js";
 
 export const MAX_OPTIONS = 10;
 
@@ -19,9 +14,53 @@ export type PollInput = {
   closesAt?: Date;
 };
 
-export type ParsedPoll = PollInput | { error: string; params?: Record<string, string | number> };
+/** What a member asked for, from the slash command or the modal, before it is checked. */
+export type PollDraft = {
+  question: string;
+  labels: string[];
+  multiple: boolean;
+  anonymous: boolean;
+  datePoll: boolean;
+  /** A day ("24.12.", "2026-12-24") and an optional time ("18:00"; the end of the day without one). */
+  deadline?: { day: string; time?: string };
+};
+
+/** Which answer a problem is about: the modal shows it under that field. */
+export type PollField = "question" | "options" | "flags" | "deadline";
+export type PollProblem = { error: string; field: PollField; params?: Record<string, string | number> };
+export type CheckedPoll = PollInput | PollProblem;
+
+const QUESTION_MAX = 300;
+const OPTION_MAX = 75;
+
+/**
+ * The one check of a poll, for the slash command and the modal alike: a question, two to ten options,
+ * anonymous polls single choice, dates that parse in a date poll, a deadline in the future.
+ */
+export function checkPoll(draft: PollDraft, timeZone: string, now = new Date()): CheckedPoll {
+  const question = draft.question.trim();
+  const labels = draft.labels.map((l) => l.trim()).filter(Boolean);
+  if (question === "") return { error: "slack.poll.error.usage", field: "question" };
+  if (labels.length < 2) return { error: "slack.poll.error.options", field: "options" };
+  if (labels.length > MAX_OPTIONS) return { error: "slack.poll.error.tooMany", field: "options", params: { max: MAX_OPTIONS } };
+  if (draft.anonymous && draft.multiple) return { error: "slack.poll.error.anonymousMultiple", field: "flags" };
+  const options: PollInput["options"] = [];
+  for (const label of labels) {
+    const startsAt = draft.datePoll ? parseDateTime(label, timeZone, now) : undefined;
+    if (draft.datePoll && !startsAt) return { error: "slack.poll.error.date", field: "options", params: { text: label.slice(0, 40) } };
+    options.push({ label: label.slice(0, OPTION_MAX), ...(startsAt ? { startsAt } : {}) });
+  }
+  let closesAt: Date | undefined;
+  if (draft.deadline) {
+    closesAt = parseDateTime(`${draft.deadline.day} ${draft.deadline.time ?? "23:59"}`, timeZone, now);
+    if (!closesAt || closesAt.getTime() <= now.getTime()) return { error: "slack.poll.error.deadline", field: "deadline" };
+  }
+  return { question: question.slice(0, QUESTION_MAX), options, multiple: draft.multiple, anonymous: draft.anonymous, datePoll: draft.datePoll, ...(closesAt ? { closesAt } : {}) };
+}
 
 const QUOTED = /["„“”«»]([^"„“”«»]+)["„“”«»]/g;
+const FLAGS = /--(multi|mehrfach|anon|anonym|anonymous|termin|date|dates)\b/gi;
+const DEADLINE = /--(?:bis|until|deadline)\s+(\S+)(?:\s+(\d{1,2}[:.]\d{2}))?/i;
 
 /**
  * Reads `/poll "Question?" "Option A" "Option B" --multi --anonym --bis 24.12. 18:00`, also with German
@@ -31,36 +70,24 @@ const QUOTED = /["„“”«»]([^"„“”«»]+)["„“”«»]/g;
  * parsePollCommand('"Pizza?" "Ja" "Nein" --anonym', "Europe/Berlin");
  * // { question: "Pizza?", options: [{ label: "Ja" }, { label: "Nein" }], anonymous: true, … }
  */
-export function parsePollCommand(text: string, timeZone: string, now = new Date()): ParsedPoll {
-  const quoted = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? "").trim()).filter(Boolean);
+export function parsePollCommand(text: string, timeZone: string, now = new Date()): CheckedPoll {
+  const [question = "", ...labels] = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? "").trim()).filter(Boolean);
   const flags = text.replace(QUOTED, " ").trim();
-  const multiple = /--(multi|mehrfach)\b/i.test(flags);
-  const anonymous = /--(anon|anonym|anonymous)\b/i.test(flags);
-  const datePoll = /--(termin|date|dates)\b/i.test(flags);
-  const unknown = flags.replace(/--(multi|mehrfach|anon|anonym|anonymous|termin|date|dates)\b/gi, "").replace(/--(bis|until|deadline)\s+\S+(\s+\d{1,2}[:.]\d{2})?/i, "").trim();
-  if (unknown !== "") return { error: "slack.poll.error.unknown", params: { text: unknown.slice(0, 40) } };
-  const [question, ...labels] = quoted;
-  if (!question) return { error: "slack.poll.error.usage" };
-  if (labels.length < 2) return { error: "slack.poll.error.options" };
-  if (labels.length > MAX_OPTIONS) return { error: "slack.poll.error.tooMany", params: { max: MAX_OPTIONS } };
-  if (anonymous && multiple) return { error: "slack.poll.error.anonymousMultiple" };
-  const options: PollInput["options"] = [];
-  for (const label of labels) {
-    if (!datePoll) {
-      options.push({ label: label.slice(0, 75) });
-      continue;
-    }
-    const startsAt = parseDateTime(label, timeZone, now);
-    if (!startsAt) return { error: "slack.poll.error.date", params: { text: label.slice(0, 40) } };
-    options.push({ label: label.slice(0, 75), startsAt });
-  }
-  let closesAt: Date | undefined;
-  const deadline = /--(?:bis|until|deadline)\s+(\S+)(?:\s+(\d{1,2}[:.]\d{2}))?/i.exec(flags);
-  if (deadline) {
-    closesAt = parseDateTime(`${deadline[1]} ${deadline[2] ?? "23:59"}`, timeZone, now);
-    if (!closesAt || closesAt.getTime() <= now.getTime()) return { error: "slack.poll.error.deadline" };
-  }
-  return { question: question.slice(0, 300), options, multiple, anonymous, datePoll, ...(closesAt ? { closesAt } : {}) };
+  const unknown = flags.replace(FLAGS, "").replace(DEADLINE, "").trim();
+  if (unknown !== "") return { error: "slack.poll.error.unknown", field: "flags", params: { text: unknown.slice(0, 40) } };
+  const deadline = DEADLINE.exec(flags);
+  return checkPoll(
+    {
+      question,
+      labels,
+      multiple: /--(multi|mehrfach)\b/i.test(flags),
+      anonymous: /--(anon|anonym|anonymous)\b/i.test(flags),
+      datePoll: /--(termin|date|dates)\b/i.test(flags),
+      ...(deadline ? { deadline: { day: deadline[1] ?? "", ...(deadline[2] ? { time: deadline[2] } : {}) } } : {}),
+    },
+    timeZone,
+    now,
+  );
 }
 
 /** "3.12. 18:00", "2026-12-03 18:00": a day and a time in the network's time zone. */
@@ -71,12 +98,10 @@ export function parseDateTime(text: string, timeZone: string, now = new Date()):
   return day && time ? appointmentAt(day, time, timeZone) : undefined;
 }
 
-const closeJob = (id: string) => `poll-close-${id}`;
-
 /** Posts a new poll; with a deadline, its closing is scheduled. */
-export async function createPoll(db: Db, input: PollInput, channel: string, createdBy: string): Promise<{ id: string }> {
-  return transaction(db, async (tx) => {
-    const poll = await tx.poll.create({
+export async function createPoll(db: Database, input: PollInput, channel: string, createdBy: string): Promise<{ id: string }> {
+  return db.transaction(async (tx) => {
+    const poll = await tx.prisma.poll.create({
       data: {
         question: input.question,
         channel,
@@ -89,10 +114,10 @@ export async function createPoll(db: Db, input: PollInput, channel: string, crea
       },
       select: { id: true },
     });
-    const messageOutboxId = await tellSlack(tx, channel, { kind: "post", template: POLL_TEMPLATE, id: poll.id });
-    await tx.poll.update({ where: { id: poll.id }, data: { messageOutboxId } });
+    const messageOutboxId = await tellSlack(tx, channel, { kind: "post", template: "poll", id: poll.id });
+    await tx.prisma.poll.update({ where: { id: poll.id }, data: { messageOutboxId } });
     if (input.closesAt) {
-      await scheduleJob(tx, { kind: "add", queue: POLL_QUEUE, name: "close", jobId: closeJob(poll.id), data: { pollId: poll.id }, at: input.closesAt.toISOString() });
+      await wakeAt(tx, { wake: "poll", id: poll.id, at: input.closesAt.toISOString() });
     }
     return { id: poll.id };
   });
@@ -112,14 +137,12 @@ export const ballotOf = (pollId: string, slackUserId: string) => createHash("sha
  * anonymous poll only a counter moves and a ballot records *that* the member voted (so the vote is final):
  * no row holds who chose what. A repeated click or a retried request changes nothing.
  */
-export async function vote(db: Db, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
+export async function vote(db: Database, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
   // Written in SQL on the shared pool: hundreds of members may click within the same second.
-  return sqlTransaction(db, async (tx) => {
+  return db.sqlTransaction(async (tx) => {
     // One member's clicks one after another (a double click toggles twice instead of failing); others in parallel.
-    await sql(tx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [pollId, slackUserId]);
-    const [poll] = await sql<{ status: string; multiple: boolean; anonymous: boolean; channel: string; messageOutboxId: string | null; label: string; mine: string[] }>(
-      tx,
-      `SELECT p.status::text AS status, p.multiple, p.anonymous, p.channel, p."messageOutboxId"::text AS "messageOutboxId", o.label,
+    await tx.sql(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [pollId, slackUserId]);
+    const [poll] = await tx.sql<{ status: string; multiple: boolean; anonymous: boolean; channel: string; messageOutboxId: string | null; label: string; mine: string[] }>(`SELECT p.status::text AS status, p.multiple, p.anonymous, p.channel, p."messageOutboxId"::text AS "messageOutboxId", o.label,
          ARRAY(SELECT v."optionId" FROM "PollVote" v WHERE v."pollId" = p.id AND v."slackUserId" = $3) AS mine
        FROM "Poll" p JOIN "PollOption" o ON o."pollId" = p.id AND o.id = $2
        WHERE p.id = $1`,
@@ -130,16 +153,14 @@ export async function vote(db: Db, pollId: string, optionId: string, slackUserId
     const option = poll.label;
     let result: VoteResult;
     if (poll.anonymous) {
-      const ballot = await sql(tx, `INSERT INTO "PollBallot" ("pollId", voter) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pollId, ballotOf(pollId, slackUserId)]);
+      const ballot = await tx.sql(`INSERT INTO "PollBallot" ("pollId", voter) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pollId, ballotOf(pollId, slackUserId)]);
       if (ballot.length === 0) return { kind: "already-voted" };
-      await sql(tx, `UPDATE "PollOption" SET count = count + 1 WHERE id = $1`, [optionId]);
+      await tx.sql(`UPDATE "PollOption" SET count = count + 1 WHERE id = $1`, [optionId]);
       result = { kind: "voted", option };
     } else {
       const chosen = poll.mine.includes(optionId);
       if (poll.multiple) {
-        await sql(
-          tx,
-          chosen
+        await tx.sql(chosen
             ? `DELETE FROM "PollVote" WHERE "pollId" = $1 AND "optionId" = $2 AND "slackUserId" = $3`
             : `INSERT INTO "PollVote" ("pollId", "optionId", "slackUserId") VALUES ($1, $2, $3)`,
           [pollId, optionId, slackUserId],
@@ -148,9 +169,7 @@ export async function vote(db: Db, pollId: string, optionId: string, slackUserId
       } else if (chosen) {
         return { kind: "unchanged", option };
       } else {
-        await sql(
-          tx,
-          `WITH earlier AS (DELETE FROM "PollVote" WHERE "pollId" = $1 AND "slackUserId" = $3)
+        await tx.sql(`WITH earlier AS (DELETE FROM "PollVote" WHERE "pollId" = $1 AND "slackUserId" = $3)
            INSERT INTO "PollVote" ("pollId", "optionId", "slackUserId") VALUES ($1, $2, $3)`,
           [pollId, optionId, slackUserId],
         );
@@ -158,7 +177,7 @@ export async function vote(db: Db, pollId: string, optionId: string, slackUserId
       }
     }
     if (poll.messageOutboxId !== null) {
-      await refreshSoon(tx, { channel: poll.channel, template: POLL_TEMPLATE, id: pollId, outboxId: poll.messageOutboxId });
+      await refreshSoon(tx, poll.channel, { kind: "update", template: "poll", id: pollId, outboxId: poll.messageOutboxId });
     }
     return result;
   });
@@ -167,23 +186,23 @@ export async function vote(db: Db, pollId: string, optionId: string, slackUserId
 export type CloseResult = { kind: "closed" } | { kind: "already-closed" } | { kind: "not-creator" } | { kind: "not-found" };
 
 /** Closes a poll (by its creator, or at its deadline when `by` is undefined) and posts the results. */
-export async function closePoll(db: Db, pollId: string, by?: string): Promise<CloseResult> {
-  return transaction(db, async (tx) => closeIn(tx, pollId, by));
+export async function closePoll(db: Database, pollId: string, by?: string): Promise<CloseResult> {
+  return db.transaction(async (tx) => closeIn(tx, pollId, by));
 }
 
 async function closeIn(tx: Tx, pollId: string, by: string | undefined): Promise<CloseResult> {
-  const poll = await tx.poll.findUnique({ where: { id: pollId }, select: { createdBy: true, closesAt: true, channel: true, messageOutboxId: true } });
+  const poll = await tx.prisma.poll.findUnique({ where: { id: pollId }, select: { createdBy: true, closesAt: true, channel: true, messageOutboxId: true } });
   if (!poll) return { kind: "not-found" };
   if (by !== undefined && by !== poll.createdBy) return { kind: "not-creator" };
   // At the deadline only: a job that fires early (or for a poll whose deadline moved) does nothing.
   if (by === undefined && (!poll.closesAt || poll.closesAt.getTime() > Date.now() + 1000)) return { kind: "already-closed" };
-  const { count } = await tx.poll.updateMany({ where: { id: pollId, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
+  const { count } = await tx.prisma.poll.updateMany({ where: { id: pollId, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
   if (count === 0) return { kind: "already-closed" };
   if (poll.messageOutboxId !== null) {
-    await tellSlack(tx, poll.channel, { kind: "update", template: POLL_TEMPLATE, id: pollId, outboxId: String(poll.messageOutboxId) });
+    await tellSlack(tx, poll.channel, { kind: "update", template: "poll", id: pollId, outboxId: String(poll.messageOutboxId) });
   }
-  const resultsOutboxId = await tellSlack(tx, poll.channel, { kind: "post", template: POLL_RESULTS_TEMPLATE, id: pollId });
-  await tx.poll.update({ where: { id: pollId }, data: { resultsOutboxId } });
+  const resultsOutboxId = await tellSlack(tx, poll.channel, { kind: "post", template: "poll-results", id: pollId });
+  await tx.prisma.poll.update({ where: { id: pollId }, data: { resultsOutboxId } });
   return { kind: "closed" };
 }
 
@@ -207,7 +226,7 @@ export type PollView = {
 
 /** Everything needed to show a poll; names of voters only where the poll is not anonymous. */
 export async function pollView(db: DbOrTx, pollId: string, slackUserId?: string): Promise<PollView | undefined> {
-  const poll = await db.poll.findUnique({
+  const poll = await db.prisma.poll.findUnique({
     where: { id: pollId },
     select: {
       id: true,
@@ -233,7 +252,7 @@ export async function pollView(db: DbOrTx, pollId: string, slackUserId?: string)
   }));
   const participants = poll.anonymous ? poll._count.ballots : new Set(options.flatMap((o) => o.voters)).size;
   const mine = slackUserId && !poll.anonymous ? options.filter((o) => o.voters.includes(slackUserId)).map((o) => o.id) : [];
-  const voted = slackUserId ? (poll.anonymous ? (await db.pollBallot.count({ where: { pollId, voter: ballotOf(pollId, slackUserId) } })) > 0 : mine.length > 0) : false;
+  const voted = slackUserId ? (poll.anonymous ? (await db.prisma.pollBallot.count({ where: { pollId, voter: ballotOf(pollId, slackUserId) } })) > 0 : mine.length > 0) : false;
   const { _count: _ignored, ...rest } = poll;
   return { ...rest, options, participants, mine, voted };
 }
@@ -245,12 +264,11 @@ export function winners(view: PollView): PollView["options"] {
 }
 
 export async function openPolls(db: DbOrTx, limit: number): Promise<{ id: string }[]> {
-  return db.poll.findMany({ where: { status: "OPEN" }, orderBy: { createdAt: "desc" }, take: limit, select: { id: true } });
+  return db.prisma.poll.findMany({ where: { status: "OPEN" }, orderBy: { createdAt: "desc" }, take: limit, select: { id: true } });
 }
 
 /** Polls past their deadline that are still open: their closing job was lost. */
 export async function overduePolls(db: DbOrTx, graceMs: number): Promise<{ id: string }[]> {
-  return db.poll.findMany({ where: { status: "OPEN", closesAt: { lt: new Date(Date.now() - graceMs) } }, select: { id: true }, take: 500 });
+  return db.prisma.poll.findMany({ where: { status: "OPEN", closesAt: { lt: new Date(Date.now() - graceMs) } }, select: { id: true }, take: 500 });
 }
 
-export { closeJob as pollCloseJob };

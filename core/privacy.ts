@@ -1,7 +1,8 @@
-import { type Db, type DbOrTx, transaction } from "./db.js";
-import { floodKey } from "./deliveries.js";
-import { localeOr } from "./dispatch.js";
-import type { Locale } from "./i18n.js";
+import type { Database, DbOrTx } from "./db.js";
+import { floodKey } from "./arrivals.js";
+import { cancelRequest, requestsOf } from "./requests.js";
+import type { CoreSettings } from "./settings.js";
+import { localeOr, type Locale } from "./i18n.js";
 import { Prisma } from "../generated/prisma/client.js";
 
 /** Everything stored about a person, as /mydata shows it. */
@@ -32,7 +33,7 @@ export type MyData = {
 };
 
 export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | undefined> {
-  const user = await db.telegramUser.findUnique({
+  const user = await db.prisma.telegramUser.findUnique({
     where: { telegramId },
     select: {
       locale: true,
@@ -44,7 +45,7 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
     },
   });
   if (!user) return undefined;
-  const session = await db.botSession.findUnique({ where: { key: String(telegramId) }, select: { value: true } });
+  const session = await db.prisma.botSession.findUnique({ where: { key: String(telegramId) }, select: { value: true } });
   const volunteer = user.volunteer;
   return {
     locale: localeOr(user.locale),
@@ -92,24 +93,28 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
  * waiting for them, their contact on reports – and strips their requests down to anonymous counts.
  * Open requests are cancelled first (offers withdrawn, a matched volunteer told) by the caller.
  */
-export async function eraseMyData(db: Db, telegramId: number): Promise<{ erased: boolean }> {
-  return transaction(db, async (tx) => {
-    const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true } });
+export async function eraseMyData(db: Database, telegramId: number, settings: CoreSettings): Promise<{ erased: boolean }> {
+  // Open requests end properly first: offers are withdrawn, a matched volunteer is told.
+  for (const request of await requestsOf(db, telegramId)) {
+    if (request.status === "SEARCHING" || request.status === "MATCHED") await cancelRequest(db, request.id, telegramId, settings);
+  }
+  return db.transaction(async (tx) => {
+    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true } });
     if (!user) return { erased: false };
     const now = new Date();
-    await tx.helpRequest.updateMany({
+    await tx.prisma.helpRequest.updateMany({
       where: { newcomerId: user.id },
       data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, anonymisedAt: now },
     });
     // Idempotency keys contain the Telegram id: replace them by the request's own id.
-    await tx.$executeRaw`UPDATE "HelpRequest" SET "idempotencyKey" = 'erased:' || id WHERE "idempotencyKey" LIKE ${`${telegramId}:%`}`;
-    await tx.discriminationReport.updateMany({ where: { contactUserId: user.id }, data: { contactUserId: null } });
-    await tx.outbox.deleteMany({ where: { recipient: String(telegramId) } });
-    await tx.$executeRaw`DELETE FROM "Outbox" WHERE channel = 'TELEGRAM' AND payload->>'fromChatId' = ${String(telegramId)}`;
-    await tx.botSession.deleteMany({ where: { key: String(telegramId) } });
-    await tx.rateLimitHit.deleteMany({ where: { key: floodKey(telegramId) } });
+    await tx.prisma.$executeRaw`UPDATE "HelpRequest" SET "idempotencyKey" = 'erased:' || id WHERE "idempotencyKey" LIKE ${`${telegramId}:%`}`;
+    await tx.prisma.discriminationReport.updateMany({ where: { contactUserId: user.id }, data: { contactUserId: null } });
+    await tx.prisma.outbox.deleteMany({ where: { recipient: String(telegramId) } });
+    await tx.prisma.$executeRaw`DELETE FROM "Outbox" WHERE channel = 'TELEGRAM' AND payload->>'fromChatId' = ${String(telegramId)}`;
+    await tx.prisma.botSession.deleteMany({ where: { key: String(telegramId) } });
+    await tx.prisma.rateLimitHit.deleteMany({ where: { key: floodKey(telegramId) } });
     // The volunteer profile, its languages and offers go with the account (cascade); assignments keep their hours.
-    await tx.telegramUser.delete({ where: { id: user.id } });
+    await tx.prisma.telegramUser.delete({ where: { id: user.id } });
     return { erased: true };
   });
 }
@@ -119,11 +124,11 @@ export async function eraseMyData(db: Db, telegramId: number): Promise<{ erased:
  * that, are erased; the anonymous counts stay for the figures.
  */
 export async function anonymiseClosed(db: DbOrTx, olderThan: Date): Promise<{ requests: number; reports: number }> {
-  const requests = await db.helpRequest.updateMany({
+  const requests = await db.prisma.helpRequest.updateMany({
     where: { status: { in: ["DONE", "CANCELLED", "UNMATCHED"] }, closedAt: { lt: olderThan }, anonymisedAt: null },
     data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, closingNote: null, anonymisedAt: new Date() },
   });
-  const reports = await db.discriminationReport.updateMany({
+  const reports = await db.prisma.discriminationReport.updateMany({
     where: { createdAt: { lt: olderThan }, anonymisedAt: null },
     data: { text: null, place: null, contactUserId: null, anonymisedAt: new Date() },
   });

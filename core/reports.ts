@@ -1,11 +1,8 @@
-import { type Db, type DbOrTx, transaction } from "./db.js";
-import { localeOr } from "./dispatch.js";
+import type { Database, DbOrTx } from "./db.js";
+import { localeOr } from "./i18n.js";
 import { t } from "./messages.js";
 import { tell, tellSlack } from "./outbox.js";
 import { newReference } from "./requests.js";
-
-/** Slack template of a discrimination report. */
-export const REPORT_TEMPLATE = "discrimination-report";
 
 export type ReportInput = { text: string; place?: string; anonymous: boolean };
 
@@ -13,10 +10,10 @@ export type ReportInput = { text: string; place?: string; anonymous: boolean };
  * Stores a discrimination report and delivers it only to the coordinators' channel. An anonymous report
  * keeps no link to the person (no Telegram id); with contact, coordinators can answer through the bot.
  */
-export async function reportDiscrimination(db: Db, telegramId: number, input: ReportInput, settings: { coordinatorChannel: string }): Promise<{ reference: string }> {
-  return transaction(db, async (tx) => {
-    const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true } });
-    const report = await tx.discriminationReport.create({
+export async function reportDiscrimination(db: Database, telegramId: number, input: ReportInput, settings: { coordinatorChannel: string }): Promise<{ reference: string }> {
+  return db.transaction(async (tx) => {
+    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true } });
+    const report = await tx.prisma.discriminationReport.create({
       data: {
         reference: newReference(),
         text: input.text,
@@ -26,7 +23,7 @@ export async function reportDiscrimination(db: Db, telegramId: number, input: Re
       },
       select: { id: true, reference: true },
     });
-    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: REPORT_TEMPLATE, id: report.id });
+    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
     return { reference: report.reference };
   });
 }
@@ -34,7 +31,7 @@ export async function reportDiscrimination(db: Db, telegramId: number, input: Re
 export type ReportView = { id: string; reference: string; text: string | null; place: string | null; withContact: boolean; locale: string; createdAt: Date; handledBy: string | null };
 
 export async function reportView(db: DbOrTx, id: string): Promise<ReportView | undefined> {
-  const report = await db.discriminationReport.findUnique({ where: { id } });
+  const report = await db.prisma.discriminationReport.findUnique({ where: { id } });
   if (!report) return undefined;
   return {
     id: report.id,
@@ -49,9 +46,9 @@ export async function reportView(db: DbOrTx, id: string): Promise<ReportView | u
 }
 
 /** A coordinator answers a report whose author asked to be contacted; the answer goes through the bot. */
-export async function answerReport(db: Db, id: string, answer: string, coordinator: string): Promise<"sent" | "anonymous" | "not-found"> {
-  return transaction(db, async (tx) => {
-    const report = await tx.discriminationReport.findUnique({ where: { id }, select: { reference: true, contactUser: { select: { telegramId: true, locale: true } } } });
+export async function answerReport(db: Database, id: string, answer: string, coordinator: string): Promise<"sent" | "anonymous" | "not-found"> {
+  return db.transaction(async (tx) => {
+    const report = await tx.prisma.discriminationReport.findUnique({ where: { id }, select: { reference: true, contactUser: { select: { telegramId: true, locale: true } } } });
     if (!report) return "not-found";
     if (!report.contactUser) return "anonymous";
     await tell(tx, report.contactUser.telegramId, {
@@ -59,7 +56,7 @@ export async function answerReport(db: Db, id: string, answer: string, coordinat
       locale: localeOr(report.contactUser.locale),
       parts: [t("report.answer", { reference: report.reference }), { text: answer.slice(0, 2000) }],
     });
-    await tx.discriminationReport.update({ where: { id }, data: { handledBy: coordinator, handledAt: new Date() } });
+    await tx.prisma.discriminationReport.update({ where: { id }, data: { handledBy: coordinator, handledAt: new Date() } });
     return "sent";
   });
 }

@@ -1,20 +1,14 @@
 import { randomInt } from "node:crypto";
-import { Prisma } from "../generated/prisma/client.js";
-import { sql, type Db, type DbOrTx, type Tx, transaction } from "./db.js";
-import {
-  closeOpenOffers,
-  localeOr,
-  newId,
-  partiesOf,
-  requestSelect,
-  summary,
-  tickIntent,
-  updateEscalation,
-  type DispatchSettings,
-} from "./dispatch.js";
-import { LOCALES, type Locale } from "./i18n.js";
+import { appointmentAt, dayIn, type Day } from "./appointments.js";
+import type { Database, DbOrTx } from "./db.js";
+import { closeOpenOffers, newId, updateEscalation } from "./dispatch.js";
+import { LOCALES } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { recordTold, tell, type TelegramIntent } from "./outbox.js";
+import { tell, type TelegramIntent, type WakeUp } from "./outbox.js";
+import { endRelay } from "./relay.js";
+import { lockRequest, partiesOf, requestsWhere, updateRequest, type RequestKind, type RequestStatus } from "./request-store.js";
+import { summary } from "./request-summary.js";
+import type { CoreSettings, DispatchSettings } from "./settings.js";
 
 /** What the newcomer told the bot, checked by the dialogue. */
 export type RequestDraft = {
@@ -56,32 +50,25 @@ export function newReference(): string {
  * @example
  * await createRequest(db, 4711, { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "IN_PERSON" }, "4711:ab12", settings);
  */
-export async function createRequest(
-  db: Db,
-  telegramId: number,
-  draft: RequestDraft,
-  idempotencyKey: string,
-  settings: DispatchSettings,
-): Promise<CreateResult> {
+export async function createRequest(db: Database, telegramId: number, draft: RequestDraft, idempotencyKey: string, settings: CoreSettings): Promise<CreateResult> {
   for (let attempt = 0; ; attempt++) {
     const now = new Date();
-    const deadlineAt = deadlineFor(now, draft.appointmentAt, settings);
-    const escalateAt = new Date(Math.min(now.getTime() + settings.escalateAfterMs, deadlineAt.getTime()));
+    const deadlineAt = deadlineFor(now, draft.appointmentAt, settings.dispatch);
+    const escalateAt = new Date(Math.min(now.getTime() + settings.dispatch.escalateAfterMs, deadlineAt.getTime()));
     const request = { id: newId(), reference: newReference() };
     const received: TelegramIntent = {
       kind: "send",
       locale: "de", // replaced by the newcomer's language in the statement
       parts: [t(`request.received.${draft.kind}`, { reference: request.reference })],
-      keyboard: [[{ ...t("request.myRequests"), data: "req:list" }], [{ ...t("menu.back"), data: "menu:home" }]],
+      keyboard: [[{ ...t("request.myRequests"), action: { do: "open", screen: "my-requests" } }], [{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     };
-    const firstTick = tickIntent(request.id, now);
+    const firstTick: WakeUp = { wake: "request", id: request.id, at: now.toISOString() };
     let row: { existingId: string | null; existingReference: string | null; consented: boolean; createdId: string | null; receivedId: string | null; tickId: string | null } | undefined;
     try {
       // One statement (atomic by itself, no transaction round trips): at peaks dozens of newcomers confirm
       // within a second. It stores the request with its "received" message and its first tick, unless
       // this confirmation was seen before or the person has not agreed to the privacy notice.
-      [row] = await sql(
-        db,
+      [row] = await db.sql(
         `WITH newcomer AS (
            SELECT id, CASE WHEN locale = ANY($20::text[]) THEN locale ELSE 'de' END AS locale
            FROM "TelegramUser" WHERE "telegramId" = $21 AND "consentAt" IS NOT NULL
@@ -129,7 +116,7 @@ export async function createRequest(
           telegramId,
           String(telegramId),
           JSON.stringify(received),
-          firstTick.queue,
+          firstTick.wake,
           JSON.stringify(firstTick),
         ],
       );
@@ -141,9 +128,9 @@ export async function createRequest(
     if (row?.existingId && row.existingReference) return { kind: "exists", requestId: row.existingId, reference: row.existingReference };
     if (!row?.consented) return { kind: "no-consent" };
     if (row.createdId && row.receivedId && row.tickId) {
-      await recordTold(db, [
+      await db.told([
         { id: BigInt(row.receivedId), channel: "TELEGRAM" },
-        { id: BigInt(row.tickId), channel: "JOB", intent: firstTick },
+        { id: BigInt(row.tickId), channel: "JOB", wakeUp: firstTick },
       ]);
       return { kind: "created", requestId: row.createdId, reference: request.reference };
     }
@@ -153,9 +140,6 @@ export async function createRequest(
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    return error.code === "P2002" || (error.code === "P2010" && (error.meta as { code?: string } | undefined)?.code === "23505");
-  }
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
 }
 
@@ -172,8 +156,8 @@ function deadlineFor(now: Date, appointmentAt: Date | undefined, settings: Dispa
 export type RequestListItem = {
   id: string;
   reference: string;
-  kind: RequestDraft["kind"];
-  status: string;
+  kind: RequestKind;
+  status: RequestStatus;
   language: string;
   purpose: string | null;
   appointmentAt: Date | null;
@@ -183,21 +167,11 @@ export type RequestListItem = {
 
 /** A newcomer's requests: the open ones and the last few closed ones. */
 export async function requestsOf(db: DbOrTx, telegramId: number): Promise<RequestListItem[]> {
-  const rows = await db.helpRequest.findMany({
+  const rows = await db.prisma.helpRequest.findMany({
     where: { newcomer: { telegramId } },
     orderBy: { createdAt: "desc" },
     take: 8,
-    select: {
-      id: true,
-      reference: true,
-      kind: true,
-      status: true,
-      language: true,
-      purpose: true,
-      appointmentAt: true,
-      createdAt: true,
-      volunteer: { select: { firstName: true } },
-    },
+    select: { id: true, reference: true, kind: true, status: true, language: true, purpose: true, appointmentAt: true, createdAt: true, volunteer: { select: { firstName: true } } },
   });
   return rows.map(({ volunteer, ...row }) => ({ ...row, volunteerName: volunteer?.firstName ?? null }));
 }
@@ -208,30 +182,23 @@ export type CancelResult = { kind: "cancelled"; reference: string; hadVolunteer:
  * The newcomer cancels: offers still out are withdrawn (their messages say so), a volunteer who already
  * accepted is told, the relay closes, reminders stop.
  */
-export async function cancelRequest(db: Db, requestId: string, telegramId: number, settings: Pick<DispatchSettings, "coordinatorChannel">): Promise<CancelResult> {
-  return transaction(db, async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "HelpRequest" WHERE id = ${requestId} FOR UPDATE`;
-    const request = await tx.helpRequest.findFirst({ where: { id: requestId, newcomer: { telegramId } }, select: requestSelect });
-    if (!request) return { kind: "not-found" };
+export async function cancelRequest(db: Database, requestId: string, telegramId: number, settings: CoreSettings): Promise<CancelResult> {
+  return db.transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    const parties = request ? await partiesOf(tx, request) : {};
+    if (!request || parties.newcomer?.telegramId !== BigInt(telegramId)) return { kind: "not-found" };
     if (request.status !== "SEARCHING" && request.status !== "MATCHED") return { kind: "not-open", status: request.status };
-    await tx.helpRequest.update({ where: { id: request.id }, data: { status: "CANCELLED", closedAt: new Date(), nextTickAt: null } });
+    await updateRequest(tx, request.id, { status: "CANCELLED", closedAt: new Date(), nextTickAt: null });
     await closeOpenOffers(tx, request.id, "WITHDRAWN", "offer.withdrawn");
-    const parties = await partiesOf(tx, request);
     if (parties.volunteer) {
-      await tell(tx, parties.volunteer.telegramId, {
-        kind: "send",
-        locale: parties.volunteer.locale,
-        parts: [t("request.cancelledForVolunteer", { reference: request.reference })],
-      });
+      await tell(tx, parties.volunteer.telegramId, { kind: "send", locale: parties.volunteer.locale, parts: [t("request.cancelledForVolunteer", { reference: request.reference })] });
     }
-    if (parties.newcomer) {
-      await tell(tx, parties.newcomer.telegramId, {
-        kind: "send",
-        locale: parties.newcomer.locale,
-        parts: [t("request.cancelled", { reference: request.reference })],
-        keyboard: [[{ ...t("menu.back"), data: "menu:home" }]],
-      });
-    }
+    await tell(tx, parties.newcomer.telegramId, {
+      kind: "send",
+      locale: parties.newcomer.locale,
+      parts: [t("request.cancelled", { reference: request.reference })],
+      keyboard: [[{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
+    });
     await endRelay(tx, request.id);
     await updateEscalation(tx, request, settings);
     return { kind: "cancelled", reference: request.reference, hadVolunteer: parties.volunteer !== undefined };
@@ -241,22 +208,19 @@ export async function cancelRequest(db: Db, requestId: string, telegramId: numbe
 export type CompleteResult = { kind: "done"; reference: string } | { kind: "not-yours" } | { kind: "not-open"; status: string };
 
 /** `/done`: the volunteer reports the job done and the hours it took (funders ask for volunteer hours). */
-export async function completeRequest(db: Db, requestId: string, telegramId: number, hours: number): Promise<CompleteResult> {
-  return transaction(db, async (tx) => {
-    const request = await tx.helpRequest.findFirst({ where: { id: requestId, volunteer: { user: { telegramId } } }, select: requestSelect });
-    if (!request) return { kind: "not-yours" };
-    const done = await tx.helpRequest.updateMany({
-      where: { id: requestId, status: "MATCHED" },
-      data: { status: "DONE", closedAt: new Date(), nextTickAt: null, hoursSpent: new Prisma.Decimal(hours) },
-    });
-    if (done.count === 0) return { kind: "not-open", status: request.status };
-    const parties = await partiesOf(tx, request);
+export async function completeRequest(db: Database, requestId: string, telegramId: number, hours: number): Promise<CompleteResult> {
+  return db.transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    const parties = request ? await partiesOf(tx, request) : {};
+    if (!request || parties.volunteer?.telegramId !== BigInt(telegramId)) return { kind: "not-yours" };
+    if (request.status !== "MATCHED") return { kind: "not-open", status: request.status };
+    await updateRequest(tx, requestId, { status: "DONE", closedAt: new Date(), nextTickAt: null, hoursSpent: hours });
     if (parties.newcomer) {
       await tell(tx, parties.newcomer.telegramId, {
         kind: "send",
         locale: parties.newcomer.locale,
-        parts: [t("request.done", { reference: request.reference, name: parties.volunteer?.firstName ?? "" })],
-        keyboard: [[{ ...t("menu.back"), data: "menu:home" }]],
+        parts: [t("request.done", { reference: request.reference, name: parties.volunteer.firstName })],
+        keyboard: [[{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
       });
     }
     await endRelay(tx, request.id);
@@ -264,70 +228,37 @@ export async function completeRequest(db: Db, requestId: string, telegramId: num
   });
 }
 
-export type JobListItem = { id: string; reference: string; summary: Label[]; status: string };
+export type JobListItem = { id: string; reference: string; summary: Label[]; status: RequestStatus };
 
 /** `/myjobs`: a volunteer's matched jobs, newest first. */
 export async function jobsOf(db: DbOrTx, telegramId: number): Promise<JobListItem[]> {
-  const rows = await db.helpRequest.findMany({
-    where: { volunteer: { user: { telegramId } }, status: { in: ["MATCHED", "DONE"] } },
-    orderBy: { matchedAt: "desc" },
-    take: 10,
-    select: requestSelect,
-  });
-  return rows.map((r) => ({ id: r.id, reference: r.reference, summary: summary(r), status: r.status }));
+  const jobs = await requestsWhere(
+    db,
+    `status IN ('MATCHED', 'DONE') AND "volunteerId" = (SELECT v.id FROM "Volunteer" v JOIN "TelegramUser" u ON u.id = v."userId" WHERE u."telegramId" = $1)`,
+    [telegramId],
+    10,
+    `"matchedAt" DESC`,
+  );
+  return jobs.map((r) => ({ id: r.id, reference: r.reference, summary: summary(r), status: r.status }));
 }
 
-/** The relay partner for a message `telegramId` sends outside any dialogue, if a matched job is open. */
-export async function relayTarget(db: DbOrTx, telegramId: number): Promise<{ requestId: string; reference: string; toChatId: bigint; toLocale: Locale; fromVolunteer: boolean } | undefined> {
-  const user = await db.telegramUser.findUnique({ where: { telegramId }, select: { id: true, relayRequestId: true } });
-  if (!user?.relayRequestId) return undefined;
-  const request = await db.helpRequest.findUnique({
-    where: { id: user.relayRequestId },
-    select: {
-      id: true,
-      reference: true,
-      status: true,
-      locale: true,
-      newcomer: { select: { id: true, telegramId: true } },
-      volunteer: { select: { user: { select: { id: true, telegramId: true, locale: true } } } },
-    },
-  });
-  if (!request || request.status !== "MATCHED" || !request.newcomer || !request.volunteer) return undefined;
-  const fromVolunteer = request.volunteer.user.id === user.id;
-  if (!fromVolunteer && request.newcomer.id !== user.id) return undefined;
-  return fromVolunteer
-    ? { requestId: request.id, reference: request.reference, toChatId: request.newcomer.telegramId, toLocale: localeOr(request.locale), fromVolunteer }
-    : { requestId: request.id, reference: request.reference, toChatId: request.volunteer.user.telegramId, toLocale: localeOr(request.volunteer.user.locale), fromVolunteer };
+/** How far ahead an appointment may be: the search needs time, and plans further out change. */
+const APPOINTMENT_MIN_AHEAD_MS = 3600_000;
+const APPOINTMENT_MAX_AHEAD_DAYS = 90;
+
+export type DayCheck = { kind: "ok" } | { kind: "out-of-range" };
+export type AppointmentCheck = { kind: "ok"; at: Date } | { kind: "too-soon" } | { kind: "out-of-range" };
+
+/** A day for an appointment: from today up to 90 days ahead. */
+export function dayCheck(day: Day, timeZone: string, now: Date): DayCheck {
+  const today = dayIn(now, timeZone);
+  const last = dayIn(new Date(now.getTime() + APPOINTMENT_MAX_AHEAD_DAYS * 86_400_000), timeZone);
+  return day < today || day > last ? { kind: "out-of-range" } : { kind: "ok" };
 }
 
-/** Points `telegramId`'s relay at a matched request they take part in (a volunteer with several jobs). */
-export async function chooseRelay(db: DbOrTx, telegramId: number, requestId: string): Promise<"chosen" | "not-yours"> {
-  const request = await db.helpRequest.findFirst({
-    where: {
-      id: requestId,
-      status: "MATCHED",
-      OR: [{ newcomer: { telegramId } }, { volunteer: { user: { telegramId } } }],
-    },
-    select: { id: true },
-  });
-  if (!request) return "not-yours";
-  await db.telegramUser.update({ where: { telegramId }, data: { relayRequestId: request.id } });
-  return "chosen";
-}
-
-/** The job is over: nobody's messages go to the other side any more. */
-async function endRelay(tx: Tx, requestId: string): Promise<void> {
-  await tx.telegramUser.updateMany({ where: { relayRequestId: requestId }, data: { relayRequestId: null } });
-}
-
-/** Records the messages of a relayed conversation (only ids; the content stays in Telegram). */
-export async function relay(db: DbOrTx, fromChatId: number, messageId: number, target: { toChatId: bigint; toLocale: Locale; requestId: string; reference: string; fromVolunteer: boolean }): Promise<void> {
-  await tell(db, target.toChatId, {
-    kind: "copy",
-    fromChatId,
-    messageId,
-    locale: target.toLocale,
-    // A volunteer with several jobs sees which newcomer wrote, and can answer that one.
-    ...(target.fromVolunteer ? {} : { keyboard: [[{ ...t("relay.replyTo", { reference: target.reference }), data: `relay:${target.requestId}` }]] }),
-  });
+/** A day and a time for an appointment: at least an hour ahead and within 90 days. */
+export function appointmentCheck(day: Day, time: string, timeZone: string, now: Date): AppointmentCheck {
+  if (dayCheck(day, timeZone, now).kind !== "ok") return { kind: "out-of-range" };
+  const at = appointmentAt(day, time, timeZone);
+  return at.getTime() < now.getTime() + APPOINTMENT_MIN_AHEAD_MS ? { kind: "too-soon" } : { kind: "ok", at };
 }

@@ -1,4 +1,4 @@
-import { sql, type DbOrTx } from "./db.js";
+import type { DbOrTx } from "./db.js";
 
 /**
  * Sessions read ahead with the update's first query (see `arrive`): the storage finds them here instead of
@@ -10,7 +10,7 @@ export type SessionCache = Map<string, string | null>;
 export function sessionStore<T>(db: DbOrTx, cache: SessionCache = new Map()) {
   return {
     read: async (key: string): Promise<T | undefined> => {
-      const stored = cache.has(key) ? cache.get(key) : (await sql<{ value: string }>(db, `SELECT value::text AS value FROM "BotSession" WHERE key = $1`, [key]))[0]?.value;
+      const stored = cache.has(key) ? cache.get(key) : (await db.sql<{ value: string }>(`SELECT value::text AS value FROM "BotSession" WHERE key = $1`, [key]))[0]?.value;
       if (!stored) {
         cache.set(key, null);
         return undefined;
@@ -28,25 +28,23 @@ export function sessionStore<T>(db: DbOrTx, cache: SessionCache = new Map()) {
       if (json === before || (empty && (before === null || before === undefined))) return;
       cache.set(key, empty ? null : json);
       if (empty) {
-        await sql(db, `DELETE FROM "BotSession" WHERE key = $1`, [key]);
+        await db.sql(`DELETE FROM "BotSession" WHERE key = $1`, [key]);
         return;
       }
-      await sql(
-        db,
-        `INSERT INTO "BotSession" (key, value, "updatedAt") VALUES ($1, $2::jsonb, now())
+      await db.sql(`INSERT INTO "BotSession" (key, value, "updatedAt") VALUES ($1, $2::jsonb, now())
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "updatedAt" = now()`,
         [key, json],
       );
     },
     delete: async (key: string): Promise<void> => {
       cache.set(key, null);
-      await sql(db, `DELETE FROM "BotSession" WHERE key = $1`, [key]);
+      await db.sql(`DELETE FROM "BotSession" WHERE key = $1`, [key]);
     },
   };
 }
 
 /** Dialogues left half-way are dropped after a while (they may hold a note a person typed). */
 export async function pruneSessions(db: DbOrTx, olderThan: Date): Promise<number> {
-  const { count } = await db.botSession.deleteMany({ where: { updatedAt: { lt: olderThan } } });
+  const { count } = await db.prisma.botSession.deleteMany({ where: { updatedAt: { lt: olderThan } } });
   return count;
 }

@@ -1,4 +1,4 @@
-import { sql, type DbOrTx } from "./db.js";
+import type { DbOrTx } from "./db.js";
 import type { Locale } from "./i18n.js";
 
 const DAY = 86_400_000;
@@ -16,9 +16,7 @@ export type SlackArrival = { first: boolean; locale: Locale | undefined };
  * acknowledged; a retry is recognised) and reads the member's language, if looked up within a day.
  */
 export async function arriveFromSlack(db: DbOrTx, key: string | undefined, slackUserId: string | undefined): Promise<SlackArrival> {
-  const [row] = await sql<{ first: boolean; locale: string | null }>(
-    db,
-    `WITH first AS (
+  const [row] = await db.sql<{ first: boolean; locale: string | null }>(`WITH first AS (
        INSERT INTO "ProcessedSlackRequest" (key) SELECT $1::text WHERE $1::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1
      )
      SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM first) AS first,
@@ -30,10 +28,10 @@ export async function arriveFromSlack(db: DbOrTx, key: string | undefined, slack
 }
 
 export async function rememberLocale(db: DbOrTx, slackUserId: string, locale: Locale): Promise<void> {
-  await db.slackMember.upsert({ where: { id: slackUserId }, create: { id: slackUserId, locale }, update: { locale } });
+  await db.prisma.slackMember.upsert({ where: { id: slackUserId }, create: { id: slackUserId, locale }, update: { locale } });
 }
 
 export async function pruneSlackDeliveries(db: DbOrTx, olderThan: Date): Promise<number> {
-  const { count } = await db.processedSlackRequest.deleteMany({ where: { createdAt: { lt: olderThan } } });
+  const { count } = await db.prisma.processedSlackRequest.deleteMany({ where: { createdAt: { lt: olderThan } } });
   return count;
 }

@@ -12,7 +12,7 @@ function toProfile(row: { id: string; locale: string | null; consentAt: Date | n
 
 /** The sender of an update, or undefined for someone the bot does not know (yet, or any more). */
 export async function findUser(db: DbOrTx, telegramId: number): Promise<UserProfile | undefined> {
-  const row = await db.telegramUser.findUnique({ where: { telegramId }, select: profile });
+  const row = await db.prisma.telegramUser.findUnique({ where: { telegramId }, select: profile });
   return row ? toProfile(row) : undefined;
 }
 
@@ -23,7 +23,7 @@ export async function findUser(db: DbOrTx, telegramId: number): Promise<UserProf
  * await chooseLocale(db, 4711, "ar");
  */
 export async function chooseLocale(db: DbOrTx, telegramId: number, locale: Locale): Promise<UserProfile> {
-  const row = await db.telegramUser.upsert({
+  const row = await db.prisma.telegramUser.upsert({
     where: { telegramId },
     create: { telegramId, locale },
     update: { locale },
@@ -34,7 +34,7 @@ export async function chooseLocale(db: DbOrTx, telegramId: number, locale: Local
 
 /** The person accepted the privacy notice. */
 export async function giveConsent(db: DbOrTx, telegramId: number): Promise<UserProfile | undefined> {
-  const rows = await db.telegramUser.updateManyAndReturn({
+  const rows = await db.prisma.telegramUser.updateManyAndReturn({
     where: { telegramId },
     data: { consentAt: new Date() },
     select: profile,
@@ -44,11 +44,11 @@ export async function giveConsent(db: DbOrTx, telegramId: number): Promise<UserP
 
 /** The person declined the privacy notice: nothing about them is kept. */
 export async function declineConsent(db: DbOrTx, telegramId: number): Promise<void> {
-  await db.telegramUser.deleteMany({ where: { telegramId, consentAt: null } });
+  await db.prisma.telegramUser.deleteMany({ where: { telegramId, consentAt: null } });
 }
 
 /** Removes people who picked a language but never accepted the privacy notice. */
 export async function forgetUnconsented(db: DbOrTx, olderThan: Date): Promise<number> {
-  const { count } = await db.telegramUser.deleteMany({ where: { consentAt: null, createdAt: { lt: olderThan } } });
+  const { count } = await db.prisma.telegramUser.deleteMany({ where: { consentAt: null, createdAt: { lt: olderThan } } });
   return count;
 }

@@ -1,5 +1,6 @@
-import { type Db, type DbOrTx, transaction } from "./db.js";
-import { isLocale, type Locale } from "./i18n.js";
+import type { Database, DbOrTx } from "./db.js";
+import type { CoreSettings } from "./settings.js";
+import { localeOr, type Locale } from "./i18n.js";
 import { t } from "./messages.js";
 import { tell, tellSlack } from "./outbox.js";
 import type { GermanLevel, Level, Role } from "./vocabulary.js";
@@ -24,9 +25,6 @@ export type VolunteerProfile = VolunteerRegistration & {
   locale: Locale;
   telegramId: bigint;
 };
-
-/** Slack template of a registration waiting for a coordinator. */
-export const REGISTRATION_TEMPLATE = "volunteer-registration";
 
 const profileSelect = {
   id: true,
@@ -68,18 +66,18 @@ function toProfile(row: ProfileRow): VolunteerProfile {
     weeklyCapacity: row.weeklyCapacity,
     status: row.status,
     paused: row.paused,
-    locale: isLocale(row.user.locale) ? row.user.locale : "de",
+    locale: localeOr(row.user.locale),
     telegramId: row.user.telegramId,
   };
 }
 
 export async function volunteerOf(db: DbOrTx, telegramId: number): Promise<VolunteerProfile | undefined> {
-  const row = await db.volunteer.findFirst({ where: { user: { telegramId } }, select: profileSelect });
+  const row = await db.prisma.volunteer.findFirst({ where: { user: { telegramId } }, select: profileSelect });
   return row ? toProfile(row) : undefined;
 }
 
 export async function volunteerById(db: DbOrTx, id: string): Promise<VolunteerProfile | undefined> {
-  const row = await db.volunteer.findUnique({ where: { id }, select: profileSelect });
+  const row = await db.prisma.volunteer.findUnique({ where: { id }, select: profileSelect });
   return row ? toProfile(row) : undefined;
 }
 
@@ -96,13 +94,13 @@ export type RegistrationResult =
  * await registerVolunteer(db, 4711, { firstName: "Yusuf", roles: ["INTERPRETER"], … }, { coordinatorChannel: "C0123" });
  */
 export async function registerVolunteer(
-  db: Db,
+  db: Database,
   telegramId: number,
   registration: VolunteerRegistration,
-  settings: { coordinatorChannel: string },
+  settings: Pick<CoreSettings, "coordinatorChannel">,
 ): Promise<RegistrationResult> {
-  return transaction(db, async (tx) => {
-    const user = await tx.telegramUser.findUnique({ where: { telegramId }, select: { id: true, consentAt: true, volunteer: { select: { id: true, status: true } } } });
+  return db.transaction(async (tx) => {
+    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, consentAt: true, volunteer: { select: { id: true, status: true } } } });
     if (!user?.consentAt) return { kind: "no-consent" };
     const fields = {
       firstName: registration.firstName,
@@ -116,16 +114,16 @@ export async function registerVolunteer(
     };
     const existing = user.volunteer;
     const volunteer = existing
-      ? await tx.volunteer.update({
+      ? await tx.prisma.volunteer.update({
           where: { id: existing.id },
           data: { ...fields, ...(existing.status === "REJECTED" ? { status: "PENDING", decidedAt: null, decidedBy: null } : {}) },
           select: { id: true, status: true },
         })
-      : await tx.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true, status: true } });
-    await tx.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
-    await tx.volunteerLanguage.createMany({ data: registration.languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
+      : await tx.prisma.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true, status: true } });
+    await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
+    await tx.prisma.volunteerLanguage.createMany({ data: registration.languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
     if (volunteer.status === "PENDING") {
-      await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: REGISTRATION_TEMPLATE, id: volunteer.id });
+      await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id });
     }
     return existing ? { kind: "updated", volunteerId: volunteer.id, status: volunteer.status } : { kind: "registered", volunteerId: volunteer.id };
   });
@@ -141,19 +139,19 @@ export type DecisionResult =
  * A coordinator approves or rejects a pending volunteer; the first decision counts, and the volunteer is
  * told the outcome in their language.
  */
-export async function decideVolunteer(db: Db, volunteerId: string, decision: Decision, coordinator: string): Promise<DecisionResult> {
-  return transaction(db, async (tx) => {
-    const changed = await tx.volunteer.updateMany({
+export async function decideVolunteer(db: Database, volunteerId: string, decision: Decision, coordinator: string): Promise<DecisionResult> {
+  return db.transaction(async (tx) => {
+    const changed = await tx.prisma.volunteer.updateMany({
       where: { id: volunteerId, status: "PENDING" },
       data: { status: decision, decidedBy: coordinator, decidedAt: new Date() },
     });
-    const volunteer = await tx.volunteer.findUnique({
+    const volunteer = await tx.prisma.volunteer.findUnique({
       where: { id: volunteerId },
       select: { firstName: true, status: true, decidedBy: true, user: { select: { telegramId: true, locale: true } } },
     });
     if (!volunteer) return { kind: "not-found" };
     if (changed.count === 0) return { kind: "already-decided", status: volunteer.status, by: volunteer.decidedBy };
-    const locale = isLocale(volunteer.user.locale) ? volunteer.user.locale : "de";
+    const locale = localeOr(volunteer.user.locale);
     await tell(tx, volunteer.user.telegramId, {
       kind: "send",
       locale,
@@ -166,6 +164,6 @@ export async function decideVolunteer(db: Db, volunteerId: string, decision: Dec
 
 /** `/pause` and `/resume`: a paused volunteer gets no offers. */
 export async function setPaused(db: DbOrTx, telegramId: number, paused: boolean): Promise<"done" | "not-volunteer"> {
-  const { count } = await db.volunteer.updateMany({ where: { user: { telegramId } }, data: { paused } });
+  const { count } = await db.prisma.volunteer.updateMany({ where: { user: { telegramId } }, data: { paused } });
   return count === 0 ? "not-volunteer" : "done";
 }

@@ -4,7 +4,7 @@ export type WorkingGroupSummary = { id: string; slug: string; name: string; desc
 
 /** The network's working groups (AGs) with how many members each has, by name. */
 export async function listWorkingGroups(db: DbOrTx): Promise<WorkingGroupSummary[]> {
-  const groups = await db.workingGroup.findMany({
+  const groups = await db.prisma.workingGroup.findMany({
     orderBy: { name: "asc" },
     select: { id: true, slug: true, name: true, description: true, slackChannel: true, _count: { select: { members: true } } },
   });
@@ -13,26 +13,26 @@ export async function listWorkingGroups(db: DbOrTx): Promise<WorkingGroupSummary
 
 /** Ids of the groups a Slack member belongs to. */
 export async function groupsOf(db: DbOrTx, slackUserId: string): Promise<Set<string>> {
-  const rows = await db.workingGroupMember.findMany({ where: { slackUserId }, select: { groupId: true } });
+  const rows = await db.prisma.workingGroupMember.findMany({ where: { slackUserId }, select: { groupId: true } });
   return new Set(rows.map((r) => r.groupId));
 }
 
 /** "I can imagine working in this AG": joining twice is the same as joining once. */
 export async function joinGroup(db: DbOrTx, groupId: string, slackUserId: string): Promise<"joined" | "already" | "no-group"> {
-  const group = await db.workingGroup.findUnique({ where: { id: groupId }, select: { id: true } });
+  const group = await db.prisma.workingGroup.findUnique({ where: { id: groupId }, select: { id: true } });
   if (!group) return "no-group";
-  const inserted = await db.$executeRaw`
+  const inserted = await db.prisma.$executeRaw`
     INSERT INTO "WorkingGroupMember" ("groupId", "slackUserId") VALUES (${groupId}, ${slackUserId}) ON CONFLICT DO NOTHING`;
   return inserted === 1 ? "joined" : "already";
 }
 
 export async function leaveGroup(db: DbOrTx, groupId: string, slackUserId: string): Promise<"left" | "not-member"> {
-  const { count } = await db.workingGroupMember.deleteMany({ where: { groupId, slackUserId } });
+  const { count } = await db.prisma.workingGroupMember.deleteMany({ where: { groupId, slackUserId } });
   return count === 1 ? "left" : "not-member";
 }
 
 export async function groupMembers(db: DbOrTx, groupId: string): Promise<string[]> {
-  const rows = await db.workingGroupMember.findMany({ where: { groupId }, select: { slackUserId: true } });
+  const rows = await db.prisma.workingGroupMember.findMany({ where: { groupId }, select: { slackUserId: true } });
   return rows.map((r) => r.slackUserId);
 }
 
@@ -48,9 +48,9 @@ export async function createWorkingGroup(
     .replace(/ß/g, "ss")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
-  const existing = await db.workingGroup.findUnique({ where: { slug }, select: { id: true } });
+  const existing = await db.prisma.workingGroup.findUnique({ where: { slug }, select: { id: true } });
   if (existing) return { kind: "exists" };
-  const created = await db.workingGroup.create({
+  const created = await db.prisma.workingGroup.create({
     data: { slug, name: group.name, description: group.description, slackChannel: group.slackChannel ?? null },
     select: { id: true },
   });

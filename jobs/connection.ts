@@ -10,8 +10,8 @@ import {
 } from "bullmq";
 import { Redis } from "ioredis";
 import type pg from "pg";
-import type { Logger } from "../core/log.js";
-import type { Metrics } from "../core/metrics.js";
+import type { Logger } from "../ops/log.js";
+import type { Metrics } from "../ops/metrics.js";
 
 /** Where the queues live. Nothing outside this file knows which one is in use. */
 export type QueueBackendConfig =

@@ -1,9 +1,9 @@
 import { DelayedError, Worker, type Job, type Queue } from "bullmq";
 import type { types, webApi } from "@slack/bolt";
-import type { Db } from "../core/db.js";
-import type { Logger } from "../core/log.js";
-import type { Metrics } from "../core/metrics.js";
-import { claimNext, markFailed, markSent, release, sentRefOf, type SlackIntent } from "../core/outbox.js";
+import type { Core } from "../core/index.js";
+import type { Logger } from "../ops/log.js";
+import type { Metrics } from "../ops/metrics.js";
+import { SLACK_TEMPLATES, type SlackIntent, type SlackTemplate } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
 
 /** Messages the bot posts in Slack channels (coordinators' alerts, registrations, announcements). */
@@ -13,7 +13,7 @@ export type OutboundSlackJob = { outboxId: string };
 
 /** A Slack message rendered from current data; undefined when the entity is gone. */
 export type SlackMessage = { text: string; blocks?: types.KnownBlock[] };
-export type SlackRenderer = (template: string, id: string) => Promise<SlackMessage | undefined>;
+export type SlackRenderer = (template: SlackTemplate, id: string) => Promise<SlackMessage | undefined>;
 
 export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, ids: bigint[]): Promise<void> {
   if (ids.length === 0) return;
@@ -31,7 +31,7 @@ export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, ids: 
  * channel), waiting as long as Slack asks on 429.
  */
 export function startOutboundSlack(deps: {
-  db: Db;
+  core: Core;
   queues: Queues;
   client: webApi.WebClient;
   render: SlackRenderer;
@@ -44,29 +44,37 @@ export function startOutboundSlack(deps: {
     OUTBOUND_SLACK,
     async (job: Job<OutboundSlackJob>, token?: string) => {
       const outboxId = BigInt(job.data.outboxId);
-      const claim = await claimNext(deps.db, outboxId, pace);
+      const claim = await deps.core.outbox.claimNext(outboxId, pace);
       if (claim.kind === "done") return;
       if (claim.kind === "wait") return retryAt(job, Date.now() + claim.ms, token);
       const { message } = claim;
+      const intent = message.payload as SlackIntent;
+      if (!(SLACK_TEMPLATES as readonly string[]).includes(intent.template)) {
+        // A row written by an older version with a template this one no longer has: retrying cannot help.
+        await deps.core.outbox.markFailed(message.id, `no Slack template ${intent.template}`);
+        deps.log.error({ outboxId: String(message.id), template: intent.template }, "slack message of an unknown template");
+        if (message.id !== outboxId) return retryAt(job, Date.now(), token);
+        return;
+      }
       try {
-        const sentRef = await deliver(deps, message.recipient, message.payload as SlackIntent);
-        await markSent(deps.db, message.id, sentRef);
+        const sentRef = await deliver(deps, message.recipient, intent);
+        await deps.core.outbox.markSent(message.id, sentRef);
         deps.metrics.outbound.inc({ channel: "slack", outcome: "sent" });
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === "slack_webapi_rate_limited_error") {
-          await release(deps.db, message.id);
+          await deps.core.outbox.release(message.id);
           deps.metrics.outbound.inc({ channel: "slack", outcome: "rate_limited" });
           await worker.rateLimit(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000);
           throw Worker.RateLimitError();
         }
         if (code === "slack_webapi_platform_error") {
           const reason = (error as { data?: { error?: string } }).data?.error ?? "platform error";
-          await markFailed(deps.db, message.id, reason);
+          await deps.core.outbox.markFailed(message.id, reason);
           deps.metrics.outbound.inc({ channel: "slack", outcome: "failed" });
           deps.log.warn({ outboxId: String(message.id), reason }, "slack refused a message");
         } else {
-          await release(deps.db, message.id);
+          await deps.core.outbox.release(message.id);
           throw error;
         }
       }
@@ -82,11 +90,11 @@ async function retryAt(job: Job, timestamp: number, token: string | undefined): 
   throw new DelayedError();
 }
 
-async function deliver(deps: { db: Db; client: webApi.WebClient; render: SlackRenderer }, channel: string, intent: SlackIntent): Promise<string | undefined> {
+async function deliver(deps: { core: Core; client: webApi.WebClient; render: SlackRenderer }, channel: string, intent: SlackIntent): Promise<string | undefined> {
   const rendered = await deps.render(intent.template, intent.id);
   if (!rendered) return undefined;
   if (intent.kind === "update") {
-    const ts = await sentRefOf(deps.db, BigInt(intent.outboxId));
+    const ts = await deps.core.outbox.sentRefOf(BigInt(intent.outboxId));
     if (ts === undefined) return undefined;
     await deps.client.chat.update({ channel, ts, text: rendered.text, ...(rendered.blocks ? { blocks: rendered.blocks } : {}) });
     return ts;

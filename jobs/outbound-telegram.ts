@@ -1,13 +1,14 @@
 import { DelayedError, Worker, type Job, type Queue } from "bullmq";
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { Db } from "../core/db.js";
 import type { I18n } from "../core/i18n.js";
-import type { Logger } from "../core/log.js";
-import type { Metrics } from "../core/metrics.js";
+import type { Core } from "../core/index.js";
+import type { Logger } from "../ops/log.js";
+import type { Metrics } from "../ops/metrics.js";
 import { splitText, TELEGRAM_TEXT_MAX } from "../core/long-text.js";
-import { renderLabel, type Keyboard, type Label } from "../core/messages.js";
-import { claimNext, forgetSent, markFailed, markSent, release, sentRefOf, type ClaimedMessage, type TelegramIntent, type TelegramText } from "../core/outbox.js";
+import { renderLabel, type ButtonAction, type Keyboard, type Label } from "../core/messages.js";
+import type { ClaimedMessage } from "../core/outbox-sending.js";
+import type { TelegramIntent, TelegramText } from "../core/outbox.js";
 import type { Queues } from "./connection.js";
 
 /** Every message the Telegram bot sends goes through this queue. */
@@ -32,8 +33,12 @@ export async function enqueueOutboundTelegram(queue: Queue<OutboundJob>, ids: bi
   await queue.addBulk(ids.map((id) => ({ name: "send", data: { outboxId: String(id) }, opts: { ...SEND_OPTIONS, jobId: outboundJobId(id) } })));
 }
 
+/** Turns what a button asks for into Telegram callback data (the Telegram layer's codec). */
+export type EncodeAction = (action: ButtonAction) => string;
+
 export type OutboundTelegramDeps = {
-  db: Db;
+  core: Core;
+  encode: EncodeAction;
   queues: Queues;
   api: Api;
   i18n: I18n;
@@ -57,7 +62,7 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
     OUTBOUND_TELEGRAM,
     async (job: Job<OutboundJob>, token?: string) => {
       const outboxId = BigInt(job.data.outboxId);
-      const claim = await claimNext(deps.db, outboxId, pace);
+      const claim = await deps.core.outbox.claimNext(outboxId, pace);
       if (claim.kind === "done") return;
       if (claim.kind === "wait") return retryAt(job, Date.now() + claim.ms, token);
 
@@ -65,12 +70,12 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
       try {
         const sentRef = await deliver(deps, message, window.take);
         const intent = message.payload as TelegramIntent;
-        if ("forget" in intent && intent.forget) await forgetSent(deps.db, message.id);
-        else await markSent(deps.db, message.id, sentRef);
+        if ("forget" in intent && intent.forget) await deps.core.outbox.forgetSent(message.id);
+        else await deps.core.outbox.markSent(message.id, sentRef);
         deps.metrics.outbound.inc({ channel: "telegram", outcome: "sent" });
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 429) {
-          await release(deps.db, message.id);
+          await deps.core.outbox.release(message.id);
           deps.metrics.outbound.inc({ channel: "telegram", outcome: "rate_limited" });
           const retryAfterMs = (error.parameters.retry_after ?? 1) * 1000;
           deps.log.warn({ retryAfterMs }, "telegram asked to slow down");
@@ -78,14 +83,14 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
           throw Worker.RateLimitError();
         }
         if (error instanceof GrammyError && isNotModified(error)) {
-          await markSent(deps.db, message.id, undefined);
+          await deps.core.outbox.markSent(message.id, undefined);
         } else if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
           // Blocked bot, deleted chat, a message gone: retrying cannot help.
-          await markFailed(deps.db, message.id, error.description);
+          await deps.core.outbox.markFailed(message.id, error.description);
           deps.metrics.outbound.inc({ channel: "telegram", outcome: "failed" });
           deps.log.warn({ outboxId: String(message.id), code: error.error_code, reason: error.description }, "telegram refused a message");
         } else {
-          await release(deps.db, message.id);
+          await deps.core.outbox.release(message.id);
           throw error instanceof HttpError ? new Error(`telegram unreachable: ${error.message}`) : error;
         }
       }
@@ -172,11 +177,11 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take
     return undefined;
   }
   if (intent.kind === "copy") {
-    const markup = intent.keyboard ? { reply_markup: { inline_keyboard: renderKeyboard(deps.i18n, intent.locale, intent.keyboard) } } : {};
+    const markup = intent.keyboard ? { reply_markup: { inline_keyboard: renderKeyboard(deps.i18n, deps.encode, intent.locale, intent.keyboard) } } : {};
     const copied = await deps.api.copyMessage(chatId, intent.fromChatId, intent.messageId, markup);
     return String(copied.message_id);
   }
-  const { text, reply_markup } = renderTelegram(deps.i18n, intent);
+  const { text, reply_markup } = renderTelegram(deps.i18n, deps.encode, intent);
   const [first = "", ...more] = splitText(text, TELEGRAM_TEXT_MAX);
   const plain = { link_preview_options: { is_disabled: true } };
   const withButtons = { ...plain, ...(reply_markup ? { reply_markup } : {}) };
@@ -191,7 +196,7 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take
       ref = String(intent.messageId);
       break;
     case "editSent":
-      ref = await sentRefOf(deps.db, BigInt(intent.outboxId));
+      ref = await deps.core.outbox.sentRefOf(BigInt(intent.outboxId));
       // The original was never delivered (a blocked chat): there is nothing to edit.
       if (ref === undefined) return undefined;
       await deps.api.editMessageText(chatId, Number(ref), first, firstOptions);
@@ -210,16 +215,17 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take
  * @example
  * renderTelegram(i18n, { locale: "de", parts: [{ key: "menu.title" }] }).text;
  */
-export function renderTelegram(i18n: I18n, intent: TelegramText): { text: string; reply_markup?: InlineKeyboardMarkup } {
+export function renderTelegram(i18n: I18n, encode: EncodeAction, intent: TelegramText): { text: string; reply_markup?: InlineKeyboardMarkup } {
   const text = intent.parts.map((part: Label) => renderLabel(i18n, intent.locale, part)).join("\n\n");
-  return intent.keyboard ? { text, reply_markup: { inline_keyboard: renderKeyboard(i18n, intent.locale, intent.keyboard) } } : { text };
+  return intent.keyboard ? { text, reply_markup: { inline_keyboard: renderKeyboard(i18n, encode, intent.locale, intent.keyboard) } } : { text };
 }
 
-function renderKeyboard(i18n: I18n, locale: TelegramText["locale"], keyboard: Keyboard): InlineKeyboardButton[][] {
+function renderKeyboard(i18n: I18n, encode: EncodeAction, locale: TelegramText["locale"], keyboard: Keyboard): InlineKeyboardButton[][] {
   return keyboard.map((row) =>
     row.map((button) => {
       const text = renderLabel(i18n, locale, button);
-      return "url" in button ? { text, url: button.url } : { text, callback_data: button.data };
+      if ("url" in button) return { text, url: button.url };
+      return { text, callback_data: "action" in button ? encode(button.action) : button.data };
     }),
   );
 }

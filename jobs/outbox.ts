@@ -1,62 +1,52 @@
 import type { Queue } from "bullmq";
-import type { Db } from "../core/db.js";
-import type { Logger } from "../core/log.js";
-import { markJobsDone, pendingJobIntents, stalled, type JobIntent, type Told } from "../core/outbox.js";
+import type { Core } from "../core/index.js";
+import type { Told, WakeUp } from "../core/outbox.js";
+import type { Logger } from "../ops/log.js";
 import type { Queues } from "./connection.js";
 import { enqueueOutboundSlack, OUTBOUND_SLACK, type OutboundSlackJob } from "./outbound-slack.js";
 import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "./outbound-telegram.js";
+import { jobFor } from "./wake-ups.js";
 
 /** Moves committed outbox rows onto the queues. */
 export type OutboxRelay = {
   /** Queues the rows a unit of work just wrote (the fast path). */
   dispatch: (told: Told[]) => Promise<void>;
   /**
-   * Puts back what a crash or a Redis restart lost: messages still unsent, job intents not carried out,
-   * requests whose next tick is overdue.
+   * Puts back what a crash or a Redis restart lost: messages still unsent, wake-ups not queued, and
+   * wake-ups the database says are overdue (their jobs are gone).
    */
   sweep: () => Promise<number>;
 };
 
 export const OUTBOX_SWEEP = "outbox-sweep";
 
-/** A queue job that should exist because the database says so (a tick that is due, a poll to close). */
-export type ExpectedJob = { queue: string; name: string; jobId: string; data: Record<string, unknown> };
-/** Finds domain work whose job is overdue: lost with Redis, or never queued. */
-export type Reconciler = (graceMs: number) => Promise<ExpectedJob[]>;
+const WAKE_UP_OPTIONS = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } as const;
 
-const DEFAULT_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: "exponential", delay: 1000 },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
-} as const;
+export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logger; sweepAfterMs: number }): OutboxRelay {
+  const { core, queues } = deps;
+  const telegram: Queue<OutboundJob> = queues.queue<OutboundJob>(OUTBOUND_TELEGRAM);
+  const slack: Queue<OutboundSlackJob> = queues.queue<OutboundSlackJob>(OUTBOUND_SLACK);
 
-export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; sweepAfterMs: number; reconcilers: Reconciler[] }): OutboxRelay {
-  const telegram: Queue<OutboundJob> = deps.queues.queue<OutboundJob>(OUTBOUND_TELEGRAM);
-  const slack: Queue<OutboundSlackJob> = deps.queues.queue<OutboundSlackJob>(OUTBOUND_SLACK);
-
-  const runJobIntents = async (rows: { id: bigint; intent: JobIntent }[]) => {
-    for (const { intent } of rows) {
-      const queue = deps.queues.queue(intent.queue);
-      if (intent.kind === "add") {
-        const delay = Math.max(0, new Date(intent.at).getTime() - Date.now());
-        await queue.add(intent.name, intent.data, { ...DEFAULT_JOB_OPTIONS, jobId: intent.jobId, delay });
-      } else {
-        await queue.remove(intent.jobId);
-      }
+  const queueWakeUps = async (wakeUps: WakeUp[]) => {
+    for (const wakeUp of wakeUps) {
+      const job = jobFor(wakeUp);
+      await queues.queue(job.queue).add(job.name, job.data, { ...WAKE_UP_OPTIONS, jobId: job.jobId, delay: Math.max(0, job.at.getTime() - Date.now()) });
     }
-    await markJobsDone(deps.db, rows.map((r) => r.id));
+  };
+  const queueRows = async (rows: { id: bigint; wakeUp: WakeUp }[]) => {
+    await queueWakeUps(rows.map((r) => r.wakeUp));
+    await core.outbox.markWakeUpsQueued(rows.map((r) => r.id));
   };
 
   const queueAll = async (told: Told[]) => {
     const ids = (channel: Told["channel"]) => told.filter((t) => t.channel === channel).map((t) => t.id);
     await enqueueOutboundTelegram(telegram, ids("TELEGRAM"));
     await enqueueOutboundSlack(slack, ids("SLACK"));
-    // Intents written in this unit of work come with their content; others (from the sweep) are read.
+    // Wake-ups written in this unit of work come with their content; others (from the sweep) are read.
     const jobs = told.filter((t) => t.channel === "JOB");
-    const carried = jobs.flatMap((t) => (t.intent ? [{ id: t.id, intent: t.intent }] : []));
-    const unread = jobs.filter((t) => !t.intent).map((t) => t.id);
-    await runJobIntents([...carried, ...(unread.length > 0 ? await pendingJobIntents(deps.db, unread) : [])]);
+    const carried = jobs.flatMap((t) => (t.wakeUp ? [{ id: t.id, wakeUp: t.wakeUp }] : []));
+    const unread = jobs.filter((t) => !t.wakeUp).map((t) => t.id);
+    await queueRows([...carried, ...(unread.length > 0 ? await core.outbox.pendingWakeUps(unread) : [])]);
   };
 
   return {
@@ -70,16 +60,14 @@ export function createOutboxRelay(deps: { db: Db; queues: Queues; log: Logger; s
       }
     },
     sweep: async () => {
-      const rows = await stalled(deps.db, deps.sweepAfterMs, 1000);
+      const rows = await core.outbox.stalled(deps.sweepAfterMs, 1000);
       await queueAll(rows);
-      const jobs = await pendingJobIntents(deps.db, undefined, deps.sweepAfterMs);
-      await runJobIntents(jobs);
-      const overdue = (await Promise.all(deps.reconcilers.map((reconcile) => reconcile(deps.sweepAfterMs)))).flat();
-      for (const job of overdue) {
-        await deps.queues.queue(job.queue).add(job.name, job.data, { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId });
-      }
-      const total = rows.length + jobs.length + overdue.length;
-      if (total > 0) deps.log.info({ messages: rows.length, jobs: jobs.length, overdue: overdue.length }, "outbox sweep put back lost work");
+      const pending = await core.outbox.pendingWakeUps(undefined, deps.sweepAfterMs);
+      await queueRows(pending);
+      const overdue = await core.wakeUps.overdue(deps.sweepAfterMs);
+      await queueWakeUps(overdue);
+      const total = rows.length + pending.length + overdue.length;
+      if (total > 0) deps.log.info({ messages: rows.length, wakeUps: pending.length, overdue: overdue.length }, "outbox sweep put back lost work");
       return total;
     },
   };

@@ -1,6 +1,8 @@
 // npm run catalog:import -- <file.yaml|file.json|file.csv>: contact points and leisure offers, all or nothing.
 import { readFileSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { createDatabase } from "../core/db.js";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseYaml } from "yaml";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -34,9 +36,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("usage: DATABASE_URL=postgresql://… npm run catalog:import -- catalog.yaml");
     process.exit(2);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-  const result = await importCatalog(prisma, readCatalogFile(path));
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const result = await importCatalog(createDatabase(prisma, pool), readCatalogFile(path));
   await prisma.$disconnect();
+  await pool.end();
   if (result.kind === "invalid") {
     console.error(`Nothing was imported. ${result.problems.length} problem(s):`);
     for (const problem of result.problems) console.error(`  ${problem}`);

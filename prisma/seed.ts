@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client.js";
+import { PrismaClient as Client } from "../generated/prisma/client.js";
 import { contactPointSchema, leisureOfferSchema } from "../core/catalog.js";
-import type { DbOrTx } from "../core/db.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import { projectPath } from "../core/paths.js";
 import { readCatalogFile } from "./import-catalog.js";
 
@@ -27,7 +27,7 @@ export const NETWORK_EVENTS = [
 ] as const;
 
 /** Idempotent: running it again changes nothing that coordinators edited since. */
-export async function seedNetwork(db: DbOrTx): Promise<void> {
+export async function seedNetwork(db: PrismaClient): Promise<void> {
   for (const group of WORKING_GROUPS) {
     await db.workingGroup.upsert({ where: { slug: group.slug }, create: group, update: {} });
   }
@@ -52,7 +52,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("DATABASE_URL: required to seed (the embedded database is seeded by npm start)");
     process.exit(1);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new Client({ adapter: new PrismaPg({ connectionString: url }) });
   await seedNetwork(prisma);
   await prisma.$disconnect();
   console.log(`Seeded ${WORKING_GROUPS.length} working groups.`);

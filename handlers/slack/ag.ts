@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { createWorkingGroup, groupsOf, joinGroup, leaveGroup, listWorkingGroups, type WorkingGroupSummary } from "../../core/working-groups.js";
+import type { WorkingGroupSummary } from "../../core/working-groups.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
@@ -25,7 +25,7 @@ export function workingGroupBlocks(groups: WorkingGroupSummary[], t: T, mine: Se
 }
 
 async function listFor(deps: SlackDeps, userId: string, t: T): Promise<Block[]> {
-  const [groups, mine, coordinator] = await Promise.all([listWorkingGroups(deps.db), groupsOf(deps.db, userId), deps.isCoordinator(userId)]);
+  const [groups, mine, coordinator] = await Promise.all([deps.core.groups.list(), deps.core.groups.of(userId), deps.isCoordinator(userId)]);
   return workingGroupBlocks(groups, t, mine, coordinator);
 }
 
@@ -45,8 +45,8 @@ export function register(app: App, deps: SlackDeps): void {
     deps.metrics.slackRequests.inc({ kind: join ? "ag_join" : "ag_leave" });
     const t = slackT(deps, localeOf(ctx));
     const groupId = action.value ?? "";
-    if (join) await joinGroup(deps.db, groupId, body.user.id);
-    else await leaveGroup(deps.db, groupId, body.user.id);
+    if (join) await deps.core.groups.join(groupId, body.user.id);
+    else await deps.core.groups.leave(groupId, body.user.id);
     if (body.container.type === "view") await publishHome(deps, client, body.user.id, localeOf(ctx));
     else await respond({ replace_original: true, response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(deps, body.user.id, t) });
   };
@@ -87,7 +87,7 @@ export function register(app: App, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors: { name: t("slack.ag.nameNeeded") } });
       return;
     }
-    const created = await createWorkingGroup(deps.db, { name, description, ...(channel ? { slackChannel: channel } : {}) });
+    const created = await deps.core.groups.create({ name, description, ...(channel ? { slackChannel: channel } : {}) });
     if (created.kind === "exists") {
       await ack({ response_action: "errors", errors: { name: t("slack.ag.exists") } });
       return;

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { closeUnmatched, offerToAll, requestOverview, type RequestOverview } from "../../core/dispatch.js";
+import type { RequestOverview } from "../../core/coordination.js";
 import type { I18n } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { DISTRICT_NAMES, DISTRICTS, isOneOf } from "../../core/vocabulary.js";
@@ -53,7 +53,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, respond }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "offer_to_all" });
     const t = slackT(deps);
-    const result = await offerToAll(deps.db, action.value ?? "", deps.dispatch);
+    const result = await deps.core.coordination.offerToAll(action.value ?? "");
     const text = result.kind === "offered" ? t("slack.escalation.offered", { count: result.count }) : t("slack.escalation.notSearching");
     await respond({ response_type: "ephemeral", replace_original: false, text });
   }));
@@ -90,13 +90,13 @@ export function register(app: App, deps: SlackDeps): void {
     }
     await ack();
     deps.metrics.slackRequests.inc({ kind: "close_request" });
-    await closeUnmatched(deps.db, view.private_metadata, note, deps.dispatch);
+    await deps.core.coordination.closeUnmatched(view.private_metadata, note);
   });
 }
 
 /** Renders the alert from the request's current state (the outbound Slack sender uses this). */
 export async function renderEscalation(deps: SlackDeps, id: string) {
-  const request = await requestOverview(deps.db, id);
+  const request = await deps.core.coordination.overview(id);
   if (!request) return undefined;
   const t = slackT(deps);
   return { text: t("slack.escalation.title", { reference: request.reference }), blocks: escalationBlocks(request, t, deps.i18n) };

@@ -1,19 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
-import {
-  allContactPoints,
-  allLeisureOffers,
-  CONTACT_CATEGORIES,
-  contactPointById,
-  contactPointSchema,
-  FREE_TIMES,
-  INTERESTS,
-  leisureOfferById,
-  leisureOfferSchema,
-  saveContactPoint,
-  saveLeisureOffer,
-  type ContactPointView,
-  type LeisureOfferView,
-} from "../../core/catalog.js";
+import { CONTACT_CATEGORIES, contactPointSchema, FREE_TIMES, INTERESTS, leisureOfferSchema, type ContactPointView, type LeisureOfferView } from "../../core/catalog.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
 import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
@@ -108,7 +94,7 @@ export function register(app: App, deps: SlackDeps): void {
       await ack({ response_type: "ephemeral", text: t("slack.coordinatorsOnly") });
       return;
     }
-    await ack({ response_type: "ephemeral", text: t("slack.catalog.title"), blocks: catalogBlocks(await allContactPoints(deps.db), await allLeisureOffers(deps.db), t) });
+    await ack({ response_type: "ephemeral", text: t("slack.catalog.title"), blocks: catalogBlocks(await deps.core.catalog.allContactPoints(), await deps.core.catalog.allLeisureOffers(), t) });
   });
 
   const open = (make: (t: T, id: string) => Promise<webApi.ViewsOpenArguments["view"]>) =>
@@ -116,15 +102,15 @@ export function register(app: App, deps: SlackDeps): void {
       if (!(await deps.isCoordinator(body.user.id))) return;
       await client.views.open({ trigger_id: body.trigger_id, view: await make(slackT(deps, localeOf(ctx)), action.value ?? "") });
     });
-  app.action<BlockButtonAction>(ACTIONS.editContact, open(async (t, id) => contactModal(t, await contactPointById(deps.db, id))));
+  app.action<BlockButtonAction>(ACTIONS.editContact, open(async (t, id) => contactModal(t, await deps.core.catalog.contactPointById(id))));
   app.action<BlockButtonAction>(ACTIONS.newContact, open(async (t) => contactModal(t)));
-  app.action<BlockButtonAction>(ACTIONS.editOffer, open(async (t, id) => offerModal(t, await leisureOfferById(deps.db, id))));
+  app.action<BlockButtonAction>(ACTIONS.editOffer, open(async (t, id) => offerModal(t, await deps.core.catalog.leisureOfferById(id))));
   app.action<BlockButtonAction>(ACTIONS.newOffer, open(async (t) => offerModal(t)));
 
   app.view<ViewSubmitAction>(ACTIONS.contactModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const values = view.state.values;
-    const existing = view.private_metadata ? await contactPointById(deps.db, view.private_metadata) : undefined;
+    const existing = view.private_metadata ? await deps.core.catalog.contactPointById(view.private_metadata) : undefined;
     const parsed = contactPointSchema.safeParse({
       name: text(values, "name"),
       categories: selected(values, "categories"),
@@ -143,13 +129,13 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    await saveContactPoint(deps.db, parsed.data, existing?.id);
+    await deps.core.catalog.saveContactPoint(parsed.data, existing?.id);
   });
 
   app.view<ViewSubmitAction>(ACTIONS.offerModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const values = view.state.values;
-    const existing = view.private_metadata ? await leisureOfferById(deps.db, view.private_metadata) : undefined;
+    const existing = view.private_metadata ? await deps.core.catalog.leisureOfferById(view.private_metadata) : undefined;
     const parsed = leisureOfferSchema.safeParse({
       title: text(values, "title"),
       interests: selected(values, "interests"),
@@ -166,6 +152,6 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    await saveLeisureOffer(deps.db, parsed.data, existing?.id);
+    await deps.core.catalog.saveLeisureOffer(parsed.data, existing?.id);
   });
 }

@@ -1,22 +1,18 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { Db } from "../../core/db.js";
-import type { DispatchSettings } from "../../core/dispatch.js";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
-import type { Logger } from "../../core/log.js";
-import type { MeetingSettings } from "../../core/meetings.js";
-import type { Metrics } from "../../core/metrics.js";
+import type { Core } from "../../core/index.js";
+import type { Logger } from "../../ops/log.js";
+import type { Metrics } from "../../ops/metrics.js";
 
 /** What Slack handlers need. */
 export type SlackDeps = {
-  db: Db;
+  /** The domain, bound to its database and settings. */
+  core: Core;
   i18n: I18n;
   log: Logger;
   metrics: Metrics;
   /** The network works in German; members whose Slack locale is English read English. */
   defaultLocale: Locale;
-  dispatch: DispatchSettings;
-  meetings: MeetingSettings;
-  timeZone: string;
   /** Members of the coordinators' channel may schedule meetings, add AGs, approve volunteers. */
   isCoordinator: (slackUserId: string) => Promise<boolean>;
   /** The public base URL of this server (calendar files), known once it listens. */

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { weeklyDigest, type Digest } from "../../core/digest.js";
+import type { Digest } from "../../core/digest.js";
 import type { Locale } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { context, divider, escape, fields, header, section, type Block } from "./blocks.js";
@@ -50,7 +50,7 @@ export function register(app: App, deps: SlackDeps): void {
     const locale = localeOf(ctx);
     const t = slackT(deps, locale);
     deps.metrics.slackRequests.inc({ kind: "command_digest" });
-    const digest = await weeklyDigest(deps.db, new Date());
+    const digest = await deps.core.digest.weekly(new Date());
     await ack({ response_type: "ephemeral", text: t("slack.digest.title"), blocks: digestBlocks(digest, t, deps, locale) });
   });
 }
@@ -58,6 +58,6 @@ export function register(app: App, deps: SlackDeps): void {
 /** The digest the weekly job posts (its id is the week; the figures are those of the moment of posting). */
 export async function renderDigest(deps: SlackDeps) {
   const t = slackT(deps);
-  const digest = await weeklyDigest(deps.db, new Date());
+  const digest = await deps.core.digest.weekly(new Date());
   return { text: t("slack.digest.title"), blocks: digestBlocks(digest, t, deps) };
 }

@@ -1,8 +1,7 @@
 import type { App, webApi } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
-import { upcomingMeetings, type MeetingView } from "../../core/meetings.js";
-import { openPolls, pollView, type PollView } from "../../core/polls.js";
-import { groupsOf, listWorkingGroups } from "../../core/working-groups.js";
+import type { MeetingView } from "../../core/meetings.js";
+import type { PollView } from "../../core/polls.js";
 import { ACTIONS, choice } from "./action-ids.js";
 import { actions, button, context, divider, escape, header, section, type Block } from "./blocks.js";
 import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
@@ -34,11 +33,11 @@ export function pollLine(poll: PollView, t: T): string {
 export async function homeView(deps: SlackDeps, slackUserId: string, locale: Locale): Promise<Block[]> {
   const t = slackT(deps, locale);
   const [groups, mine, meetings, polls, events] = await Promise.all([
-    listWorkingGroups(deps.db),
-    groupsOf(deps.db, slackUserId),
-    upcomingMeetings(deps.db, { limit: 5, slackUserId }),
-    openPolls(deps.db, 5),
-    deps.db.networkEvent.findMany({ orderBy: [{ startsAt: { sort: "asc", nulls: "last" } }], take: 5, where: { OR: [{ startsAt: null }, { startsAt: { gte: new Date() } }] } }),
+    deps.core.groups.list(),
+    deps.core.groups.of(slackUserId),
+    deps.core.meetings.upcoming({ limit: 5, slackUserId }),
+    deps.core.polls.open(5),
+    deps.core.meetings.events(5),
   ]);
   const blocks: Block[] = [header(t("slack.home.title")), section(`*${t("slack.home.groups")}*`)];
   for (const group of groups) {
@@ -55,7 +54,7 @@ export async function homeView(deps: SlackDeps, slackUserId: string, locale: Loc
   blocks.push(divider(), section(`*${t("slack.home.polls")}*`));
   if (polls.length === 0) blocks.push(context(t("slack.home.noPolls")));
   for (const { id } of polls) {
-    const poll = await pollView(deps.db, id, slackUserId);
+    const poll = await deps.core.polls.view(id, slackUserId);
     if (!poll) continue;
     blocks.push(section(pollLine(poll, t)));
     if (!(poll.anonymous && poll.voted)) {

@@ -1,8 +1,6 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
-import { appointmentAt } from "../../core/appointments.js";
 import type { Locale } from "../../core/i18n.js";
-import { cancelMeeting, meetingView, rescheduleMeeting, rsvp, RSVP_ANSWERS, scheduleMeeting, type MeetingView, type Rsvp } from "../../core/meetings.js";
-import { listWorkingGroups } from "../../core/working-groups.js";
+import { RSVP_ANSWERS, type MeetingView, type Rsvp } from "../../core/meetings.js";
 import { ACTIONS, anyChoice } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
@@ -47,15 +45,15 @@ export function announcementBlocks(meeting: MeetingView, t: T, deps: Pick<SlackD
 type Prefill = { meetingId?: string; groupId?: string | null; title?: string; startsAt?: Date; place?: string; agenda?: string | null };
 
 async function meetingModal(deps: SlackDeps, t: T, prefill: Prefill): Promise<webApi.ViewsOpenArguments["view"]> {
-  const groups = await listWorkingGroups(deps.db);
+  const groups = await deps.core.groups.list();
   const options = [
     { text: { type: "plain_text" as const, text: t("slack.meeting.network") }, value: NETWORK },
     ...groups.map((g) => ({ text: { type: "plain_text" as const, text: g.name.slice(0, 75) }, value: g.id })),
   ];
   const initialGroup = options.find((o) => o.value === (prefill.groupId ?? (prefill.meetingId ? NETWORK : undefined)));
-  const day = prefill.startsAt ? new Intl.DateTimeFormat("en-CA", { timeZone: deps.timeZone }).format(prefill.startsAt) : undefined;
+  const day = prefill.startsAt ? new Intl.DateTimeFormat("en-CA", { timeZone: deps.core.settings.timeZone }).format(prefill.startsAt) : undefined;
   const time = prefill.startsAt
-    ? new Intl.DateTimeFormat("en-GB", { timeZone: deps.timeZone, hour: "2-digit", minute: "2-digit" }).format(prefill.startsAt)
+    ? new Intl.DateTimeFormat("en-GB", { timeZone: deps.core.settings.timeZone, hour: "2-digit", minute: "2-digit" }).format(prefill.startsAt)
     : undefined;
   const rescheduling = prefill.meetingId !== undefined;
   return {
@@ -138,11 +136,12 @@ export function register(app: App, deps: SlackDeps): void {
     const time = values.time?.value?.selected_time ?? undefined;
     const place = values.place?.value?.value?.trim() ?? "";
     const agenda = values.agenda?.value?.value?.trim() || null;
-    const startsAt = day && time ? appointmentAt(day, time, deps.timeZone) : undefined;
-    if (!startsAt || startsAt.getTime() < Date.now()) {
+    const start = deps.core.meetings.start(day, time);
+    if (start.kind !== "ok") {
       await ack({ response_action: "errors", errors: { day: t("slack.meeting.future") } });
       return;
     }
+    const { startsAt } = start;
     if (!(await deps.isCoordinator(body.user.id))) {
       await ack({ response_action: "errors", errors: { place: t("slack.coordinatorsOnly") } });
       return;
@@ -151,14 +150,14 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     deps.metrics.slackRequests.inc({ kind: meetingId ? "meeting_rescheduled" : "meeting_scheduled" });
     if (meetingId) {
-      await rescheduleMeeting(deps.db, meetingId, { startsAt, place, agenda }, deps.meetings);
+      await deps.core.meetings.reschedule(meetingId, { startsAt, place, agenda });
       return;
     }
     const selected = values.group?.value?.selected_option?.value ?? NETWORK;
     const groupId = selected === NETWORK ? null : selected;
-    const groupName = groupId ? (await listWorkingGroups(deps.db)).find((g) => g.id === groupId)?.name : undefined;
+    const groupName = groupId ? (await deps.core.groups.list()).find((g) => g.id === groupId)?.name : undefined;
     const title = values.title?.value?.value?.trim() || (groupName ? t("slack.meeting.defaultTitle", { group: groupName }) : t("slack.meeting.networkTitle"));
-    await scheduleMeeting(deps.db, { groupId, title, startsAt, place, agenda }, body.user.id, deps.meetings);
+    await deps.core.meetings.schedule({ groupId, title, startsAt, place, agenda }, body.user.id);
   });
 
   // The link opens in the browser; the click only needs its acknowledgement.
@@ -169,7 +168,7 @@ export function register(app: App, deps: SlackDeps): void {
     const t = slackT(deps, localeOf(ctx));
     const [meetingId = "", answer = ""] = (action.value ?? "").split(":");
     if (!RSVP_ANSWERS.includes(answer as Rsvp)) return;
-    const result = await rsvp(deps.db, meetingId, body.user.id, answer as Rsvp);
+    const result = await deps.core.meetings.rsvp(meetingId, body.user.id, answer as Rsvp);
     if (body.container.type === "view") {
       await publishHome(deps, client, body.user.id, localeOf(ctx));
       return;
@@ -179,7 +178,7 @@ export function register(app: App, deps: SlackDeps): void {
   }));
 
   app.action<BlockButtonAction>(ACTIONS.rescheduleMeeting, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
-    const meeting = await meetingView(deps.db, action.value ?? "");
+    const meeting = await deps.core.meetings.view(action.value ?? "");
     if (!meeting) return;
     const opened = await openMeetingModal(deps, client, body.trigger_id, body.user.id, localeOf(ctx), {
       meetingId: meeting.id,
@@ -197,7 +196,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     deps.metrics.slackRequests.inc({ kind: "meeting_cancelled" });
-    await cancelMeeting(deps.db, action.value ?? "");
+    await deps.core.meetings.cancel(action.value ?? "");
   }));
 
   // The calendar button is a link; Slack still sends the click, which needs an acknowledgement.
@@ -208,7 +207,7 @@ export function register(app: App, deps: SlackDeps): void {
 
 /** Renders the announcement (post or update) from the meeting's current state. */
 export async function renderAnnouncement(deps: SlackDeps, id: string) {
-  const meeting = await meetingView(deps.db, id);
+  const meeting = await deps.core.meetings.view(id);
   if (!meeting) return undefined;
   const t = slackT(deps);
   return { text: `${meeting.title} – ${deps.i18n.formatDateTime("de", meeting.startsAt)}`, blocks: announcementBlocks(meeting, t, deps) };
@@ -216,7 +215,7 @@ export async function renderAnnouncement(deps: SlackDeps, id: string) {
 
 /** The reminder in the channel, with the RSVP buttons once more. */
 export async function renderReminder(deps: SlackDeps, id: string) {
-  const meeting = await meetingView(deps.db, id);
+  const meeting = await deps.core.meetings.view(id);
   if (!meeting || meeting.status === "CANCELLED") return undefined;
   const t = slackT(deps);
   const text = t("slack.meeting.reminder", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt), place: meeting.place });
@@ -225,7 +224,7 @@ export async function renderReminder(deps: SlackDeps, id: string) {
 
 /** A direct nudge to an AG member who has not answered yet. */
 export async function renderNudge(deps: SlackDeps, id: string) {
-  const meeting = await meetingView(deps.db, id);
+  const meeting = await deps.core.meetings.view(id);
   if (!meeting || meeting.status === "CANCELLED") return undefined;
   const t = slackT(deps);
   const text = t("slack.meeting.nudge", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt) });

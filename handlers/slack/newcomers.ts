@@ -1,7 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { requestOverview } from "../../core/dispatch.js";
-import { confirmMentoring, rejectMentoring } from "../../core/mentoring.js";
-import { answerReport, reportView, type ReportView } from "../../core/reports.js";
+import type { ReportView } from "../../core/reports.js";
 import { ACTIONS } from "./action-ids.js";
 import { requestFields } from "./alerts.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
@@ -9,15 +7,15 @@ import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T
 
 /** A mentoring match waiting for a coordinator; after the decision, who decided. */
 export async function renderMentoring(deps: SlackDeps, id: string) {
-  const request = await requestOverview(deps.db, id);
+  const request = await deps.core.coordination.overview(id);
   if (!request) return undefined;
-  const full = await deps.db.helpRequest.findUnique({ where: { id }, select: { confirmedAt: true, topic: true, volunteer: { select: { firstName: true } } } });
+  const full = await deps.core.mentoring.overview(id);
   const t = slackT(deps);
   const title = t("slack.mentoring.title", { reference: request.reference });
   const blocks: Block[] = [header(title), requestFields(request, t, deps.i18n)];
   if (full?.topic) blocks.push(section(`*${t("slack.mentoring.topic")}*\n${t(`mentoring.topic.${full.topic}`)}`));
   if (request.status === "MATCHED" && !full?.confirmedAt) {
-    blocks.push(section(t("slack.mentoring.offeredBy", { name: full?.volunteer?.firstName ?? "–" })));
+    blocks.push(section(t("slack.mentoring.offeredBy", { name: full?.volunteerName ?? "–" })));
     blocks.push(actions(`mentoring-${id}`, [button(t("slack.mentoring.confirm"), ACTIONS.confirmMentoring, id, "primary"), button(t("slack.mentoring.reject"), ACTIONS.rejectMentoring, id, "danger")]));
   } else {
     blocks.push(context(full?.confirmedAt ? t("slack.mentoring.confirmed") : t(`slack.escalation.status.${request.status}`, { note: "" })));
@@ -41,7 +39,7 @@ export function reportBlocks(report: ReportView, t: T, deps: Pick<SlackDeps, "i1
 }
 
 export async function renderReport(deps: SlackDeps, id: string) {
-  const report = await reportView(deps.db, id);
+  const report = await deps.core.reports.view(id);
   if (!report) return undefined;
   const t = slackT(deps);
   return { text: t("slack.report.title", { reference: report.reference }), blocks: reportBlocks(report, t, deps) };
@@ -56,7 +54,7 @@ export function register(app: App, deps: SlackDeps): void {
         return;
       }
       deps.metrics.slackRequests.inc({ kind: confirm ? "mentoring_confirmed" : "mentoring_rejected" });
-      const result = confirm ? await confirmMentoring(deps.db, action.value ?? "", deps.dispatch) : await rejectMentoring(deps.db, action.value ?? "", deps.dispatch);
+      const result = confirm ? await deps.core.mentoring.confirm(action.value ?? "") : await deps.core.mentoring.reject(action.value ?? "");
       if (result.kind === "already-decided") await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.mentoring.alreadyDecided") });
     });
   app.action<BlockButtonAction>(ACTIONS.confirmMentoring, decide(true));
@@ -97,6 +95,6 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    await answerReport(deps.db, view.private_metadata, answer, body.user.id);
+    await deps.core.reports.answer(view.private_metadata, answer, body.user.id);
   });
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
-import { closePoll, createPoll, MAX_OPTIONS, parseDateTime, parsePollCommand, pollView, vote, winners, type PollInput, type PollView } from "../../core/polls.js";
+import { MAX_OPTIONS, winners, type PollDraft, type PollField, type PollView } from "../../core/polls.js";
 import { ACTIONS, anyChoice, choice } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
@@ -79,29 +79,22 @@ function pollModal(t: T): webApi.ViewsOpenArguments["view"] {
   };
 }
 
-/** Reads the modal into a poll, or the first problem (by block id). */
-function pollFromModal(values: ViewSubmitAction["view"]["state"]["values"], deps: SlackDeps): PollInput | { block: string; error: string } {
-  const question = values.question?.value?.value?.trim() ?? "";
-  const labels = (values.options?.value?.value ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+/** The modal's block that shows a problem with each part of a poll. */
+const BLOCK_OF: Record<PollField, string> = { question: "question", options: "options", flags: "flags", deadline: "day" };
+
+/** The modal's answers, as a draft for core's one check of a poll. */
+function draftFromModal(values: ViewSubmitAction["view"]["state"]["values"]): PollDraft {
   const flags = new Set((values.flags?.value?.selected_options ?? []).map((o) => o.value));
-  if (question === "") return { block: "question", error: "slack.poll.error.usage" };
-  if (labels.length < 2) return { block: "options", error: "slack.poll.error.options" };
-  if (labels.length > MAX_OPTIONS) return { block: "options", error: "slack.poll.error.tooMany" };
-  if (flags.has("anonymous") && flags.has("multiple")) return { block: "flags", error: "slack.poll.error.anonymousMultiple" };
-  const datePoll = flags.has("date");
-  const options: PollInput["options"] = [];
-  for (const label of labels) {
-    const startsAt = datePoll ? parseDateTime(label, deps.timeZone) : undefined;
-    if (datePoll && !startsAt) return { block: "options", error: "slack.poll.error.date" };
-    options.push({ label: label.slice(0, 75), ...(startsAt ? { startsAt } : {}) });
-  }
   const day = values.day?.value?.selected_date;
-  let closesAt: Date | undefined;
-  if (day) {
-    closesAt = parseDateTime(`${day} ${values.time?.value?.selected_time ?? "23:59"}`, deps.timeZone);
-    if (!closesAt || closesAt.getTime() <= Date.now()) return { block: "day", error: "slack.poll.error.deadline" };
-  }
-  return { question, options, multiple: flags.has("multiple"), anonymous: flags.has("anonymous"), datePoll, ...(closesAt ? { closesAt } : {}) };
+  const time = values.time?.value?.selected_time;
+  return {
+    question: values.question?.value?.value ?? "",
+    labels: (values.options?.value?.value ?? "").split("\n"),
+    multiple: flags.has("multiple"),
+    anonymous: flags.has("anonymous"),
+    datePoll: flags.has("date"),
+    ...(day ? { deadline: { day, ...(time ? { time } : {}) } } : {}),
+  };
 }
 
 export function register(app: App, deps: SlackDeps): void {
@@ -113,31 +106,31 @@ export function register(app: App, deps: SlackDeps): void {
       await client.views.open({ trigger_id: command.trigger_id, view: { ...pollModal(t), private_metadata: command.channel_id } });
       return;
     }
-    const parsed = parsePollCommand(command.text, deps.timeZone);
+    const parsed = deps.core.polls.parseCommand(command.text);
     if ("error" in parsed) {
       await ack({ response_type: "ephemeral", text: `${t(parsed.error, parsed.params)}\n${t("slack.poll.error.usage")}` });
       return;
     }
     await ack();
-    await createPoll(deps.db, parsed, command.channel_id, command.user_id);
+    await deps.core.polls.create(parsed, command.channel_id, command.user_id);
   });
 
   app.view<ViewSubmitAction>(ACTIONS.pollModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    const poll = pollFromModal(view.state.values, deps);
+    const poll = deps.core.polls.check(draftFromModal(view.state.values));
     if ("error" in poll) {
-      await ack({ response_action: "errors", errors: { [poll.block]: t(poll.error, { max: MAX_OPTIONS, text: "" }) } });
+      await ack({ response_action: "errors", errors: { [BLOCK_OF[poll.field]]: t(poll.error, { max: MAX_OPTIONS, text: "", ...poll.params }) } });
       return;
     }
     await ack();
-    await createPoll(deps.db, poll, view.private_metadata, body.user.id);
+    await deps.core.polls.create(poll, view.private_metadata, body.user.id);
   });
 
   app.action<BlockButtonAction>(anyChoice(ACTIONS.vote), acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "vote" });
     const t = slackT(deps, localeOf(ctx));
     const [pollId = "", optionId = ""] = (action.value ?? "").split(":");
-    const result = await vote(deps.db, pollId, optionId, body.user.id);
+    const result = await deps.core.polls.vote(pollId, optionId, body.user.id);
     if (body.container.type === "view") {
       await publishHome(deps, client, body.user.id, localeOf(ctx));
       return;
@@ -148,13 +141,13 @@ export function register(app: App, deps: SlackDeps): void {
 
   app.action<BlockButtonAction>(ACTIONS.closePoll, acknowledged(async ({ body, action, respond, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    const result = await closePoll(deps.db, action.value ?? "", body.user.id);
+    const result = await deps.core.polls.close(action.value ?? "", body.user.id);
     if (result.kind !== "closed") await respond({ response_type: "ephemeral", replace_original: false, text: t(`slack.poll.closeResult.${result.kind}`) });
   }));
 
   app.action<BlockButtonAction>(ACTIONS.meetingFromPoll, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
     const [pollId = "", optionId = ""] = (action.value ?? "").split(":");
-    const poll = await pollView(deps.db, pollId);
+    const poll = await deps.core.polls.view(pollId);
     const option = poll?.options.find((o) => o.id === optionId);
     if (!poll || !option?.startsAt) return;
     const opened = await openMeetingModal(deps, client, body.trigger_id, body.user.id, localeOf(ctx), { title: poll.question, startsAt: option.startsAt });
@@ -163,13 +156,13 @@ export function register(app: App, deps: SlackDeps): void {
 }
 
 export async function renderPoll(deps: SlackDeps, id: string) {
-  const poll = await pollView(deps.db, id);
+  const poll = await deps.core.polls.view(id);
   if (!poll) return undefined;
   return { text: `📊 ${poll.question}`, blocks: pollBlocks(poll, slackT(deps), deps) };
 }
 
 export async function renderPollResults(deps: SlackDeps, id: string) {
-  const poll = await pollView(deps.db, id);
+  const poll = await deps.core.polls.view(id);
   if (!poll) return undefined;
   return { text: `🏁 ${poll.question}`, blocks: resultBlocks(poll, slackT(deps)) };
 }

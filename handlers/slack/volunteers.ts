@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
-import { decideVolunteer, volunteerById, type VolunteerProfile } from "../../core/volunteers.js";
+import type { VolunteerProfile } from "../../core/volunteers.js";
 import { DISTRICT_NAMES, isOneOf, DISTRICTS } from "../../core/vocabulary.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, fields, header, type Block } from "./blocks.js";
@@ -46,8 +46,8 @@ export function decideCommand(deps: SlackDeps, decision: "APPROVED" | "REJECTED"
   return async ({ body, action, respond }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: `volunteer_${decision.toLowerCase()}` });
     const t = slackT(deps);
-    const result = await decideVolunteer(deps.db, action.value ?? "", decision, body.user.id);
-    const volunteer = await volunteerById(deps.db, action.value ?? "");
+    const result = await deps.core.volunteers.decide(action.value ?? "", decision, body.user.id);
+    const volunteer = await deps.core.volunteers.byId(action.value ?? "");
     if (result.kind === "not-found" || !volunteer) {
       await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.volunteer.gone") });
       return;

@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
-import { part, type BotContext } from "./context.js";
+import { type BotContext } from "./context.js";
+import { label } from "./reply.js";
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
 
@@ -9,7 +10,7 @@ composer.chatType("private").command("cancel", async (ctx) => {
   const session = await ctx.session;
   const wasInDialogue = session.dialogue !== undefined;
   delete session.dialogue;
-  await ctx.say(mainMenu(part(wasInDialogue ? "cancel.done" : "cancel.nothing")));
+  await ctx.say(mainMenu(label(wasInDialogue ? "cancel.done" : "cancel.nothing")));
 });
 
 export const cancelFeature: Feature = { name: "cancel", composer, commands: ["cancel"] };

@@ -1,16 +1,13 @@
 import { Composer } from "grammy";
-import { CONTACT_CATEGORIES, contactPointsIn, isContactCategory, localized, searchContactPoints, type ContactCategory, type ContactPointView } from "../../core/catalog.js";
-import type { I18n } from "../../core/i18n.js";
-import { LOCALES } from "../../core/i18n.js";
+import { CONTACT_CATEGORIES, isContactCategory, localized, type ContactCategory, type ContactPointView } from "../../core/catalog.js";
+import { LOCALES, type I18n } from "../../core/i18n.js";
 import type { Label } from "../../core/messages.js";
+import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
-import { currentDialogue, label, newDialogue, rows, setDialogue } from "./dialogue.js";
+import { defineDialogue } from "./dialogue.js";
 import type { Feature } from "./feature.js";
-import { MAX_TEXT_LENGTH } from "./fallback.js";
-import { MENU, backToMenuKeyboard } from "./menu.js";
-
-const NAME = "contacts";
-export const CONTACTS = { category: (c: ContactCategory) => `cp:cat:${c}`, search: "cp:search" } as const;
+import { backToMenuKeyboard } from "./menu.js";
+import { label, rows } from "./reply.js";
 
 /** A contact point in the reader's language where a translation exists. */
 export function contactLabel(point: ContactPointView, locale: BotContext["locale"]): Label {
@@ -46,46 +43,54 @@ export function categoryWords(i18n: I18n): Record<ContactCategory, string[]> {
 function categories(): Reply {
   return {
     parts: [label("contacts.choose")],
-    keyboard: [...rows(CONTACT_CATEGORIES.map((c) => ({ ...label(`contacts.category.${c}`), data: CONTACTS.category(c) }))), [{ ...label("contacts.search"), data: CONTACTS.search }], ...backToMenuKeyboard()],
+    keyboard: [...rows(CONTACT_CATEGORIES.map((c) => ({ ...label(`contacts.category.${c}`), data: CALLBACK.contactCategory.pack({ category: c }) }))), [{ ...label("contacts.search"), data: CALLBACK.contactSearch.pack({}) }], ...backToMenuKeyboard()],
   };
 }
 
 function results(points: ContactPointView[], ctx: BotContext, heading: Label): Reply {
-  if (points.length === 0) return { parts: [label("contacts.none")], keyboard: [[{ ...label("contacts.back"), data: MENU.contacts }], ...backToMenuKeyboard()] };
-  return { parts: [heading, ...points.slice(0, 8).map((p) => contactLabel(p, ctx.locale))], keyboard: [[{ ...label("contacts.back"), data: MENU.contacts }], ...backToMenuKeyboard()] };
+  const keyboard = [[{ ...label("contacts.back"), data: CALLBACK.contacts.pack({}) }], ...backToMenuKeyboard()];
+  if (points.length === 0) return { parts: [label("contacts.none")], keyboard };
+  return { parts: [heading, ...points.slice(0, 8).map((p) => contactLabel(p, ctx.locale))], keyboard };
 }
 
 const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
-privateChat.callbackQuery(MENU.contacts, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.contacts.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(categories());
 });
 
-privateChat.callbackQuery(/^cp:cat:(\w+)$/, async (ctx) => {
-  const category = ctx.match[1] ?? "";
+privateChat.callbackQuery(CALLBACK.contactCategory.filter, async (ctx) => {
+  const category = CALLBACK.contactCategory.unpack(ctx.callbackQuery.data)?.category ?? "";
   if (!isContactCategory(category)) {
     await ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
     return ctx.replace(categories());
   }
   await ctx.answerCallbackQuery();
-  await ctx.replace(results(await contactPointsIn(ctx.deps.db, category), ctx, label(`contacts.category.${category}`)));
+  await ctx.replace(results(await ctx.core.catalog.contactPointsIn(category), ctx, label(`contacts.category.${category}`)));
 });
 
-privateChat.callbackQuery(CONTACTS.search, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await setDialogue(ctx, newDialogue(NAME, "search"));
-  await ctx.replace({ parts: [label("contacts.ask")] });
-});
+// A search in the person's own words: one question, the answer is the search.
+composer.use(
+  defineDialogue<Record<string, never>, "search">({
+    name: "contacts",
+    prefix: "c",
+    start: { button: CALLBACK.contactSearch.pack({}) },
+    first: "search",
+    begin: () => ({ draft: {} }),
+    steps: {
+      search: {
+        ask: () => ({ parts: [label("contacts.ask")] }),
+        message: async (message, _draft, ctx) => {
+          const query = message.text?.trim();
+          if (!query) return { go: "search" };
+          const found = await ctx.core.catalog.searchContactPoints(query, categoryWords(ctx.deps.i18n));
+          return { end: results(found, ctx, label("contacts.found", { query })) };
+        },
+      },
+    },
+  }),
+);
 
-privateChat.on("message", async (ctx, next) => {
-  if (!(await currentDialogue(ctx, NAME)) || ctx.message.text?.startsWith("/")) return next();
-  const query = ctx.message.text?.trim();
-  if (!query || query.length > MAX_TEXT_LENGTH) return ctx.say({ parts: [label("contacts.ask")] });
-  await setDialogue(ctx, undefined);
-  const found = await searchContactPoints(ctx.deps.db, query, categoryWords(ctx.deps.i18n));
-  await ctx.say(results(found, ctx, label("contacts.found", { query })));
-});
-
-export const contactsFeature: Feature = { name: NAME, composer };
+export const contactsFeature: Feature = { name: "contacts", composer };

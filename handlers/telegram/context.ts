@@ -1,8 +1,7 @@
 import type { Context, LazySessionFlavor } from "grammy";
-import type { Db } from "../../core/db.js";
-import type { DispatchSettings } from "../../core/dispatch.js";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
-import type { Logger } from "../../core/log.js";
+import type { Core } from "../../core/index.js";
+import type { Logger } from "../../ops/log.js";
 import type { Keyboard, Label } from "../../core/outbox.js";
 import type { UserProfile } from "../../core/users.js";
 
@@ -15,15 +14,12 @@ export type SessionData = {
 /** A guided dialogue: its name, the current step, and what was answered so far (`id` tells its buttons apart). */
 export type Dialogue = { name: string; step: string; id: string; data: Record<string, unknown> };
 
-/** What handlers need besides the update: the database, texts, and the log. */
+/** What handlers need besides the update: the domain, texts, and the log. */
 export type TelegramDeps = {
-  db: Db;
+  core: Core;
   i18n: I18n;
   log: Logger;
   defaultLocale: Locale;
-  dispatch: DispatchSettings;
-  /** After this many days personal data of closed requests is erased. */
-  retentionDays: number;
 };
 
 /** A message to show: translated parts and buttons; `forget` drops even its record once it is sent. */
@@ -31,6 +27,8 @@ export type Reply = { parts: Label[]; keyboard?: Keyboard; forget?: boolean };
 
 type BrueckenbotFlavor = {
   deps: TelegramDeps;
+  /** The domain, bound to its database and settings (`ctx.core.offers.accept(…)`). */
+  core: Core;
   /** A logger for this update, tagged with its id; never given message contents. */
   log: Logger;
   /** The sender, if the bot knows them. */
@@ -50,5 +48,3 @@ type BrueckenbotFlavor = {
 
 export type BotContext = Context & LazySessionFlavor<SessionData> & BrueckenbotFlavor;
 
-/** A translated text part. */
-export const part = (key: string, params?: Params): Label => (params ? { key, params } : { key });

@@ -1,22 +1,128 @@
 import { randomBytes } from "node:crypto";
-import type { Button, Keyboard, Label, LabelParams } from "../../core/messages.js";
-import type { BotContext, Dialogue } from "./context.js";
+import { Composer } from "grammy";
+import type { Message } from "grammy/types";
+import type { Button, Label } from "../../core/messages.js";
+import { CALLBACK } from "./callback-data.js";
+import type { BotContext, Dialogue, Reply } from "./context.js";
+import { mainMenu } from "./menu.js";
+import { label, MAX_TEXT_LENGTH } from "./reply.js";
+
+/** What an answer leads to: a step (the same one again, with a hint that explains why), or the end. */
+export type Outcome<Step extends string> = { go: Step; hint?: Label } | { end: Reply };
+
+/** One question of a dialogue. */
+export type StepSpec<Draft, Step extends string> = {
+  /** The question and its answer buttons; `choice(value, label)` makes a button of this step. */
+  ask: (ctx: BotContext, draft: Draft, choice: (value: string, label: Label) => Button) => Reply | Promise<Reply>;
+  /** A button of this step was pressed (`dialogueId` tells this dialogue from a later one: see {@link requestKey}). */
+  button?: (value: string, draft: Draft, ctx: BotContext, dialogueId: string) => Outcome<Step> | Promise<Outcome<Step>>;
+  /** A message (not a command) arrived at this step. Without this, the person is asked to use the buttons. */
+  message?: (message: Message, draft: Draft, ctx: BotContext) => Outcome<Step> | Promise<Outcome<Step>>;
+};
+
+export type DialogueSpec<Draft, Step extends string> = {
+  /** The session's name for it (one dialogue at a time per chat). */
+  name: string;
+  /** The first part of its buttons' callback data: short, Telegram allows 64 bytes in all. */
+  prefix: string;
+  /** What starts it: a button's callback data, or a command. */
+  start: { button: string } | { command: string };
+  first: Step;
+  /** The draft a new dialogue starts with, and a line above its first question. */
+  begin: (ctx: BotContext) => Promise<{ draft: Draft; intro?: Label }> | { draft: Draft; intro?: Label };
+  steps: Record<Step, StepSpec<Draft, Step>>;
+  /** What a stale button shows when the dialogue is gone (default: the main menu). */
+  gone?: Label;
+};
 
 /**
- * Helpers for guided dialogues whose state lives in the session (PostgreSQL): each answer button carries
- * the dialogue's id and step, so a button from an older dialogue, or from an earlier step, is recognised
- * as stale instead of changing anything.
+ * A guided dialogue declared as a table of steps. The helper does what every dialogue needs: it starts on
+ * its button or command, keeps the state in the session (PostgreSQL: a restart half-way loses nothing),
+ * recognises a button of an older dialogue or of an earlier step as stale instead of acting on it, lets
+ * every command through (`/cancel`, `/help`, `/mydata` … work at any step), refuses overlong texts, and
+ * asks for buttons where a step takes none. Steps only say what to ask and where an answer leads.
+ *
+ * @example
+ * export const reportFeature = { name: "report", composer: defineDialogue({ name: "report", prefix: "r", start: { button: CALLBACK.report.pack({}) }, first: "text", … }) };
  */
-export function dialogueButtons(prefix: string) {
-  const data = (dialogue: Pick<Dialogue, "id">, step: string, value: string) => `${prefix}:${dialogue.id}:${step}:${value}`;
-  return {
-    /** Callback data for an answer. */
-    data,
-    /** The pattern of this dialogue's callback data: id, step, value. */
-    pattern: new RegExp(`^${prefix}:([\\w-]+):(\\w+):(.*)$`),
-    button: (dialogue: Pick<Dialogue, "id">, step: string, value: string, label: Label): Button => ({ ...label, data: data(dialogue, step, value) }),
+export function defineDialogue<Draft extends object, Step extends string>(spec: DialogueSpec<Draft, Step>): Composer<BotContext> {
+  const data = CALLBACK.dialogue(spec.prefix);
+  const composer = new Composer<BotContext>();
+  const privateChat = composer.chatType("private");
+
+  const question = async (ctx: BotContext, dialogue: Dialogue, hint?: Label): Promise<Reply> => {
+    const step = spec.steps[dialogue.step as Step];
+    const choice = (value: string, label: Label): Button => ({ ...label, data: data.pack({ id: dialogue.id, step: dialogue.step, value }) });
+    const reply = await step.ask(ctx, dialogue.data as Draft, choice);
+    return hint ? { ...reply, parts: [hint, ...reply.parts] } : reply;
   };
+
+  /** Carries out an answer: the next question (replacing the one answered by button), or the end. */
+  const follow = async (ctx: BotContext, dialogue: Dialogue, outcome: Outcome<Step>, viaButton: boolean) => {
+    const show = (reply: Reply) => (viaButton ? ctx.replace(reply) : ctx.say(reply));
+    if ("end" in outcome) {
+      await setDialogue(ctx, undefined);
+      return show(outcome.end);
+    }
+    dialogue.step = outcome.go;
+    await setDialogue(ctx, dialogue);
+    return show(await question(ctx, dialogue, outcome.hint));
+  };
+
+  const begin = async (ctx: BotContext, viaButton: boolean) => {
+    const { draft, intro } = await spec.begin(ctx);
+    const dialogue = newDialogue(spec.name, spec.first, draft as Record<string, unknown>);
+    await setDialogue(ctx, dialogue);
+    const first = await question(ctx, dialogue, intro);
+    await (viaButton ? ctx.replace(first) : ctx.say(first));
+  };
+  if ("button" in spec.start) {
+    privateChat.callbackQuery(spec.start.button, async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await begin(ctx, true);
+    });
+  } else {
+    privateChat.command(spec.start.command, (ctx) => begin(ctx, false));
+  }
+
+  privateChat.callbackQuery(data.filter, async (ctx) => {
+    const { id, step, value } = data.unpack(ctx.callbackQuery.data) ?? { id: "", step: "", value: "" };
+    const dialogue = await currentDialogue(ctx, spec.name);
+    if (!dialogue || dialogue.id !== id) {
+      // A second tap on "send" after the dialogue ended is not an error to the person who tapped.
+      if (step === "confirm" && value === "yes") return ctx.answerCallbackQuery({ text: ctx.t("mediation.alreadySent") });
+      await ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
+      return ctx.say(dialogue ? await question(ctx, dialogue) : mainMenu(...(spec.gone ? [spec.gone] : [])));
+    }
+    if (dialogue.step !== step) {
+      await ctx.answerCallbackQuery({ text: ctx.t("mediation.oldStep") });
+      return ctx.say(await question(ctx, dialogue));
+    }
+    await ctx.answerCallbackQuery();
+    const answer = spec.steps[step as Step].button;
+    const outcome = answer ? await answer(value, dialogue.data as Draft, ctx, dialogue.id) : { go: step as Step, hint: label("mediation.invalidChoice") };
+    await follow(ctx, dialogue, outcome, true);
+  });
+
+  privateChat.on("message", async (ctx, next) => {
+    const dialogue = await currentDialogue(ctx, spec.name);
+    const message = ctx.message;
+    // Commands always reach their own handlers, whatever the dialogue is waiting for.
+    if (!dialogue || isCommand(message)) return next();
+    if ((message.text?.length ?? 0) > MAX_TEXT_LENGTH) return ctx.say(await question(ctx, dialogue, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
+    const answer = spec.steps[dialogue.step as Step].message;
+    const outcome = answer ? await answer(message, dialogue.data as Draft, ctx) : { go: dialogue.step as Step, hint: label("mediation.useButtons") };
+    await follow(ctx, dialogue, outcome, false);
+  });
+
+  return composer;
 }
+
+/** What makes a confirmation count once: the person and the dialogue (a double tap sends one request). */
+export const requestKey = (ctx: BotContext, dialogueId: string): string => `${ctx.from?.id ?? 0}:${dialogueId}`;
+
+/** A message that starts with a /command. */
+export const isCommand = (message: Message): boolean => message.entities?.some((e) => e.type === "bot_command" && e.offset === 0) ?? false;
 
 export function newDialogue(name: string, step: string, data: Record<string, unknown> = {}): Dialogue {
   return { name, step, id: randomBytes(4).toString("base64url"), data };
@@ -32,19 +138,4 @@ export async function setDialogue(ctx: BotContext, dialogue: Dialogue | undefine
   const session = await ctx.session;
   if (dialogue) session.dialogue = dialogue;
   else delete session.dialogue;
-}
-
-/** Rows of `per` buttons. */
-export function rows(buttons: Button[], per = 2): Keyboard {
-  const keyboard: Keyboard = [];
-  for (let i = 0; i < buttons.length; i += per) keyboard.push(buttons.slice(i, i + per));
-  return keyboard;
-}
-
-/** A translated label with parameters. */
-export const label = (key: string, params?: LabelParams): Label => (params ? { key, params } : { key });
-
-/** Normalises Arabic-Indic and Persian digits, so that "١٠:٣٠" reads as "10:30". */
-export function asciiDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String((d.charCodeAt(0) & 0xf) % 10));
 }

@@ -1,10 +1,12 @@
 import { Composer } from "grammy";
-import { part, type BotContext, type Reply } from "./context.js";
+import { CALLBACK } from "./callback-data.js";
+import type { BotContext, Reply } from "./context.js";
 import type { Feature } from "./feature.js";
-import { MENU, backToMenuKeyboard } from "./menu.js";
+import { backToMenuKeyboard } from "./menu.js";
+import { label } from "./reply.js";
 
 const help = (ctx: BotContext): Reply => ({
-  parts: [part("help.text")],
+  parts: [label("help.text")],
   ...(ctx.user?.consentAt ? { keyboard: backToMenuKeyboard() } : {}),
 });
 
@@ -13,7 +15,7 @@ const privateChat = composer.chatType("private");
 
 privateChat.command("help", (ctx) => ctx.say(help(ctx)));
 
-privateChat.callbackQuery(MENU.help, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.help.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(help(ctx));
 });

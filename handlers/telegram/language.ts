@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
+import { CALLBACK } from "./callback-data.js";
 import type { BotContext } from "./context.js";
 import type { Feature } from "./feature.js";
-import { MENU } from "./menu.js";
 import { languageQuestion } from "./start.js";
 
 const composer = new Composer<BotContext>();
@@ -9,7 +9,7 @@ const privateChat = composer.chatType("private");
 
 privateChat.command("language", (ctx) => ctx.say(languageQuestion(ctx)));
 
-privateChat.callbackQuery(MENU.language, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.language.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(languageQuestion(ctx));
 });

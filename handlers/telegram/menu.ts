@@ -1,57 +1,45 @@
 import { Composer } from "grammy";
 import type { Keyboard } from "../../core/outbox.js";
-import { part, type BotContext, type Reply } from "./context.js";
+import { CALLBACK } from "./callback-data.js";
+import type { BotContext, Reply } from "./context.js";
 import type { Feature } from "./feature.js";
+import { label } from "./reply.js";
 
-/** Callback data of the main menu's entries; other features answer their own entry. */
-export const MENU = {
-  home: "menu:home",
-  mediation: "menu:mediation",
-  requests: "menu:requests",
-  leisure: "menu:leisure",
-  mentor: "menu:mentor",
-  contacts: "menu:contacts",
-  report: "menu:report",
-  myData: "menu:mydata",
-  language: "menu:language",
-  help: "menu:help",
-} as const;
-
-const button = (key: string, data: string) => ({ key, data });
+const button = (key: string, entry: { pack: (values: Record<string, never>) => string }) => ({ key, data: entry.pack({}) });
 
 export function mainMenuKeyboard(): Keyboard {
   return [
-    [button("menu.mediation", MENU.mediation), button("menu.requests", MENU.requests)],
-    [button("menu.leisure", MENU.leisure)],
-    [button("menu.mentor", MENU.mentor), button("menu.contacts", MENU.contacts)],
-    [button("menu.report", MENU.report)],
-    [button("menu.myData", MENU.myData), button("menu.language", MENU.language)],
-    [button("menu.help", MENU.help)],
+    [button("menu.mediation", CALLBACK.mediation), button("menu.requests", CALLBACK.myRequests)],
+    [button("menu.leisure", CALLBACK.leisure)],
+    [button("menu.mentor", CALLBACK.mentoring), button("menu.contacts", CALLBACK.contacts)],
+    [button("menu.report", CALLBACK.report)],
+    [button("menu.myData", CALLBACK.myData), button("menu.language", CALLBACK.language)],
+    [button("menu.help", CALLBACK.help)],
   ];
 }
 
 /** A single "back to the menu" button, under answers that end a step. */
 export function backToMenuKeyboard(): Keyboard {
-  return [[button("menu.back", MENU.home)]];
+  return [[button("menu.back", CALLBACK.menu)]];
 }
 
 /** The main menu, optionally after a first line (a confirmation, a hint). */
 export function mainMenu(...before: Reply["parts"]): Reply {
-  return { parts: [...before, part("menu.title")], keyboard: mainMenuKeyboard() };
+  return { parts: [...before, label("menu.title")], keyboard: mainMenuKeyboard() };
 }
 
 const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
-privateChat.callbackQuery(MENU.home, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.menu.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(mainMenu());
 });
 
 // Entries whose capability has not landed yet: say so politely, and keep the menu at hand.
-privateChat.callbackQuery(/^menu:\w+$/, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.anyMenu.filter, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("menu.soon") });
-  await ctx.say(mainMenu(part("menu.soon")));
+  await ctx.say(mainMenu(label("menu.soon")));
 });
 
 export const menuFeature: Feature = { name: "menu", composer };

@@ -1,13 +1,11 @@
 import { Composer } from "grammy";
 import type { Label } from "../../core/messages.js";
-import { eraseMyData, myData, type MyData } from "../../core/privacy.js";
-import { cancelRequest, requestsOf } from "../../core/requests.js";
+import type { MyData } from "../../core/privacy.js";
+import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
-import { label } from "./dialogue.js";
 import type { Feature } from "./feature.js";
-import { MENU, backToMenuKeyboard } from "./menu.js";
-
-export const MY_DATA = { erase: "data:erase", sure: "data:sure" } as const;
+import { backToMenuKeyboard } from "./menu.js";
+import { label } from "./reply.js";
 
 function show(data: MyData, retentionDays: number): Reply {
   const parts: Label[] = [
@@ -39,43 +37,38 @@ function show(data: MyData, retentionDays: number): Reply {
   if (data.reportsWithContact.length) parts.push(label("mydata.reports", { count: data.reportsWithContact.length }));
   if (data.openDialogue) parts.push(label("mydata.dialogue"));
   parts.push(label("mydata.retention", { days: retentionDays }));
-  return { parts, keyboard: [[{ ...label("mydata.erase"), data: MY_DATA.erase }], ...backToMenuKeyboard()] };
+  return { parts, keyboard: [[{ ...label("mydata.erase"), data: CALLBACK.eraseData.pack({}) }], ...backToMenuKeyboard()] };
 }
 
 const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
 async function showMyData(ctx: BotContext, replace: boolean) {
-  const data = await myData(ctx.deps.db, ctx.from?.id ?? 0);
-  const reply = data ? show(data, ctx.deps.retentionDays) : { parts: [label("mydata.nothing")] };
+  const data = await ctx.core.privacy.myData(ctx.from?.id ?? 0);
+  const reply = data ? show(data, ctx.core.settings.retentionDays) : { parts: [label("mydata.nothing")] };
   await (replace ? ctx.replace(reply) : ctx.say(reply));
 }
 
 privateChat.command("mydata", (ctx) => showMyData(ctx, false));
-privateChat.callbackQuery(MENU.myData, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.myData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await showMyData(ctx, true);
 });
 
 const askToErase = (): Reply => ({
   parts: [label("mydata.sure")],
-  keyboard: [[{ ...label("mydata.yesErase"), data: MY_DATA.sure }], [{ ...label("requests.keep"), data: MENU.myData }]],
+  keyboard: [[{ ...label("mydata.yesErase"), data: CALLBACK.eraseDataSure.pack({}) }], [{ ...label("requests.keep"), data: CALLBACK.myData.pack({}) }]],
 });
 
 privateChat.command("deletemydata", (ctx) => ctx.say(askToErase()));
-privateChat.callbackQuery(MY_DATA.erase, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.eraseData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(askToErase());
 });
 
-privateChat.callbackQuery(MY_DATA.sure, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.eraseDataSure.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
-  const telegramId = ctx.from.id;
-  // Open requests end properly first: offers are withdrawn, a matched volunteer is told.
-  for (const request of await requestsOf(ctx.deps.db, telegramId)) {
-    if (request.status === "SEARCHING" || request.status === "MATCHED") await cancelRequest(ctx.deps.db, request.id, telegramId, ctx.deps.dispatch);
-  }
-  await eraseMyData(ctx.deps.db, telegramId);
+  await ctx.core.privacy.erase(ctx.from.id);
   ctx.user = undefined;
   // Nothing of this chat is written back, and the goodbye is forgotten once sent.
   ctx.session = null as never;

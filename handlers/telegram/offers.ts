@@ -1,9 +1,9 @@
 import { Composer } from "grammy";
-import { acceptOffer, declineOffer } from "../../core/offers.js";
+import { CALLBACK } from "./callback-data.js";
 import type { BotContext } from "./context.js";
-import { label } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
+import { label } from "./reply.js";
 
 const ACCEPT_ANSWERS = {
   won: "offer.answer.won",
@@ -18,14 +18,14 @@ const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
 // Offers are answered with a short pop-up; the message itself is edited by the outcome (won, taken …).
-privateChat.callbackQuery(/^offer:accept:([\w-]+)$/, async (ctx) => {
-  const result = await acceptOffer(ctx.deps.db, ctx.match[1] ?? "", ctx.from.id, ctx.deps.dispatch);
+privateChat.callbackQuery(CALLBACK.acceptOffer.filter, async (ctx) => {
+  const result = await ctx.core.offers.accept(CALLBACK.acceptOffer.unpack(ctx.callbackQuery.data)?.offerId ?? "", ctx.from.id);
   await ctx.answerCallbackQuery({ text: ctx.t(ACCEPT_ANSWERS[result.kind]), show_alert: result.kind === "taken" });
   if (result.kind === "not-yours") await ctx.say(mainMenu(label("fallback.staleButton")));
 });
 
-privateChat.callbackQuery(/^offer:decline:([\w-]+)$/, async (ctx) => {
-  const result = await declineOffer(ctx.deps.db, ctx.match[1] ?? "", ctx.from.id);
+privateChat.callbackQuery(CALLBACK.declineOffer.filter, async (ctx) => {
+  const result = await ctx.core.offers.decline(CALLBACK.declineOffer.unpack(ctx.callbackQuery.data)?.offerId ?? "", ctx.from.id);
   const key = result.kind === "declined" ? "offer.answer.declinedNow" : result.kind === "not-open" ? "offer.answer.notOpen" : "fallback.staleButton";
   await ctx.answerCallbackQuery({ text: ctx.t(key) });
   if (result.kind === "not-yours") await ctx.say(mainMenu(label("fallback.staleButton")));

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
-import { chooseRelay, relay, relayTarget } from "../../core/requests.js";
+import { CALLBACK } from "./callback-data.js";
 import type { BotContext } from "./context.js";
+import { isCommand } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 
 /**
@@ -13,15 +14,15 @@ const privateChat = composer.chatType("private");
 
 privateChat.on(["message:text", "message:voice", "message:photo", "message:document", "message:video_note", "message:audio"], async (ctx, next) => {
   // Most messages come from people without an open job: no need to ask the database.
-  if (!ctx.user?.relayRequestId || ctx.message.text?.startsWith("/")) return next();
+  if (!ctx.user?.relayRequestId || isCommand(ctx.message)) return next();
   if ((await ctx.session).dialogue) return next();
-  const target = await relayTarget(ctx.deps.db, ctx.from.id);
+  const target = await ctx.core.relay.target(ctx.from.id);
   if (!target) return next();
-  await relay(ctx.deps.db, ctx.chat.id, ctx.message.message_id, target);
+  await ctx.core.relay.send(ctx.chat.id, ctx.message.message_id, target);
 });
 
-privateChat.callbackQuery(/^relay:([\w-]+)$/, async (ctx) => {
-  const chosen = await chooseRelay(ctx.deps.db, ctx.from.id, ctx.match[1] ?? "");
+privateChat.callbackQuery(CALLBACK.writeTo.filter, async (ctx) => {
+  const chosen = await ctx.core.relay.choose(ctx.from.id, CALLBACK.writeTo.unpack(ctx.callbackQuery.data)?.requestId ?? "");
   await ctx.answerCallbackQuery({ text: ctx.t(chosen === "chosen" ? "relay.chosen" : "relay.closed") });
 });
 

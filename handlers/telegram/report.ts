@@ -1,99 +1,65 @@
-import { Composer } from "grammy";
-import type { Label } from "../../core/messages.js";
-import { reportDiscrimination } from "../../core/reports.js";
-import type { BotContext, Dialogue, Reply } from "./context.js";
-import { currentDialogue, dialogueButtons, label, newDialogue, setDialogue } from "./dialogue.js";
+import { CALLBACK } from "./callback-data.js";
+import { defineDialogue } from "./dialogue.js";
 import type { Feature } from "./feature.js";
-import { MENU, mainMenu } from "./menu.js";
+import { mainMenu } from "./menu.js";
+import { label } from "./reply.js";
 
-const NAME = "report";
 const TEXT_MAX = 1000;
 const PLACE_MAX = 200;
-const { button, pattern } = dialogueButtons("r");
 
-type Step = "text" | "place" | "contact" | "confirm";
 type Draft = { text?: string; place?: string; anonymous?: boolean };
 
-const draftOf = (dialogue: Dialogue) => dialogue.data as Draft;
-
-function question(dialogue: Dialogue, hint?: Label): Reply {
-  const draft = draftOf(dialogue);
-  const before = hint ? [hint] : [];
-  const step = dialogue.step as Step;
-  switch (step) {
-    case "text":
-      return { parts: [...before, label("report.intro"), label("report.ask.text", { max: TEXT_MAX })] };
-    case "place":
-      return { parts: [...before, label("report.ask.place")], keyboard: [[button(dialogue, step, "skip", label("mediation.skip"))]] };
-    case "contact":
-      return {
-        parts: [...before, label("report.ask.contact")],
-        keyboard: [[button(dialogue, step, "anonymous", label("report.anonymous"))], [button(dialogue, step, "contact", label("report.contactMe"))]],
-      };
-    case "confirm":
-      return {
-        parts: [...before, label("report.ask.confirm"), { text: draft.text ?? "" }, ...(draft.place ? [label("summary.place", { place: draft.place })] : []), label(draft.anonymous ? "report.anonymous" : "report.contactMe")],
-        keyboard: [[button(dialogue, step, "yes", label("report.send"))], [button(dialogue, step, "cancel", label("mediation.cancel"))]],
-      };
-  }
-}
-
-const composer = new Composer<BotContext>();
-const privateChat = composer.chatType("private");
-
-privateChat.callbackQuery(MENU.report, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  const dialogue = newDialogue(NAME, "text");
-  await setDialogue(ctx, dialogue);
-  await ctx.replace(question(dialogue));
+/** Reporting discrimination: what happened, where (optional), anonymous or with contact through the bot. */
+const composer = defineDialogue<Draft, "text" | "place" | "contact" | "confirm">({
+  name: "report",
+  prefix: "r",
+  start: { button: CALLBACK.report.pack({}) },
+  first: "text",
+  begin: () => ({ draft: {} }),
+  steps: {
+    text: {
+      ask: () => ({ parts: [label("report.intro"), label("report.ask.text", { max: TEXT_MAX })] }),
+      message: (message, draft) => {
+        const text = message.text?.trim();
+        if (!text) return { go: "text", hint: label(message.voice ? "report.pleaseWrite" : "mediation.useButtons") };
+        if (text.length > TEXT_MAX) return { go: "text", hint: label("mediation.tooLong", { max: TEXT_MAX }) };
+        draft.text = text;
+        return { go: "place" };
+      },
+    },
+    place: {
+      ask: (_ctx, _draft, choice) => ({ parts: [label("report.ask.place")], keyboard: [[choice("skip", label("mediation.skip"))]] }),
+      button: () => ({ go: "contact" }),
+      message: (message, draft) => {
+        const place = message.text?.trim();
+        if (!place) return { go: "place", hint: label("mediation.useButtons") };
+        if (place.length > PLACE_MAX) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
+        draft.place = place;
+        return { go: "contact" };
+      },
+    },
+    contact: {
+      ask: (_ctx, _draft, choice) => ({
+        parts: [label("report.ask.contact")],
+        keyboard: [[choice("anonymous", label("report.anonymous"))], [choice("contact", label("report.contactMe"))]],
+      }),
+      button: (value, draft) => {
+        draft.anonymous = value !== "contact";
+        return { go: "confirm" };
+      },
+    },
+    confirm: {
+      ask: (_ctx, draft, choice) => ({
+        parts: [label("report.ask.confirm"), { text: draft.text ?? "" }, ...(draft.place ? [label("summary.place", { place: draft.place })] : []), label(draft.anonymous ? "report.anonymous" : "report.contactMe")],
+        keyboard: [[choice("yes", label("report.send"))], [choice("cancel", label("mediation.cancel"))]],
+      }),
+      button: async (value, draft, ctx) => {
+        if (value !== "yes" || !draft.text) return { end: mainMenu(label("cancel.done")) };
+        const { reference } = await ctx.core.reports.report(ctx.from?.id ?? 0, { text: draft.text, anonymous: draft.anonymous ?? true, ...(draft.place ? { place: draft.place } : {}) });
+        return { end: mainMenu(label(draft.anonymous ? "report.thanksAnonymous" : "report.thanks", { reference })) };
+      },
+    },
+  },
 });
 
-privateChat.callbackQuery(pattern, async (ctx) => {
-  const [, id = "", step = "", value = ""] = ctx.match;
-  const dialogue = await currentDialogue(ctx, NAME);
-  if (!dialogue || dialogue.id !== id || dialogue.step !== step) {
-    await ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
-    return ctx.say(dialogue ? question(dialogue) : mainMenu());
-  }
-  await ctx.answerCallbackQuery();
-  const draft = draftOf(dialogue);
-  const go = async (next: Step) => {
-    dialogue.step = next;
-    await setDialogue(ctx, dialogue);
-    await ctx.replace(question(dialogue));
-  };
-  if (step === "place") return go("contact");
-  if (step === "contact") {
-    draft.anonymous = value !== "contact";
-    return go("confirm");
-  }
-  await setDialogue(ctx, undefined);
-  if (value !== "yes" || !draft.text) return ctx.replace(mainMenu(label("cancel.done")));
-  const { reference } = await reportDiscrimination(
-    ctx.deps.db,
-    ctx.from.id,
-    { text: draft.text, anonymous: draft.anonymous ?? true, ...(draft.place ? { place: draft.place } : {}) },
-    { coordinatorChannel: ctx.deps.dispatch.coordinatorChannel },
-  );
-  await ctx.replace(mainMenu(label(draft.anonymous ? "report.thanksAnonymous" : "report.thanks", { reference })));
-});
-
-privateChat.on("message", async (ctx, next) => {
-  const dialogue = await currentDialogue(ctx, NAME);
-  if (!dialogue || ctx.message.text?.startsWith("/")) return next();
-  const text = ctx.message.text?.trim();
-  const draft = draftOf(dialogue);
-  if (dialogue.step === "text" || dialogue.step === "place") {
-    const max = dialogue.step === "text" ? TEXT_MAX : PLACE_MAX;
-    if (!text) return ctx.say(question(dialogue, label(ctx.message.voice ? "report.pleaseWrite" : "mediation.useButtons")));
-    if (text.length > max) return ctx.say(question(dialogue, label("mediation.tooLong", { max })));
-    if (dialogue.step === "text") draft.text = text;
-    else draft.place = text;
-    dialogue.step = dialogue.step === "text" ? "place" : "contact";
-    await setDialogue(ctx, dialogue);
-    return ctx.say(question(dialogue));
-  }
-  await ctx.say(question(dialogue, label("mediation.useButtons")));
-});
-
-export const reportFeature: Feature = { name: NAME, composer };
+export const reportFeature: Feature = { name: "report", composer };

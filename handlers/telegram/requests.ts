@@ -1,17 +1,11 @@
 import { Composer } from "grammy";
 import type { Label } from "../../core/messages.js";
-import { cancelRequest, requestsOf, type RequestListItem } from "../../core/requests.js";
+import type { RequestListItem } from "../../core/requests.js";
+import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
-import { label } from "./dialogue.js";
 import type { Feature } from "./feature.js";
-import { MENU, backToMenuKeyboard, mainMenu } from "./menu.js";
-
-/** Callback data of "My requests". */
-export const REQUESTS = {
-  list: "req:list",
-  cancel: (id: string) => `req:cancel:${id}`,
-  confirmCancel: (id: string) => `req:sure:${id}`,
-} as const;
+import { backToMenuKeyboard, mainMenu } from "./menu.js";
+import { label } from "./reply.js";
 
 const OPEN = new Set(["SEARCHING", "MATCHED"]);
 
@@ -27,9 +21,9 @@ function line(item: RequestListItem): Label {
 }
 
 async function myRequests(ctx: BotContext): Promise<Reply> {
-  const items = await requestsOf(ctx.deps.db, ctx.from?.id ?? 0);
-  if (items.length === 0) return { parts: [label("requests.none")], keyboard: [[{ ...label("menu.mediation"), data: MENU.mediation }], ...backToMenuKeyboard()] };
-  const cancels = items.filter((i) => OPEN.has(i.status)).map((i) => [{ ...label("requests.cancel", { reference: i.reference }), data: REQUESTS.cancel(i.id) }]);
+  const items = await ctx.core.requests.listOf(ctx.from?.id ?? 0);
+  if (items.length === 0) return { parts: [label("requests.none")], keyboard: [[{ ...label("menu.mediation"), data: CALLBACK.mediation.pack({}) }], ...backToMenuKeyboard()] };
+  const cancels = items.filter((i) => OPEN.has(i.status)).map((i) => [{ ...label("requests.cancel", { reference: i.reference }), data: CALLBACK.cancelRequest.pack({ requestId: i.id }) }]);
   return { parts: [label("requests.title"), ...items.map(line)], keyboard: [...cancels, ...backToMenuKeyboard()] };
 }
 
@@ -38,22 +32,23 @@ const privateChat = composer.chatType("private");
 
 privateChat.command("myrequests", async (ctx) => ctx.say(await myRequests(ctx)));
 
-privateChat.callbackQuery([REQUESTS.list, MENU.requests], async (ctx) => {
+privateChat.callbackQuery([CALLBACK.requestList.filter, CALLBACK.myRequests.filter], async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(await myRequests(ctx));
 });
 
-privateChat.callbackQuery(/^req:cancel:([\w-]+)$/, async (ctx) => {
+privateChat.callbackQuery(CALLBACK.cancelRequest.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
-  const id = ctx.match[1] ?? "";
+  const requestId = CALLBACK.cancelRequest.unpack(ctx.callbackQuery.data)?.requestId ?? "";
   await ctx.replace({
     parts: [label("requests.sure")],
-    keyboard: [[{ ...label("requests.yesCancel"), data: REQUESTS.confirmCancel(id) }], [{ ...label("requests.keep"), data: REQUESTS.list }]],
+    keyboard: [[{ ...label("requests.yesCancel"), data: CALLBACK.cancelRequestSure.pack({ requestId }) }], [{ ...label("requests.keep"), data: CALLBACK.requestList.pack({}) }]],
   });
 });
 
-privateChat.callbackQuery(/^req:sure:([\w-]+)$/, async (ctx) => {
-  const result = await cancelRequest(ctx.deps.db, ctx.match[1] ?? "", ctx.from.id, ctx.deps.dispatch);
+privateChat.callbackQuery(CALLBACK.cancelRequestSure.filter, async (ctx) => {
+  const requestId = CALLBACK.cancelRequestSure.unpack(ctx.callbackQuery.data)?.requestId ?? "";
+  const result = await ctx.core.requests.cancel(requestId, ctx.from.id);
   if (result.kind === "cancelled") {
     await ctx.answerCallbackQuery();
     return ctx.replace(await myRequests(ctx));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appointmentAt, nextDays, parseDay, parseTime } from "../../core/appointments.js";
-import { eveningBefore, reminderTimes } from "../../core/dispatch.js";
+import { reminderTimes } from "../../core/reminders.js";
+import { eveningBefore } from "../../core/time.js";
 import { newReference } from "../../core/requests.js";
 import { languageName } from "../../core/messages.js";
 
@@ -38,18 +39,18 @@ describe("typed dates and times", () => {
 });
 
 describe("reminders", () => {
-  const settings = { reminderEveningHour: 18, reminderBeforeMs: 3600_000, timeZone: TZ };
+  const settings = { eveningHour: 18, beforeMs: 3600_000 };
 
   it("reminds the evening before at 18:00 Berlin time and an hour before", () => {
     const appointment = new Date("2026-12-03T09:00:00Z");
-    const times = reminderTimes({ appointmentAt: appointment, matchedAt: new Date("2026-12-01T10:00:00Z") }, settings);
+    const times = reminderTimes({ appointmentAt: appointment, matchedAt: new Date("2026-12-01T10:00:00Z") }, settings, TZ);
     expect(times.evening?.toISOString()).toBe("2026-12-02T17:00:00.000Z");
     expect(times.hour?.toISOString()).toBe("2026-12-03T08:00:00.000Z");
   });
 
   it("skips a reminder whose time had passed when the match was made", () => {
     const appointment = new Date("2026-12-03T09:00:00Z");
-    const times = reminderTimes({ appointmentAt: appointment, matchedAt: new Date("2026-12-02T20:00:00Z") }, settings);
+    const times = reminderTimes({ appointmentAt: appointment, matchedAt: new Date("2026-12-02T20:00:00Z") }, settings, TZ);
     expect(times.evening).toBeNull();
     expect(times.hour?.toISOString()).toBe("2026-12-03T08:00:00.000Z");
   });

@@ -1,9 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sharePool } from "../../core/db.js";
-import { arriveAll, floodKey } from "../../core/deliveries.js";
-import { relayOutbox, tell, type Told } from "../../core/outbox.js";
+import { arriveAll, floodKey } from "../../core/arrivals.js";
+import { createDatabase, type Database } from "../../core/db.js";
+import { tellMany, type Told } from "../../core/outbox.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { databaseUrl } from "../helpers/env.js";
 import { createTestDatabase, dropTestDatabase } from "../helpers/stack.js";
@@ -13,11 +13,12 @@ describe("arrivals and outbox rows written together", () => {
   let name: string;
   let pool: pg.Pool;
   let db: PrismaClient;
+  let database: Database;
   beforeAll(async () => {
     name = await createTestDatabase();
     pool = new pg.Pool({ connectionString: databaseUrl(name), max: 4 });
     db = new PrismaClient({ adapter: new PrismaPg(pool) });
-    sharePool(db, pool);
+    database = createDatabase(db, pool);
   });
   afterAll(async () => {
     await db.$disconnect();
@@ -29,7 +30,7 @@ describe("arrivals and outbox rows written together", () => {
     await db.telegramUser.create({ data: { telegramId: 7001, locale: "ar" } });
     await db.botSession.create({ data: { key: "7001", value: { step: "date" } } });
     const arrivals = await arriveAll(
-      db,
+      database,
       [
         { updateId: 1, telegramId: 7001, sessionKey: "7001" },
         { updateId: 2, telegramId: 7002, sessionKey: "7002" },
@@ -47,7 +48,7 @@ describe("arrivals and outbox rows written together", () => {
     expect(arrivals[1]?.session).toBeNull();
 
     // The next batch continues the counts; already recorded updates stay duplicates.
-    const next = await arriveAll(db, [{ updateId: 3, telegramId: 7001, sessionKey: "7001" }, { updateId: 5, telegramId: 7001, sessionKey: "7001" }], 60_000);
+    const next = await arriveAll(database, [{ updateId: 3, telegramId: 7001, sessionKey: "7001" }, { updateId: 5, telegramId: 7001, sessionKey: "7001" }], 60_000);
     expect(next.map((a) => [a.first, a.hits])).toEqual([[false, 0], [true, 3]]);
     const counter = await db.rateLimitHit.findUnique({ where: { key: floodKey(7001) } });
     expect(counter?.count).toBe(3);
@@ -55,7 +56,7 @@ describe("arrivals and outbox rows written together", () => {
 
   it("two batches with the same updates at the same moment: each update is first exactly once", async () => {
     const ids = Array.from({ length: 3000 }, (_, i) => 10_000 + i);
-    const batch = (order: number[]) => arriveAll(db, order.map((updateId) => ({ updateId, telegramId: 8000 + (updateId % 5), sessionKey: undefined })), 60_000);
+    const batch = (order: number[]) => arriveAll(database, order.map((updateId) => ({ updateId, telegramId: 8000 + (updateId % 5), sessionKey: undefined })), 60_000);
     const [a, b] = await Promise.all([batch(ids), batch([...ids].reverse())]);
     const firsts = [...(a ?? []), ...(b ?? [])].filter((x) => x.first).length;
     expect(firsts).toBe(3000);
@@ -63,11 +64,12 @@ describe("arrivals and outbox rows written together", () => {
     expect(counters.map((c) => c.count).sort()).toEqual([600, 600, 600, 600, 600]);
   });
 
-  it("messages told at the same moment are written in one statement and handed to the queues together", async () => {
+  it("messages told together are written in one statement and handed to the queues together, in order", async () => {
     const handed: Told[][] = [];
-    relayOutbox(db, async (told) => void handed.push(told));
-    const ids = await Promise.all(
-      [9001, 9002, 9003].map((chat) => tell(db, chat, { kind: "send", locale: "de", parts: [{ text: `an ${chat}` }] })),
+    database.relayTo(async (told) => void handed.push(told));
+    const ids = await tellMany(
+      database,
+      [9001, 9002, 9003].map((chat) => ({ recipient: chat, intent: { kind: "send", locale: "de", parts: [{ text: `an ${chat}` }] } })),
     );
     expect(handed).toHaveLength(1);
     expect(handed[0]?.map((t) => t.id)).toEqual(ids);

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { createDatabase } from "../../core/db.js";
+import { createCore, type Core } from "../../core/index.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
-import { createRequest } from "../../core/requests.js";
-import { chooseLocale, giveConsent } from "../../core/users.js";
-import { decideVolunteer, registerVolunteer } from "../../core/volunteers.js";
 import { SlackEmulator } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
 import { databaseUrl, TEST_REDIS_URL } from "../helpers/env.js";
@@ -31,6 +31,9 @@ describe("a worker killed after sending half a wave", () => {
   let telegram: TelegramEmulator;
   let slack: SlackEmulator;
   let db: PrismaClient;
+  let pool: pg.Pool;
+  /** Core on the test's database, as the product process uses it, with its settings for this test. */
+  let core: Core;
   const prefix = `brbcrash-${Date.now()}`;
   let child: ChildProcess | undefined;
 
@@ -38,13 +41,24 @@ describe("a worker killed after sending half a wave", () => {
     database = await createTestDatabase();
     telegram = await TelegramEmulator.start({ token: TELEGRAM_TOKEN });
     slack = await SlackEmulator.start({ token: SLACK_TOKEN });
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(database) }) });
+    pool = new pg.Pool({ connectionString: databaseUrl(database), max: 2 });
+    db = new PrismaClient({ adapter: new PrismaPg(pool) });
+    core = createCore(createDatabase(db, pool), {
+      dispatch: { waveSize: 6, waveIntervalMs: 600_000, strictWaves: 2, escalateAfterMs: 600_000, searchTimeoutMs: 3_600_000, stopBeforeAppointmentMs: 3_600_000, quietMs: 0 },
+      reminders: { eveningHour: 18, beforeMs: 3_600_000 },
+      meetings: { reminderOffsetsMs: [] },
+      coordinatorChannel: COORDINATOR_CHANNEL,
+      networkChannel: COORDINATOR_CHANNEL,
+      timeZone: "Europe/Berlin",
+      retentionDays: 30,
+    });
   });
   afterEach(() => {
     child?.kill("SIGKILL");
   });
   afterAll(async () => {
     await db?.$disconnect();
+    await pool?.end();
     await telegram?.close();
     await slack?.close();
     await dropTestDatabase(database);
@@ -83,34 +97,25 @@ describe("a worker killed after sending half a wave", () => {
   it("after a restart, every offer is sent exactly once", async () => {
     for (const id of VOLUNTEERS) {
       telegram.user(id);
-      await chooseLocale(db, id, "de");
-      await giveConsent(db, id);
-      const registered = await registerVolunteer(
-        db,
-        id,
-        { firstName: `V${id}`, roles: ["INTERPRETER"], languages: [{ language: "ar", level: "NATIVE" }], germanLevel: "C1_C2", districts: [], remoteOnly: true, weeklyCapacity: 3 },
-        { coordinatorChannel: COORDINATOR_CHANNEL },
-      );
+      await core.users.chooseLocale(id, "de");
+      await core.users.giveConsent(id);
+      const registered = await core.volunteers.register(id, {
+        firstName: `V${id}`,
+        roles: ["INTERPRETER"],
+        languages: [{ language: "ar", level: "NATIVE" }],
+        germanLevel: "C1_C2",
+        districts: [],
+        remoteOnly: true,
+        weeklyCapacity: 3,
+      });
       if (registered.kind === "no-consent") throw new Error("consent");
-      await decideVolunteer(db, registered.volunteerId, "APPROVED", "U0COORD");
+      await core.volunteers.decide(registered.volunteerId, "APPROVED", "U0COORD");
     }
     telegram.user(NEWCOMER);
-    await chooseLocale(db, NEWCOMER, "de");
-    await giveConsent(db, NEWCOMER);
+    await core.users.chooseLocale(NEWCOMER, "de");
+    await core.users.giveConsent(NEWCOMER);
     // The request is committed; the product process is not running yet: it must pick it up by itself.
-    await createRequest(db, NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE", purpose: "HEALTH" }, "crash-1", {
-      waveSize: 6,
-      waveIntervalMs: 600_000,
-      strictWaves: 2,
-      escalateAfterMs: 600_000,
-      searchTimeoutMs: 3_600_000,
-      stopBeforeAppointmentMs: 3_600_000,
-      quietMs: 0,
-      reminderEveningHour: 18,
-      reminderBeforeMs: 3_600_000,
-      coordinatorChannel: COORDINATOR_CHANNEL,
-      timeZone: "Europe/Berlin",
-    });
+    await core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE", purpose: "HEALTH" }, "crash-1");
 
     const offersSent = () => VOLUNTEERS.filter((id) => telegram.botMessages(id).some((m) => plain(m).includes("Neue Anfrage"))).length;
     const first = await startProduct();
@@ -168,11 +173,7 @@ describe("Redis restarted while a request is open", () => {
     const s = stack;
     await onboard(s.telegram, NEWCOMER, "de");
     // Nobody fits yet: the first wave finds no one, the next is a delayed job in Redis.
-    const { reference } = await createRequest(s.app.database.prisma, NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE" }, "redis-1", {
-      ...s.app.config.dispatch,
-      coordinatorChannel: COORDINATOR_CHANNEL,
-      timeZone: s.app.config.timeZone,
-    }).then((r) => (r.kind === "no-consent" ? { reference: "" } : r));
+    const { reference } = await s.app.core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE" }, "redis-1").then((r) => (r.kind === "no-consent" ? { reference: "" } : r));
     await s.telegram.waitFor(() => s.telegram.botMessages(NEWCOMER).some((m) => plain(m).includes(reference)));
 
     redis?.kill("SIGKILL");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createRequest, type RequestDraft } from "../../core/requests.js";
+import type { RequestDraft } from "../../core/requests.js";
 import { CLOSE_REQUEST, OFFER_TO_ALL } from "../../handlers/slack/alerts.js";
 import { COORDINATOR_CHANNEL, startStack, type Stack, type StackOptions } from "../helpers/stack.js";
 import { buttonData, onboard, plain, waitForText } from "../helpers/telegram.js";
@@ -10,13 +10,9 @@ const NEWCOMER = 41_001;
 const phoneRequest: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" };
 
 async function request(stack: Stack, draft: RequestDraft = phoneRequest, key = `${Math.random()}`) {
-  const result = await createRequest(stack.app.database.prisma, NEWCOMER, draft, key, dispatchOf(stack));
+  const result = await stack.app.core.requests.create(NEWCOMER, draft, key);
   if (result.kind === "no-consent") throw new Error("no consent");
   return result;
-}
-
-function dispatchOf(stack: Stack) {
-  return { ...stack.app.config.dispatch, coordinatorChannel: COORDINATOR_CHANNEL, timeZone: stack.app.config.timeZone };
 }
 
 const offerMessage = (stack: Stack, chatId: number) => stack.telegram.botMessages(chatId).find((m) => buttonData(m).some((d) => d.startsWith("offer:accept:")));
@@ -138,7 +134,7 @@ describe("language mediation: reliability", () => {
     const offer = await s.telegram.waitFor(() => offerMessage(s, 45_001));
     await s.telegram.pressButton(45_001, offer.message_id, { label: "✅ Ich übernehme" });
     await waitForText(s.telegram, NEWCOMER, "Volunteer45001");
-    const cancelled = await (await import("../../core/requests.js")).cancelRequest(s.app.database.prisma, requestId, NEWCOMER, dispatchOf(s));
+    const cancelled = await s.app.core.requests.cancel(requestId, NEWCOMER);
     expect(cancelled.kind).toBe("cancelled");
     await waitForText(s.telegram, 45_001, `Die Anfrage ${reference} wurde abgesagt`);
     await new Promise((r) => setTimeout(r, 2500));

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importCatalog } from "../../core/catalog.js";
-import { floodKey } from "../../core/deliveries.js";
+import { floodKey } from "../../core/arrivals.js";
 import { anonymiseClosed } from "../../core/privacy.js";
 import { ACTIONS } from "../../handlers/slack/action-ids.js";
 import { readCatalogFile } from "../../prisma/import-catalog.js";
@@ -173,14 +172,14 @@ describe("newcomer services", () => {
       ].join("\n"),
     );
     const before = await db.contactPoint.count();
-    const broken = await importCatalog(db, readCatalogFile(csv));
+    const broken = await stack.app.core.catalog.importCatalog(readCatalogFile(csv));
     expect(broken.kind).toBe("invalid");
     expect(broken.kind === "invalid" ? broken.problems.join("\n") : "").toMatch(/contactPoints row 2: categories/);
     expect(await db.contactPoint.count()).toBe(before);
     expect(await db.leisureOffer.count({ where: { title: "Boule im Park" } })).toBe(0);
 
     writeFileSync(csv, ["type,name,title,categories,interests,times", "contact,Sprachcafé Roland,,COUNSELLING,,", "leisure,,Boule im Park,,SPORTS;NATURE,WEEKEND"].join("\n"));
-    expect(await importCatalog(db, readCatalogFile(csv))).toEqual({ kind: "imported", contactPoints: 1, leisureOffers: 1 });
+    expect(await stack.app.core.catalog.importCatalog(readCatalogFile(csv))).toEqual({ kind: "imported", contactPoints: 1, leisureOffers: 1 });
     expect(await db.contactPoint.count()).toBe(before + 1);
   });
 
@@ -276,7 +275,7 @@ describe("newcomer services", () => {
     const closed = await db.helpRequest.findFirstOrThrow({ where: { status: "CANCELLED" } });
     await db.helpRequest.update({ where: { id: closed.id }, data: { place: "Rathaus", note: "Notiz", anonymisedAt: null, closedAt: new Date(Date.now() - 40 * 86_400_000) } });
     const total = await db.helpRequest.count();
-    const result = await anonymiseClosed(db, new Date(Date.now() - 30 * 86_400_000));
+    const result = await anonymiseClosed(stack.app.database, new Date(Date.now() - 30 * 86_400_000));
     expect(result.requests).toBeGreaterThanOrEqual(1);
     const after = await db.helpRequest.findUniqueOrThrow({ where: { id: closed.id } });
     expect([after.place, after.note, after.newcomerId]).toEqual([null, null, null]);

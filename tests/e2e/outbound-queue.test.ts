@@ -1,6 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client.js";
+import { createDatabase } from "../../core/db.js";
 import { tellMany, type TelegramIntent } from "../../core/outbox.js";
 import { eventually } from "../helpers/wait.js";
 import { startStack, type QueueBackend, type Stack } from "../helpers/stack.js";
@@ -19,7 +21,7 @@ describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %
     const messages = chats.flatMap((chat) =>
       Array.from({ length: perChat }, (_, i) => ({ recipient: chat, intent: intent(i) })),
     );
-    await tellMany(s.app.database.prisma, messages);
+    await tellMany(s.app.database, messages);
   }
 
   it("delivers a burst of 100 messages completely, each once, never faster than 30 a second", async () => {
@@ -80,9 +82,11 @@ describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %
     s.telegram.user(800_001);
     // Committed, but never queued (as if the process died right after the commit, or Redis lost it): written
     // through a client of its own, which has no relay to the queues.
-    const other = new PrismaClient({ adapter: new PrismaPg(s.app.database.pool) });
-    await tellMany(other, [{ recipient: 800_001, intent: intent(1) }]);
+    const pool = new pg.Pool(s.app.database.pool);
+    const other = new PrismaClient({ adapter: new PrismaPg(pool) });
+    await tellMany(createDatabase(other, pool), [{ recipient: 800_001, intent: intent(1) }]);
     await other.$disconnect();
+    await pool.end();
     const message = await s.telegram.nextBotMessage(800_001, 10_000);
     expect(message.text).toBe("Nachricht 0".replace("0", "1"));
   });

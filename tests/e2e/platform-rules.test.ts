@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPoll } from "../../core/polls.js";
 import { ACTIONS, choice } from "../../handlers/slack/action-ids.js";
 import { TELEGRAM_TEXT_MAX } from "../../core/long-text.js";
-import { createRequest } from "../../core/requests.js";
-import { COORDINATOR_CHANNEL, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
+import { NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
 import { onboard, plain } from "../helpers/telegram.js";
 import { eventually } from "../helpers/wait.js";
 
@@ -51,7 +49,7 @@ describe("the platforms' rules", () => {
 
   it("vote buttons side by side carry action ids of their own, and each one counts", async () => {
     const { slack, app } = stack;
-    const { id } = await createPoll(app.database.prisma, { question: "Welcher Tag?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: true, anonymous: false, datePoll: false }, NETWORK_CHANNEL, "U0CREATOR");
+    const { id } = await app.core.polls.create({ question: "Welcher Tag?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: true, anonymous: false, datePoll: false }, NETWORK_CHANNEL, "U0CREATOR");
     const poll = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "📊 Welcher Tag?"));
     const votes = (poll.blocks as { type: string; block_id?: string; elements?: { action_id: string }[] }[]).find((b) => b.block_id === `vote-${id}`);
     const ids = votes?.elements?.map((e) => e.action_id) ?? [];
@@ -66,15 +64,12 @@ describe("the platforms' rules", () => {
     const { telegram, app } = stack;
     const newcomer = 7_001;
     await onboard(telegram, newcomer, "ar");
-    const settings = { ...app.config.dispatch, coordinatorChannel: COORDINATOR_CHANNEL, timeZone: app.config.timeZone };
     const references: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const created = await createRequest(
-        app.database.prisma,
+      const created = await app.core.requests.create(
         newcomer,
         { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "IN_PERSON", district: "BECKUM", place: `Lindenstraße ${i} `.repeat(12).trim(), note: `ملاحظة طويلة ${i} with Latin words 🙂 `.repeat(20).trim() },
         `${newcomer}:long-${i}`,
-        settings,
       );
       if (created.kind === "created") references.push(created.reference);
     }

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { scheduleMeeting } from "../../core/meetings.js";
 import { COORDINATOR, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
 import { eventually } from "../helpers/wait.js";
 
@@ -18,10 +17,9 @@ describe("meeting reminders and Socket Mode", () => {
     for (const member of ["U0ANSWERED", "U0SILENT1", "U0SILENT2"]) await db.workingGroupMember.create({ data: { groupId: group.id, slackUserId: member } });
     // Two hours and two seconds ahead: the "2 hours before" reminder is due in two seconds.
     const startsAt = new Date(Date.now() + 2 * 3600_000 + 2000);
-    const { id } = await scheduleMeeting(db, { groupId: group.id, title: "AG-Treffen Freizeit", startsAt, place: "Multizentrum" }, COORDINATOR, {
-      reminderOffsetsMs: [2 * 3600_000],
-      networkChannel: NETWORK_CHANNEL,
-    });
+    const scheduled = await s.app.core.meetings.schedule({ groupId: group.id, title: "AG-Treffen Freizeit", startsAt, place: "Multizentrum" }, COORDINATOR);
+    if (scheduled.kind !== "scheduled") throw new Error("not scheduled");
+    const { id } = scheduled;
     const announcement = await s.slack.waitFor(() => s.slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.startsWith("AG-Treffen Freizeit")));
     await s.slack.clickButton("U0ANSWERED", announcement, "meeting_rsvp.YES", { value: `${id}:YES` });
     await eventually(async () => expect(await db.meetingRsvp.count()).toBe(1));

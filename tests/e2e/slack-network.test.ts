@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPoll } from "../../core/polls.js";
 import { ACTIONS, choice } from "../../handlers/slack/action-ids.js";
-import { DIGEST_QUEUE } from "../../jobs/network.js";
+import { DIGEST } from "../../jobs/schedules.js";
 import type { SlackSimMessage } from "../../sim/slack-api.js";
 import { COORDINATOR, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
 import { eventually } from "../helpers/wait.js";
@@ -190,7 +189,7 @@ describe("Slack network bot", () => {
 
   it("a poll closes by itself at its deadline", async () => {
     const { slack } = stack;
-    await createPoll(stack.app.database.prisma, { question: "Kurze Frage mit Frist?", options: [{ label: "A" }, { label: "B" }], multiple: false, anonymous: false, datePoll: false, closesAt: new Date(Date.now() + 1500) }, NETWORK_CHANNEL, "U0A");
+    await stack.app.core.polls.create({ question: "Kurze Frage mit Frist?", options: [{ label: "A" }, { label: "B" }], multiple: false, anonymous: false, datePoll: false, closesAt: new Date(Date.now() + 1500) }, NETWORK_CHANNEL, "U0A");
     await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "🏁 Kurze Frage mit Frist?"), 6000);
   });
 
@@ -214,11 +213,7 @@ describe("Slack network bot", () => {
     const { slack, app } = stack;
     const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
     await app.database.prisma.workingGroupMember.create({ data: { groupId: group.id, slackUserId: "U0HOME" } });
-    const { scheduleMeeting } = await import("../../core/meetings.js");
-    await scheduleMeeting(app.database.prisma, { groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" }, COORDINATOR, {
-      reminderOffsetsMs: [],
-      networkChannel: NETWORK_CHANNEL,
-    });
+    await app.core.meetings.schedule({ groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" }, COORDINATOR);
     const event = await slack.event({ type: "app_home_opened", user: "U0HOME", tab: "home", channel: "D0HOME" });
     expect(event.status).toBe(200);
     const home = await slack.waitFor(() => slack.home("U0HOME"));
@@ -244,7 +239,7 @@ describe("Slack network bot", () => {
 
   it("the digest is scheduled for Monday 08:00 Berlin time and posts to the network channel", async () => {
     const { slack, app } = stack;
-    const digestQueue = app.queues.queue(DIGEST_QUEUE);
+    const digestQueue = app.queues.queue(DIGEST);
     const schedulers = await digestQueue.getJobSchedulers();
     expect(schedulers.map((j) => [j.key, j.pattern, j.tz])).toContainEqual(["digest-weekly", "0 8 * * 1", "Europe/Berlin"]);
     await digestQueue.add("digest", {});

@@ -9,7 +9,7 @@ import { parseConfig } from "../../bot/config.js";
 import { prepareDemoPeople, simulator } from "../../bot/demo.js";
 import { SLACK_EVENTS_PATH } from "../../bot/slack.js";
 import { TELEGRAM_WEBHOOK_PATH } from "../../bot/http.js";
-import { createLogger } from "../../core/log.js";
+import { createLogger } from "../../ops/log.js";
 import { SlackEmulator } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
 import { databaseUrl, TEST_POSTGRES_URL, TEST_REDIS_URL } from "./env.js";

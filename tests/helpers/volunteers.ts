@@ -1,7 +1,5 @@
-import { decideVolunteer, registerVolunteer, type VolunteerRegistration } from "../../core/volunteers.js";
-import { chooseLocale, giveConsent } from "../../core/users.js";
+import type { VolunteerRegistration } from "../../core/volunteers.js";
 import type { Stack } from "./stack.js";
-import { COORDINATOR_CHANNEL } from "./stack.js";
 
 /**
  * An approved volunteer, set up through the core functions the bot uses (registration, then a
@@ -12,14 +10,11 @@ export async function approvedVolunteer(
   telegramId: number,
   overrides: Partial<VolunteerRegistration> & { locale?: "de" | "en" | "ar" | "tr" | "uk" } = {},
 ): Promise<string> {
-  const db = stack.app.database.prisma;
+  const { core } = stack.app;
   stack.telegram.user(telegramId, { first_name: overrides.firstName ?? `Volunteer${telegramId}`, language_code: overrides.locale ?? "de" });
-  await chooseLocale(db, telegramId, overrides.locale ?? "de");
-  await giveConsent(db, telegramId);
-  const result = await registerVolunteer(
-    db,
-    telegramId,
-    {
+  await core.users.chooseLocale(telegramId, overrides.locale ?? "de");
+  await core.users.giveConsent(telegramId);
+  const result = await core.volunteers.register(telegramId, {
       firstName: overrides.firstName ?? `Volunteer${telegramId}`,
       roles: overrides.roles ?? ["INTERPRETER"],
       languages: overrides.languages ?? [{ language: "ar", level: "NATIVE" }],
@@ -27,11 +22,9 @@ export async function approvedVolunteer(
       districts: overrides.districts ?? ["BECKUM", "NEUBECKUM"],
       remoteOnly: overrides.remoteOnly ?? false,
       weeklyCapacity: overrides.weeklyCapacity ?? 3,
-      ...(overrides.gender ? { gender: overrides.gender } : {}),
-    },
-    { coordinatorChannel: COORDINATOR_CHANNEL },
-  );
+    ...(overrides.gender ? { gender: overrides.gender } : {}),
+  });
   if (result.kind === "no-consent") throw new Error("no consent");
-  await decideVolunteer(db, result.volunteerId, "APPROVED", "U0COORD");
+  await core.volunteers.decide(result.volunteerId, "APPROVED", "U0COORD");
   return result.volunteerId;
 }

@@ -1,10 +1,10 @@
-import { sql, type DbOrTx } from "./db.js";
+import type { DbOrTx } from "./db.js";
 import { isLocale } from "./i18n.js";
 import type { UserProfile } from "./users.js";
 
 /** Telegram keeps undelivered updates for 24 hours; older ids need not be remembered. */
 export async function pruneDeliveries(db: DbOrTx, olderThan: Date): Promise<number> {
-  const { count } = await db.processedUpdate.deleteMany({ where: { createdAt: { lt: olderThan } } });
+  const { count } = await db.prisma.processedUpdate.deleteMany({ where: { createdAt: { lt: olderThan } } });
   return count;
 }
 
@@ -31,7 +31,7 @@ export type Arriving = { updateId: number; telegramId: number | undefined; sessi
  * (redeliveries do not count), and reads each sender and their session. Results come in input order.
  */
 export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: number): Promise<Arrival[]> {
-  const rows = await sql<{
+  const rows = await db.sql<{
     first: boolean;
     hits: number | null;
     id: string | null;
@@ -39,9 +39,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
     consentAt: Date | null;
     relayRequestId: string | null;
     session: string | null;
-  }>(
-    db,
-    // Keys are written in a fixed order (update ids, then flood keys, sorted) so that two batches touching
+  }>(// Keys are written in a fixed order (update ids, then flood keys, sorted) so that two batches touching
     // the same rows cannot deadlock; a redelivery inside one batch counts once, at its first place.
     `WITH input AS (
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS i(update_id, telegram_id, session_key, flood_key, n)

@@ -1,0 +1,90 @@
+import type { Queryable } from "./db.js";
+import type { Request, RequestKind } from "./request-store.js";
+import type { DispatchSettings } from "./settings.js";
+import type { Level, Role } from "./vocabulary.js";
+
+const ROLE_OF_KIND = { MEDIATION: "INTERPRETER", LEISURE: "LEISURE_BUDDY", MENTORING: "MENTOR" } as const satisfies Record<RequestKind, Role>;
+const STRICT_LEVELS: Level[] = ["GOOD", "FLUENT", "NATIVE"];
+const ANY_LEVEL: Level[] = ["BASIC", "GOOD", "FLUENT", "NATIVE"];
+
+/**
+ * How far the search reaches: "strict" for the first waves, "widened" after them (or when nobody fits),
+ * "everyone" when a coordinator offers the request to all.
+ */
+export type Reach = "strict" | "widened" | "everyone";
+
+/** Who may be offered a request, as plain criteria. */
+export type Circle = {
+  role: Role;
+  /** The language and the levels that count; undefined: any language will do. */
+  language?: { code: string; levels: Level[] };
+  /** Mentoring: a woman or a man, as the newcomer asked. */
+  gender?: string;
+  /** In person: only volunteers who go to this district and not only by phone. */
+  district?: string;
+  /** Capacity left in the last seven days, and nothing offered within the quiet time. */
+  quiet?: { sinceMs: number };
+};
+
+/**
+ * The circle of volunteers for a request at a reach. Pure, so that the rules can be read and tested apart
+ * from the query: the right role; the language at a good level (a basic one once widened) – everyone speaks
+ * German, and for company in free time or a mentor the widened circle takes any language; the gender a
+ * mentee asked for; in person, the district (until widened); capacity and quiet time (unless for everyone).
+ *
+ * @example
+ * circleFor({ kind: "MEDIATION", language: "ar", mode: "IN_PERSON", district: "BECKUM", genderPreference: null }, "strict", settings);
+ * // { role: "INTERPRETER", language: { code: "ar", levels: ["GOOD", "FLUENT", "NATIVE"] }, district: "BECKUM", quiet: { sinceMs: 1800000 } }
+ */
+export function circleFor(request: Pick<Request, "kind" | "language" | "mode" | "district" | "genderPreference">, reach: Reach, settings: Pick<DispatchSettings, "quietMs">): Circle {
+  const strict = reach === "strict";
+  const anyLanguage = request.language === "de" || (request.kind !== "MEDIATION" && !strict);
+  const inPerson = request.mode === "IN_PERSON" || (request.mode === null && request.district !== null);
+  return {
+    role: ROLE_OF_KIND[request.kind],
+    ...(anyLanguage ? {} : { language: { code: request.language, levels: strict ? STRICT_LEVELS : ANY_LEVEL } }),
+    ...(request.kind === "MENTORING" && request.genderPreference ? { gender: request.genderPreference } : {}),
+    ...(inPerson && strict && request.district ? { district: request.district } : {}),
+    ...(reach === "everyone" ? {} : { quiet: { sinceMs: settings.quietMs } }),
+  };
+}
+
+/** A volunteer who may get the offer, with what is needed to send it. */
+export type Candidate = { id: string; telegramId: bigint; locale: string | null };
+
+/**
+ * Volunteers in the circle who have not been offered this request yet (not the newcomer themselves),
+ * approved and not paused; least recently assigned first, so that offers do not always go to the same
+ * fast few.
+ */
+export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId">, circle: Circle, limit: number): Promise<Candidate[]> {
+  const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
+    `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale
+     FROM "Volunteer" v
+     JOIN "TelegramUser" u ON u.id = v."userId"
+     WHERE v.status = 'APPROVED' AND NOT v.paused AND $1::text = ANY(v.roles)
+       AND u.id IS DISTINCT FROM $2::text
+       AND ($3::text IS NULL OR EXISTS (
+         SELECT 1 FROM "VolunteerLanguage" l WHERE l."volunteerId" = v.id AND l.language = $3::text AND l.level = ANY($4::text[])))
+       AND ($5::text IS NULL OR v.gender = $5::text)
+       AND ($6::text IS NULL OR (NOT v."remoteOnly" AND $6::text = ANY(v.districts)))
+       AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = $7::text AND o."volunteerId" = v.id)
+       AND ($8::float8 IS NULL OR (
+         (SELECT count(*) FROM "HelpRequest" r WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity"
+         AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))
+     ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
+     LIMIT $9`,
+    [
+      circle.role,
+      request.newcomerId,
+      circle.language?.code ?? null,
+      circle.language?.levels ?? [],
+      circle.gender ?? null,
+      circle.district ?? null,
+      request.id,
+      circle.quiet ? circle.quiet.sinceMs / 1000 : null,
+      limit,
+    ],
+  );
+  return rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));
+}
