@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DATE_PLACEHOLDERS } from "../../core/date-format.js";
 import { createI18n, LOCALES, RTL_LOCALES, withoutDirectionMarks } from "../../core/i18n.js";
 
 type Tree = { [key: string]: string | Tree };
@@ -24,7 +25,8 @@ const sourceKeys = new Set([...source.keys()].map((k) => k.replace(PLURAL, "")))
 
 describe("locales", () => {
   it("has one file per language of the mission, and no other", () => {
-    expect(readdirSync(new URL("../../locales/", import.meta.url)).sort()).toEqual(LOCALES.map((l) => `${l}.json`).sort());
+    const files = readdirSync(new URL("../../locales/", import.meta.url)).filter((f) => /^[a-z]{2,3}\.json$/.test(f));
+    expect(files.sort()).toEqual(LOCALES.map((l) => `${l}.json`).sort());
   });
 
   describe.each(LOCALES.filter((l) => l !== "de"))("%s", (locale) => {
@@ -53,8 +55,10 @@ describe("locales", () => {
         const base = key.replace(PLURAL, "");
         const german = source.get(key) ?? source.get(`${base}_other`) ?? "";
         expect(text.trim(), key).not.toBe("");
-        // A plural form may spell out small numbers instead of {{count}} ("two members").
-        if (!PLURAL.test(key)) expect(placeholders(text), key).toEqual(placeholders(german));
+        // A plural form may spell out small numbers instead of {{count}} ("two members"); a date pattern
+        // chooses its parts (Kurmanji writes the month in digits).
+        if (key.startsWith("format.")) for (const name of placeholders(text)) expect(DATE_PLACEHOLDERS, key).toContain(name);
+        else if (!PLURAL.test(key)) expect(placeholders(text), key).toEqual(placeholders(german));
         if (text === german && german.length > 12) same++;
       }
       expect(same).toBe(0);
@@ -94,7 +98,7 @@ describe("locales", () => {
     expect(i18n.t("ru", "slack.ag.members", { count: 2 })).not.toBe(i18n.t("ru", "slack.ag.members", { count: 5 }).replace("5", "2"));
     const winter = new Date("2026-12-24T17:30:00Z");
     expect(i18n.formatDateTime("de", winter)).toContain("18:30");
-    expect(i18n.formatDateTime("en", winter)).toMatch(/6:30/);
+    expect(i18n.formatDateTime("en", winter)).toContain("18:30");
     // Gregorian dates for appointments in Germany, also where another calendar is the default.
     expect(i18n.formatDate("fa", winter)).toMatch(/۲۰۲۶|2026/);
   });
