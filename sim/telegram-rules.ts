@@ -48,6 +48,9 @@ type FieldRule = {
 type ObjectRule = {
   name: string;
   fields: ReadonlyMap<string, FieldRule>;
+  required: readonly FieldRule[];
+  /** The field whose value tells the members of a union apart (`type` of a BotCommandScope). */
+  tag?: FieldRule;
   /** Fields of which one ("exactly") or at most one may be set: the kind of a button. */
   kinds?: { fields: readonly string[]; exactly: boolean };
   /** A plain string may stand for the object (a simple reply keyboard button). */
@@ -121,16 +124,35 @@ function compileObjects(): ReadonlyMap<string, ObjectRule> {
     const fields = compileFields(name, spec);
     const sentence = TYPE_SENTENCES[name] ?? "";
     const kinds = kindsOf(fields, sentence);
-    objects.set(name, { name, fields, ...(kinds ? { kinds } : {}), stringAllowed: sentence.includes("String can be used instead of this object"), opaque: false });
+    const tag = [...fields.values()].find((f) => f.is !== undefined);
+    objects.set(name, {
+      name,
+      fields,
+      required: [...fields.values()].filter((f) => f.required),
+      ...(tag ? { tag } : {}),
+      ...(kinds ? { kinds } : {}),
+      stringAllowed: sentence.includes("String can be used instead of this object"),
+      opaque: false,
+    });
   }
-  for (const name of OPAQUE_TYPES) objects.set(name, { name, fields: new Map(), stringAllowed: false, opaque: true });
+  for (const name of OPAQUE_TYPES) objects.set(name, { name, fields: new Map(), required: [], stringAllowed: false, opaque: true });
   return objects;
+}
+
+/** Every object type a field names must be in the table: a gap shows when the module loads. */
+function assertResolvable(type: TypeExpr): void {
+  if (type.kind === "array") assertResolvable(type.of);
+  else if (type.kind === "union") type.of.forEach(assertResolvable);
+  else if (type.kind === "object") objectRule(type.name);
 }
 
 const OBJECTS = compileObjects();
 const METHOD_RULES: ReadonlyMap<string, ReadonlyMap<string, FieldRule>> = new Map(
   Object.entries(METHODS).map(([method, params]) => [method, compileFields(method, params)]),
 );
+for (const fields of [...METHOD_RULES.values(), ...[...OBJECTS.values()].map((o) => o.fields)]) {
+  for (const f of fields.values()) assertResolvable(f.type);
+}
 /** Telegram reads method names without regard to case (the Bot API server lower-cases them). */
 const CANONICAL = new Map(METHOD_NAMES.map((name) => [name.toLowerCase(), name]));
 
@@ -302,12 +324,11 @@ function checkUnion(value: unknown, field: FieldRule, members: readonly TypeExpr
   }
   const objects = members.flatMap((m) => (m.kind === "object" ? [objectRule(m.name)] : []));
   if (!isRecord(value)) return problem("wrong-type", `Field "${field.name}" must be of type ${field.text}`);
-  const tagged = objects.filter((o) => [...o.fields.values()].some((f) => f.is !== undefined));
-  if (tagged.length > 0) {
-    const match = tagged.find((o) => [...o.fields.values()].some((f) => f.is !== undefined && value[f.name] === f.is));
+  if (objects.some((o) => o.tag)) {
+    const match = objects.find((o) => o.tag && value[o.tag.name] === o.tag.is);
     return match ? checkObject(value, match, field) : problem("wrong-value", `Unsupported type "${String(value.type)}" specified`);
   }
-  const fits = objects.find((o) => [...o.fields.values()].every((f) => !f.required || value[f.name] !== undefined));
+  const fits = objects.find((o) => o.required.every((f) => value[f.name] !== undefined));
   const chosen = fits ?? objects[0];
   return chosen ? checkObject(value, chosen, field) : undefined;
 }
