@@ -24,6 +24,7 @@ export function normalizeTyped(text: string): string {
     .replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String((d.charCodeAt(0) & 0xf) % 10))
     .replace(/\u200c/g, " ")
     .trim()
+    .replace(/^[.,:;\u060c\u061b]+\s*/, "")
     .toLowerCase();
 }
 

@@ -64,9 +64,9 @@ export type I18n = {
 };
 
 /**
- * In right-to-left texts, Latin words (German office and place names, "/commands", "Brückenbot") are
- * wrapped in left-to-right isolates, so that their punctuation stays on their side and "/start" does not
- * show as "start/". Placeholders are left alone: `t` isolates what is inserted.
+ * In right-to-left texts, Latin words (German office and place names, "/commands", "Brückenbot") and
+ * example dates and times ("24.12.") are wrapped in left-to-right isolates, so that their punctuation stays
+ * on their side and "/start" does not show as "start/". Placeholders are left alone: `t` isolates what is inserted.
  *
  * @example
  * isolateLatin("أرسل /start."); // "أرسل \u2066/start\u2069."
@@ -74,13 +74,16 @@ export type I18n = {
 export function isolateLatin(text: string): string {
   return text.replace(LATIN_OR_PLACEHOLDER, (run: string) => {
     if (run.startsWith("{{") || run.startsWith("$t(")) return run;
+    if (/^\d/.test(run)) return LEFT_TO_RIGHT_ISOLATE + run + POP_DIRECTIONAL_ISOLATE;
     const trailing = /[.,:;!?'’]+$/.exec(run)?.[0] ?? "";
     const core = run.slice(0, run.length - trailing.length);
     return LEFT_TO_RIGHT_ISOLATE + core + POP_DIRECTIONAL_ISOLATE + trailing;
   });
 }
 const LATIN_WORD = String.raw`(?:--|/)?[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ0-9'’&._:/@–-]*`;
-const LATIN_OR_PLACEHOLDER = new RegExp(String.raw`\{\{[^}]*\}\}|\$t\([^)]*\)|${LATIN_WORD}(?: +${LATIN_WORD})*`, "g");
+/** A date or time given as an example ("24.12.", "9:30", "3.12. 18:00"): isolated, it reads as the reader must type it. */
+const NUMERIC_EXAMPLE = String.raw`\d{1,4}(?:[.:]\d{1,4})+\.?(?: \d{1,2}:\d{2})?`;
+const LATIN_OR_PLACEHOLDER = new RegExp(String.raw`\{\{[^}]*\}\}|\$t\([^)]*\)|${LATIN_WORD}(?: +${LATIN_WORD})*|${NUMERIC_EXAMPLE}`, "g");
 
 /**
  * Writes numbers with a fraction in the reader's way ("1,5" in German) with Latin digits; whole numbers as

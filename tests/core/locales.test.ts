@@ -103,3 +103,53 @@ describe("locales", () => {
     expect(i18n.formatDate("fa", winter)).toMatch(/۲۰۲۶|2026/);
   });
 });
+
+describe("wording the first review asked for", () => {
+  const i18n = createI18n({ timeZone: "Europe/Berlin" });
+  const translations = (locale: string) => flatten(read(locale));
+
+  it("counts hours and assignments in the singular too, with count flowing through labels and the outbox", async () => {
+    const { renderLabel } = await import("../../core/messages.js");
+    const closed = (count: number) => renderLabel(i18n, "de", JSON.parse(JSON.stringify({ key: "jobs.closed", params: { reference: "ABC-234", count } })));
+    expect(withoutDirectionMarks(closed(1))).toBe("Danke! Anfrage ABC-234 ist abgeschlossen, 1 Stunde eingetragen.");
+    expect(withoutDirectionMarks(closed(1.5))).toBe("Danke! Anfrage ABC-234 ist abgeschlossen, 1,5 Stunden eingetragen.");
+    const stats = renderLabel(i18n, "de", {
+      key: "mydata.volunteerStats",
+      params: { languages: "ar", capacity: 2, jobs: { key: "mydata.jobs", params: { count: 1 } }, hours: { key: "mydata.hours", params: { count: 1 } } },
+    });
+    expect(withoutDirectionMarks(stats)).toBe("Sprachen: ar · höchstens 2 pro Woche · 1 Einsatz · 1 Stunde");
+    expect(withoutDirectionMarks(renderLabel(i18n, "ru", { key: "mydata.hours", params: { count: 5 } }))).toBe("5 часов");
+    expect(withoutDirectionMarks(renderLabel(i18n, "ar", { key: "mydata.hours", params: { count: 2 } }))).toBe("ساعتان");
+  });
+
+  it("names the offices as on the door, with an explanation in the reader's language", () => {
+    for (const locale of LOCALES.filter((l) => l !== "de")) {
+      const entries = translations(locale);
+      for (const [purpose, german] of [["JOBCENTER", "Jobcenter"], ["FOREIGNERS_OFFICE", "Ausländerbehörde"], ["CITIZENS_OFFICE", "Bürgerbüro"]]) {
+        expect(entries.get(`mediation.purpose.${purpose}`), `${locale} ${purpose}`).toMatch(new RegExp(`^${german} \\(.+\\)$`));
+      }
+    }
+    expect(translations("en").get("mediation.purpose.CITIZENS_OFFICE")).not.toMatch(/citizen/i);
+  });
+
+  it("calls the Somali mentor a supporter, never an adviser (the guide says volunteers give no advice)", () => {
+    for (const [key, text] of translations("so")) expect(text, key).not.toMatch(/latali/i);
+  });
+
+  it("does not call a Russian or Ukrainian newcomer's appointment a meeting", () => {
+    const keys = ["mediation.ask.district", "mediation.ask.place", "request.done", "reminder.evening.newcomer", "reminder.hour.newcomer"];
+    for (const key of keys) {
+      expect(translations("ru").get(key), key).not.toMatch(/встреч/i);
+      expect(translations("uk").get(key), key).not.toMatch(/зустріч/i);
+    }
+  });
+
+  it("tells a Turkish volunteer that someone else took the request, not that it was received", () => {
+    expect(translations("tr").get("offer.answer.taken")).not.toMatch(/alındı/);
+  });
+
+  it("addresses Arabic readers without masculine-only verbs", () => {
+    const gendered = /(^|[\s(«])(اختر|اكتب|اضغط|أرسل|أخبرنا|ترجم|قل|تريد|تحتاج|تستطيع|تتحدث|توافق|تفضّل|تحب|ستحضر)(?=[\s؟،.]|$)|أنت (غير )?مسجل/;
+    for (const [key, text] of translations("ar")) expect(text, key).not.toMatch(gendered);
+  });
+});
