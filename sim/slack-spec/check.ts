@@ -119,5 +119,6 @@ export function checkUnique(walk: Walk, seen: Set<string>, field: "action_id" | 
 
 /** Extends a JSON pointer by one key or index (RFC 6901 escaping). */
 export function under(at: string, key: string | number): string {
-  return `${at}/${typeof key === "number" ? key : key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+  if (typeof key === "number" || !(key.includes("~") || key.includes("/"))) return `${at}/${key}`;
+  return `${at}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
 }
