@@ -120,7 +120,14 @@ const MESSAGE_METHODS = new Set(["chat.postMessage", "chat.postEphemeral", "chat
 export function checkWebApiCall(method: string, params: Record<string, unknown>): Verdict {
   if (MESSAGE_METHODS.has(method)) return checkMessageArguments(params);
   const kind = VIEW_METHODS[method];
-  return kind ? checkViewArguments(params, kind) : ACCEPTED;
+  if (!kind) return ACCEPTED;
+  // views.update replaces any view by its id, a Home tab's too.
+  return checkViewArguments(params, method === "views.update" && viewType(params.view) === "home" ? "home" : kind);
+}
+
+function viewType(view: unknown): unknown {
+  const parsed = jsonArgument(view);
+  return parsed.ok && typeof parsed.value === "object" && parsed.value !== null && !Array.isArray(parsed.value) ? parsed.value.type : undefined;
 }
 
 /**

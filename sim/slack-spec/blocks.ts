@@ -112,15 +112,11 @@ function contextElement(walk: Walk, element: Json, at: string): void {
   }
 }
 
-/** How many blocks a surface holds: 50 in a message, 100 in a modal or the Home tab. */
-export const MAX_BLOCKS: Readonly<Record<Surface, number>> = {
-  // https://docs.slack.dev/reference/methods/chat.postMessage ("up to 50 blocks in each message")
-  message: 50,
-  // https://docs.slack.dev/reference/views/modal-views ("Max of 100 blocks")
-  modal: 100,
-  // https://docs.slack.dev/reference/views/home-tab-views ("Max of 100 blocks")
-  home: 100,
-};
+/**
+ * How many blocks a surface holds: https://docs.slack.dev/reference/block-kit/blocks ("You can include up
+ * to 50 blocks in each message, and 100 blocks in modals or Home tabs").
+ */
+export const MAX_BLOCKS: Readonly<Record<Surface, number>> = { message: 50, modal: 100, home: 100 };
 
 /**
  * Checks an array of blocks for a surface: the count, each block's type and fields, the elements in it,

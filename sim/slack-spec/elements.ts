@@ -187,8 +187,9 @@ const MULTI_SELECTS = SELECTS.map((type) => `multi_${type}`);
 
 /** Which element types each container accepts (actions block, section accessory, input block). */
 const ALLOWED: Readonly<Record<Container, readonly string[]>> = {
-  // https://docs.slack.dev/reference/block-kit/blocks/actions-block ("buttons, select menus, overflow menus, or date pickers", and the other interactive elements)
-  actions: ["button", "checkboxes", "datepicker", "datetimepicker", "timepicker", "overflow", "radio_buttons", "workflow_button", "plain_text_input", "rich_text_input", ...SELECTS, ...MULTI_SELECTS],
+  // https://api.slack.com/reference/messaging/blocks (actions block: "Button Checkboxes Date picker Datetime picker
+  // Multi-select menus Overflow menu Radio button Select menu Time picker Workflow buttons")
+  actions: ["button", "checkboxes", "datepicker", "datetimepicker", "timepicker", "overflow", "radio_buttons", "workflow_button", ...SELECTS, ...MULTI_SELECTS],
   // https://docs.slack.dev/reference/block-kit/blocks/section-block (compatible accessories)
   accessory: ["button", "checkboxes", "datepicker", "image", "overflow", "radio_buttons", "timepicker", "workflow_button", ...SELECTS, ...MULTI_SELECTS],
   // https://docs.slack.dev/reference/block-kit/blocks/input-block
