@@ -152,8 +152,8 @@ export function parseArgs(args: string[], withValue: string[]): { positional: st
 function main(args: string[]): void {
   const { positional, flags } = parseArgs(args, ["--out"]);
   const locale = positional[0];
-  if (!isLocale(locale)) {
-    console.error(`usage: npm run locales:export -- <${LOCALES.join("|")}> [--xliff] [--out file]`);
+  if (!isLocale(locale) || locale === "de") {
+    console.error(`usage: npm run locales:export -- <${LOCALES.filter((l) => l !== "de").join("|")}> [--xliff] [--out file] (German is the source)`);
     process.exit(2);
   }
   const xliff = flags.has("--xliff");

@@ -55,7 +55,7 @@ export function readCsv(content: string): ReviewFile | { error: string } {
   }
   const header = records[0] ?? [];
   const locale = /^text \((\w+)\)$/.exec(header[3] ?? "")?.[1];
-  if (!isLocale(locale) || header.join() !== CSV_HEADER(locale).join()) return { error: `the first row must be: ${CSV_HEADER("xx").join(", ")}` };
+  if (!isLocale(locale) || locale === "de" || header.join() !== CSV_HEADER(locale).join()) return { error: `the first row must be: ${CSV_HEADER("xx").join(", ")} (xx: a translated language)` };
   const rows = records.slice(1).map((cells, i) => ({ row: i + 2, key: (cells[0] ?? "").trim(), text: cells[3] ?? "", status: (cells[5] ?? "").trim() as Status | "" }));
   return { locale, rows: rows.filter((r) => r.key !== "" || r.text !== "") };
 }
@@ -64,7 +64,7 @@ const unescapeXml = (text: string) => text.replace(/&lt;/g, "<").replace(/&gt;/g
 
 export function readXliff(content: string): ReviewFile | { error: string } {
   const locale = /<xliff\b[^>]*\btrgLang="([\w-]+)"/.exec(content)?.[1];
-  if (!isLocale(locale)) return { error: "an XLIFF 2.0 file with trgLang set to one of the bot's languages is needed" };
+  if (!isLocale(locale) || locale === "de") return { error: "an XLIFF 2.0 file with trgLang set to one of the bot's translated languages is needed" };
   const rows: ReviewRow[] = [];
   for (const [i, unit] of [...content.matchAll(/<unit\b[^>]*\bid="([^"]*)"[^>]*>([\s\S]*?)<\/unit>/g)].entries()) {
     const body = unit[2] ?? "";
