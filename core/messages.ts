@@ -1,4 +1,5 @@
-import type { I18n, Locale } from "./i18n.js";
+import { RTL_LOCALES, type I18n, type Locale } from "./i18n.js";
+import { ENDONYMS, isNamedLanguage, LANGUAGE_NAMES } from "./language-names.js";
 
 /**
  * Something shown to a person, rendered in their language when it is sent:
@@ -33,46 +34,40 @@ export type Keyboard = Button[][];
 /** A translated text part. */
 export const t = (key: string, params?: LabelParams): Label => (params ? { key, params } : { key });
 
-/** Languages known by their native name, for codes that Intl.DisplayNames does not name well. */
-const NATIVE_NAMES: Record<string, string> = {
-  ar: "العربية",
-  prs: "دری",
-  fa: "فارسی",
-  ps: "پښتو",
-  kmr: "Kurmancî",
-  ckb: "کوردیی ناوەندی",
-  ti: "ትግርኛ",
-  so: "Soomaali",
-  uk: "Українська",
-  ru: "Русский",
-  tr: "Türkçe",
-  fr: "Français",
-  en: "English",
-  sq: "Shqip",
-  ro: "Română",
-  bg: "Български",
-  de: "Deutsch",
-};
+const displayNames = new Map<Locale, Intl.DisplayNames>();
 
 /**
  * A language's name for a reader: in the reader's language, followed by its own name when that differs
- * ("Arabisch (العربية)").
+ * ("Arabisch (العربية)", "Kurdisch-Kurmandschi (Kurmancî)"). The languages of the bot and of the mediation
+ * come from a hand-written table (`core/language-names.ts`); any other code (a contact point's "es") is
+ * named by the runtime, or stays as it is.
  */
 export function languageName(code: string, reader: Locale): string {
-  let local = code;
-  try {
-    local = new Intl.DisplayNames([reader, "en"], { type: "language", fallback: "code" }).of(code) ?? code;
-  } catch {
-    // an unknown code stays as it is
+  if (!isNamedLanguage(code)) {
+    let names = displayNames.get(reader);
+    if (!names) {
+      names = new Intl.DisplayNames([reader, "de"], { type: "language", fallback: "code" });
+      displayNames.set(reader, names);
+    }
+    try {
+      return names.of(code) ?? code;
+    } catch {
+      return code;
+    }
   }
-  const native = NATIVE_NAMES[code];
-  return native && native !== local ? `${local} (${native})` : local;
+  const local = LANGUAGE_NAMES[reader][code];
+  const native = ENDONYMS[code];
+  return local.includes(native) ? local : `${local} (${native})`;
 }
+
+const RIGHT_TO_LEFT_MARK = "\u200f";
+const FIRST_STRONG_ISOLATE = "\u2068";
+const POP_DIRECTIONAL_ISOLATE = "\u2069";
 
 /** Renders a label for one reader. */
 export function renderLabel(i18n: I18n, locale: Locale, label: Label): string {
   if ("text" in label) return label.text;
-  if ("lines" in label) return label.lines.map((line) => renderLabel(i18n, locale, line)).join("\n");
+  if ("lines" in label) return label.lines.map((line) => renderLine(i18n, locale, line)).join("\n");
   if ("language" in label) return languageName(label.language, locale);
   if ("dateTime" in label) return i18n.formatDateTime(locale, new Date(label.dateTime));
   if ("date" in label) return label.short ? i18n.formatShortDate(locale, new Date(label.date)) : i18n.formatDate(locale, new Date(label.date));
@@ -81,4 +76,18 @@ export function renderLabel(i18n: I18n, locale: Locale, label: Label): string {
     params[name] = typeof value === "object" ? renderLabel(i18n, locale, value).replace(/\u200f/g, "") : value;
   }
   return i18n.t(locale, label.key, params);
+}
+
+/**
+ * One line of a paragraph. In right-to-left texts a line that is not a translation (a contact point's
+ * German name or description, a language, a date) starts right to left and is isolated, so that its
+ * punctuation stays on its side ("Schwangerschaftsberatung." and not ".Schwangerschaftsberatung").
+ */
+function renderLine(i18n: I18n, locale: Locale, line: Label): string {
+  const text = renderLabel(i18n, locale, line);
+  if (!RTL_LOCALES.has(locale) || "key" in line || "lines" in line) return text;
+  return text
+    .split("\n")
+    .map((part) => RIGHT_TO_LEFT_MARK + FIRST_STRONG_ISOLATE + part + POP_DIRECTIONAL_ISOLATE)
+    .join("\n");
 }

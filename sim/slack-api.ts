@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { checkResponseMessage, checkView, checkWebApiCall, invalidArguments, problemsOf, refusalText, refusedInputs, type Json, type RefusedInput, type SlackRefusal } from "./slack-rules.js";
 
 /** A message the bot posted (or updated), as members see it now. */
 export type SlackSimMessage = {
@@ -20,6 +21,16 @@ export type SlackSimMessage = {
 export type SlackSimView = { id: string; user: string; view: Record<string, unknown>; kind: "modal" | "home" };
 
 export type SlackSimCall = { method: string; params: Record<string, unknown>; at: number };
+
+/**
+ * Something the app sent that real Slack refuses: a Web API call (`chat.postMessage`, `views.open`, …),
+ * a body posted to a response URL (`response_url`), a slash command's immediate answer
+ * (`command_response`) or a view returned from a submission (`view_submission`).
+ */
+export type SlackViolation = { method: string; params: Record<string, unknown>; error: string; errors: string[] };
+
+/** A modal submission; `refused` lists the inputs Slack's client would not let the member submit (nothing was sent then). */
+export type ViewSubmission = SlackResponse & { refused?: RefusedInput[] };
 
 /** How to sign a request: correctly, or in one of the ways Slack's verification must reject. */
 export type Signing = "valid" | "bad" | "stale" | "future";
@@ -57,6 +68,8 @@ export class SlackEmulator extends EventEmitter {
   readonly views = new Map<string, SlackSimView>();
   /** Bodies posted to response URLs, by the command or action that handed the URL out. */
   readonly responses: { responseUrl: string; body: Record<string, unknown> }[] = [];
+  /** Everything the app sent that real Slack would have refused (also emitted as a `violation` event); tests expect none. */
+  readonly violations: SlackViolation[] = [];
   private readonly server: Server;
   private readonly members = new Map<string, SlackMember>();
   private readonly channelMembers = new Map<string, Set<string>>();
@@ -171,6 +184,12 @@ export class SlackEmulator extends EventEmitter {
     // Slack shows a command's immediate answer to the member who ran it (or to everyone when in_channel).
     const answer = response.body as { text?: string; blocks?: unknown[]; response_type?: string } | undefined;
     if (response.status === 200 && answer && typeof answer === "object" && (answer.text !== undefined || answer.blocks !== undefined)) {
+      // Slack shows the member an error instead of an answer it cannot render.
+      const verdict = checkResponseMessage(answer);
+      if (!verdict.ok) {
+        this.violate("command_response", answer, verdict);
+        return response;
+      }
       const channel = options.channel ?? "C0GENERAL";
       this.store({ channel, ...(answer.response_type === "in_channel" ? {} : { visibleTo: user }), ...content(answer) });
       this.emit("call", { method: "command_response", params: {}, at: Date.now() });
@@ -232,11 +251,16 @@ export class SlackEmulator extends EventEmitter {
 
   /**
    * A member submits a modal. `values` maps block ids to action ids to Slack's value objects, e.g.
-   * `{ question: { input: { type: "plain_text_input", value: "When?" } } }`.
+   * `{ question: { input: { type: "plain_text_input", value: "When?" } } }`. As in Slack, a modal whose
+   * required input is empty (or outside its length limits) is not submitted: nothing reaches the app,
+   * the modal shows the message under the input, and the result lists the refused inputs in `refused`
+   * (status 0, and a body shaped like `response_action: "errors"`).
    */
-  async submitView(user: string, viewId: string, values: Record<string, Record<string, unknown>>, options: { signing?: Signing } = {}): Promise<SlackResponse> {
+  async submitView(user: string, viewId: string, values: Record<string, Record<string, unknown>>, options: { signing?: Signing } = {}): Promise<ViewSubmission> {
     const view = this.views.get(viewId);
     if (!view) throw new Error(`no view ${viewId}`);
+    const refused = refusedInputs(view.view as Record<string, Json>, values);
+    if (refused.length > 0) return this.refuseSubmission(view, refused);
     const response = await this.postPayload(
       {
         type: "view_submission",
@@ -248,15 +272,29 @@ export class SlackEmulator extends EventEmitter {
       },
       options,
     );
-    // As in Slack: an empty ack closes the modal; "errors" keeps it open with messages; "update" replaces it.
-    const answer = (response.body ?? {}) as { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> };
-    if (response.status === 200) {
-      if (answer.response_action === "errors") view.view = { ...view.view, errors: answer.errors ?? {} };
-      else if (answer.response_action === "update" && answer.view) view.view = answer.view;
-      else this.views.delete(viewId);
-      this.emit("call", { method: "view_submission", params: {}, at: Date.now() });
-    }
+    if (response.status === 200) this.afterSubmission(view, response.body);
     return response;
+  }
+
+  /** Slack's client keeps the modal open with a message under each refused input; the app hears nothing. */
+  private refuseSubmission(view: SlackSimView, refused: RefusedInput[]): ViewSubmission {
+    const errors = Object.fromEntries(refused.map((r) => [r.blockId, refusalText(r)]));
+    view.view = { ...view.view, errors };
+    this.emit("call", { method: "view_submission_refused", params: { errors }, at: Date.now() });
+    return { status: 0, body: { response_action: "errors", errors }, ms: 0, refused };
+  }
+
+  /** As in Slack: an empty ack closes the modal; "errors" keeps it open with messages; "update" replaces it. */
+  private afterSubmission(view: SlackSimView, body: unknown): void {
+    const answer = (body ?? {}) as { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> };
+    if (answer.response_action === "errors") view.view = { ...view.view, errors: answer.errors ?? {} };
+    else if (answer.response_action === "update" && answer.view) {
+      // A view Slack cannot render is not shown; the modal stays as it was.
+      const problems = checkView(answer.view as Json, "modal");
+      if (problems.length === 0) view.view = answer.view;
+      else this.violate("view_submission", answer, invalidArguments(problems));
+    } else this.views.delete(view.id);
+    this.emit("call", { method: "view_submission", params: {}, at: Date.now() });
   }
 
   /** A member closes a modal without submitting it. */
@@ -394,6 +432,13 @@ export class SlackEmulator extends EventEmitter {
     const raw = await readRaw(req);
     if (url.pathname.startsWith("/response/")) {
       const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      const verdict = checkResponseMessage(body);
+      if (!verdict.ok) {
+        this.violate("response_url", body, verdict);
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end(verdict.error);
+        this.emit("call", { method: "response_url", params: body, at: Date.now() });
+        return;
+      }
       this.responses.push({ responseUrl: `${this.origin}${url.pathname}`, body });
       const origin = this.responseChannels.get(url.pathname);
       const original = origin?.ts ? this.messages.find((m) => m.channel === origin.channel && m.ts === origin.ts) : undefined;
@@ -422,14 +467,28 @@ export class SlackEmulator extends EventEmitter {
     }
     const call = { method, params, at: Date.now() };
     this.calls.push(call);
-    let result: Record<string, unknown>;
-    try {
-      result = this.call(method, params);
-    } catch (error) {
-      result = { ok: false, error: error instanceof Error ? error.message : "internal_error" };
-    }
-    json(res, 200, result);
+    json(res, 200, this.answer(method, params));
     this.emit("call", call);
+  }
+
+  /** Carries out a call Slack accepts, or answers as Slack refuses it (and records the violation). */
+  private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    const verdict = checkWebApiCall(method, params);
+    if (!verdict.ok) {
+      this.violate(method, params, verdict);
+      return verdict;
+    }
+    try {
+      return this.call(method, params);
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : "internal_error" };
+    }
+  }
+
+  private violate(method: string, params: Record<string, unknown>, refusal: SlackRefusal): void {
+    const violation: SlackViolation = { method, params, error: refusal.error, errors: problemsOf(refusal) };
+    this.violations.push(violation);
+    this.emit("violation", violation);
   }
 
   private limited(method: string): boolean {
@@ -450,7 +509,6 @@ export class SlackEmulator extends EventEmitter {
         return { ok: true, url: "https://beckum-integration.slack.com/", team: "Integration Beckum", user: "brueckenbot", team_id: this.teamId, user_id: this.botUserId, bot_id: "B0BRUECKE" };
       case "chat.postMessage": {
         const channel = requireString(p, "channel");
-        if (p.text === undefined && p.blocks === undefined) throw new Error("no_text");
         const message = this.store({ channel, ...content(p), ...(p.thread_ts ? { threadTs: String(p.thread_ts) } : {}) });
         return { ok: true, channel, ts: message.ts, message: { text: message.text, blocks: message.blocks, ts: message.ts } };
       }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type {
   BotCommand,
+  BotCommandScope,
   CallbackQuery,
   InlineKeyboardMarkup,
   Message,
@@ -11,6 +12,7 @@ import type {
   User,
   UserFromGetMe,
 } from "grammy/types";
+import { canonicalMethod, checkCall, type Rule, type Violation } from "./telegram-rules.js";
 
 /** A message as the emulator keeps it: what a person would see in the chat right now. */
 export type SimMessage = {
@@ -31,6 +33,9 @@ export type SimMessage = {
 
 /** A Bot API call the bot made, as recorded. */
 export type SimCall = { method: string; params: Record<string, unknown>; at: number; status: number };
+
+/** A call that Telegram would refuse (see `sim/telegram-rules.ts`), as the emulator refused it. */
+export type TelegramViolation = { method: string; params: Record<string, unknown>; description: string; rule: Rule };
 
 export type TelegramEmulatorOptions = {
   token: string;
@@ -60,17 +65,25 @@ const SENDING_METHODS = new Set(["sendMessage", "copyMessage", "sendPhoto", "sen
  *
  * Protocol details follow the Bot API: `{ ok, result }` or `{ ok: false, error_code, description }`,
  * 401 for a wrong token, 409 for getUpdates while a webhook is set, 429 with `retry_after`, the
- * `X-Telegram-Bot-Api-Secret-Token` header on webhook calls.
+ * `X-Telegram-Bot-Api-Secret-Token` header on webhook calls. Every call is first checked against the
+ * Bot API's rules (`checkCall`): what Telegram would refuse is answered as Telegram does and recorded
+ * in `violations`; a method Telegram has but the emulator does not serve is answered 501.
  */
 export class TelegramEmulator extends EventEmitter {
   readonly botInfo: UserFromGetMe;
   readonly calls: SimCall[] = [];
+  /**
+   * Every call refused because Telegram would refuse it (also emitted as a "violation" event): a test
+   * that expects the product to keep Telegram's rules asserts that this stays empty.
+   */
+  readonly violations: TelegramViolation[] = [];
   /** Every 429 the emulator answered. */
   rateLimited = 0;
   private readonly server: Server;
   private readonly users = new Map<number, User>();
   private readonly chats = new Map<number, SimMessage[]>();
   private readonly commands = new Map<string, BotCommand[]>();
+  private readonly descriptions = new Map<string, string>();
   private readonly callbackAnswers = new Map<string, { text?: string; show_alert?: boolean } | "pending">();
   private readonly blockedBy = new Set<number>();
   private readonly sentAt: { at: number; chatId: number }[] = [];
@@ -274,9 +287,14 @@ export class TelegramEmulator extends EventEmitter {
     return answer === "pending" ? undefined : answer;
   }
 
-  /** The command menu registered for a language ("" for the default one). */
-  commandsFor(languageCode: string): BotCommand[] | undefined {
-    return this.commands.get(languageCode);
+  /** The command menu registered for a language ("" for the default one), for everyone or for one chat. */
+  commandsFor(languageCode: string, chatId?: number): BotCommand[] | undefined {
+    return this.commands.get(commandsKey(chatId === undefined ? undefined : { type: "chat", chat_id: chatId }, languageCode));
+  }
+
+  /** The bot's description or short description for a language ("" for the default one). */
+  descriptionFor(kind: "description" | "short_description", languageCode = ""): string | undefined {
+    return this.descriptions.get(`${kind}|${languageCode}`);
   }
 
   /** Times (ms) at which sends were accepted, for pacing checks. */
@@ -335,11 +353,14 @@ export class TelegramEmulator extends EventEmitter {
     }
     const call: SimCall = { method, params, at: Date.now(), status: 200 };
     this.calls.push(call);
+    const violation = checkCall(method, params);
+    if (violation) return this.refuse(res, call, violation);
+    const name = canonicalMethod(method) ?? method;
     try {
-      if (SENDING_METHODS.has(method)) this.checkLimits(Number(params.chat_id));
-      const result = await this.call(method, params);
+      if (SENDING_METHODS.has(name)) this.checkLimits(Number(params.chat_id));
+      const result = await this.call(name, params);
       this.answer(res, 200, { ok: true, result });
-      if (SENDING_METHODS.has(method)) this.sentAt.push({ at: Date.now(), chatId: Number(params.chat_id) });
+      if (SENDING_METHODS.has(name)) this.sentAt.push({ at: Date.now(), chatId: Number(params.chat_id) });
       this.emit("action", call);
     } catch (error) {
       const answer: ApiError =
@@ -349,6 +370,15 @@ export class TelegramEmulator extends EventEmitter {
       this.answer(res, answer.error_code, { ok: false, ...answer });
       this.emit("action", call);
     }
+  }
+
+  private refuse(res: ServerResponse, call: SimCall, violation: Violation): void {
+    call.status = violation.status;
+    const recorded: TelegramViolation = { method: call.method, params: call.params, description: violation.description, rule: violation.rule };
+    this.violations.push(recorded);
+    this.emit("violation", recorded);
+    this.answer(res, violation.status, { ok: false, error_code: violation.status, description: violation.description });
+    this.emit("action", call);
   }
 
   private answer(res: ServerResponse, status: number, body: unknown): void {
@@ -383,9 +413,6 @@ export class TelegramEmulator extends EventEmitter {
           this.webhook = undefined;
           return true;
         }
-        if (p.secret_token !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(String(p.secret_token))) {
-          throw badRequest("secret token contains unallowed characters");
-        }
         this.webhook = { url, ...(p.secret_token ? { secret: String(p.secret_token) } : {}) };
         return true;
       }
@@ -398,19 +425,29 @@ export class TelegramEmulator extends EventEmitter {
       case "getUpdates":
         return this.getUpdates(p);
       case "setMyCommands": {
-        const commands = parseJson<BotCommand[]>(p.commands) ?? [];
-        for (const c of commands) {
-          if (!/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest("BOT_COMMAND_INVALID");
-          if (c.description.length < 1 || c.description.length > 256) throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
-        }
-        this.commands.set(String(p.language_code ?? ""), commands);
+        // As TDLib stores them: trimmed, without a leading slash.
+        const commands = (parseJson<BotCommand[]>(p.commands) ?? []).map((c) => ({
+          command: c.command.trim().replace(/^\//, ""),
+          description: c.description.trim(),
+        }));
+        this.commands.set(commandsKey(parseJson<BotCommandScope>(p.scope), p.language_code), commands);
         return true;
       }
       case "getMyCommands":
-        return this.commands.get(String(p.language_code ?? "")) ?? [];
+        return this.commands.get(commandsKey(parseJson<BotCommandScope>(p.scope), p.language_code)) ?? [];
       case "deleteMyCommands":
-        this.commands.delete(String(p.language_code ?? ""));
+        this.commands.delete(commandsKey(parseJson<BotCommandScope>(p.scope), p.language_code));
         return true;
+      case "setMyDescription":
+      case "setMyShortDescription": {
+        const kind = method === "setMyDescription" ? "description" : "short_description";
+        this.descriptions.set(`${kind}|${String(p.language_code ?? "")}`, String(p[kind] ?? ""));
+        return true;
+      }
+      case "getMyDescription":
+        return { description: this.descriptionFor("description", String(p.language_code ?? "")) ?? "" };
+      case "getMyShortDescription":
+        return { short_description: this.descriptionFor("short_description", String(p.language_code ?? "")) ?? "" };
       case "sendChatAction":
         this.chatOf(p.chat_id);
         return true;
@@ -439,7 +476,8 @@ export class TelegramEmulator extends EventEmitter {
         return true;
       }
       default:
-        throw new BotApiError({ error_code: 404, description: "Not Found: method not found" });
+        // A method of the Bot API (checkCall knows it) that the emulator does not serve.
+        throw new BotApiError({ error_code: 501, description: `Not Implemented: the emulator does not serve ${method}` });
     }
   }
 
@@ -464,10 +502,7 @@ export class TelegramEmulator extends EventEmitter {
   private sendMessage(p: Record<string, unknown>): Message {
     const chatId = this.chatOf(p.chat_id);
     const text = String(p.text ?? "");
-    if (text.trim() === "") throw badRequest("message text is empty");
-    if (text.length > 4096) throw badRequest("message is too long");
     const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
-    validateKeyboard(markup);
     return this.asTelegramMessage(this.append(chatId, { from: "bot", kind: "text", text, ...(markup ? { reply_markup: markup } : {}) }));
   }
 
@@ -491,9 +526,7 @@ export class TelegramEmulator extends EventEmitter {
     const message = this.message(chatId, Number(p.message_id));
     if (!message || message.deleted || message.from !== "bot") throw badRequest("message to edit not found");
     const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
-    validateKeyboard(markup);
     const text = method === "editMessageText" ? String(p.text ?? "") : message.text;
-    if (method === "editMessageText" && (text ?? "").trim() === "") throw badRequest("message text is empty");
     const sameText = text === message.text;
     const sameMarkup = JSON.stringify(markup ?? null) === JSON.stringify(message.reply_markup ?? null);
     if (sameText && sameMarkup) {
@@ -569,11 +602,11 @@ export class TelegramEmulator extends EventEmitter {
   }
 }
 
-function validateKeyboard(markup: InlineKeyboardMarkup | undefined): void {
-  for (const button of markup?.inline_keyboard.flat() ?? []) {
-    if ("callback_data" in button && Buffer.byteLength(button.callback_data ?? "") > 64) throw badRequest("BUTTON_DATA_INVALID");
-    if (!button.text) throw badRequest("BUTTON_TEXT_EMPTY");
-  }
+/** Where a command menu applies: a scope (everyone, or one chat) and a language. */
+function commandsKey(scope: BotCommandScope | undefined, languageCode: unknown): string {
+  const chat = scope && "chat_id" in scope ? `:${scope.chat_id}` : "";
+  const user = scope && "user_id" in scope ? `:${scope.user_id}` : "";
+  return `${scope?.type ?? "default"}${chat}${user}|${String(languageCode ?? "")}`;
 }
 
 function parseJson<T>(value: unknown): T | undefined {

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVE_VOLUNTEER } from "../../handlers/slack/volunteers.js";
 import { COORDINATOR_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
-import { TEST_REDIS_URL } from "../helpers/env.js";
+import { redisOnly, TEST_REDIS_URL } from "../helpers/env.js";
 import { buttonData, buttons, onboard, plain, waitForText } from "../helpers/telegram.js";
 import { approvedVolunteer } from "../helpers/volunteers.js";
 import { eventually } from "../helpers/wait.js";
@@ -15,7 +15,7 @@ const FAR_AWAY = 32_004;
 
 const PERSONAL = ["Jobcenter, Raum 12", "Bitte pünktlich kommen", "Amal", "Yusuf", "Hallo Yusuf"];
 
-describe("language mediation: the whole journey", () => {
+describe("language mediation: the whole journey", redisOnly, () => {
   let stack: Stack;
   let monitor: Redis;
   const redisCommands: string[] = [];

@@ -201,8 +201,11 @@ describe("language mediation: reliability", () => {
     const alert = await s.slack.waitFor(() => s.slack.channelMessages(COORDINATOR_CHANNEL).find((m) => m.text?.includes(reference)), 5000);
     await s.slack.clickButton("U0COORD", alert, CLOSE_REQUEST);
     const modal = await s.slack.waitFor(() => s.slack.modals("U0COORD").at(-1));
+    // Slack itself does not submit a required input left empty; blanks reach the product, which asks again.
     const empty = await s.slack.submitView("U0COORD", modal.id, { note: { note_input: { type: "plain_text_input", value: "" } } });
-    expect(empty.body).toEqual({ response_action: "errors", errors: { note: "Bitte schreiben Sie eine kurze Notiz." } });
+    expect(empty.refused).toEqual([{ blockId: "note", reason: "required" }]);
+    const blank = await s.slack.submitView("U0COORD", modal.id, { note: { note_input: { type: "plain_text_input", value: "   " } } });
+    expect(blank.body).toEqual({ response_action: "errors", errors: { note: "Bitte schreiben Sie eine kurze Notiz." } });
     const closed = await s.slack.submitView("U0COORD", modal.id, { note: { note_input: { type: "plain_text_input", value: "Kein Tigrinya-Dolmetscher im Kreis" } } });
     expect(closed.status).toBe(200);
     await waitForText(s.telegram, NEWCOMER, "niemanden gefunden");

@@ -7,7 +7,7 @@ import { floodKey } from "../../core/arrivals.js";
 import { anonymiseClosed } from "../../core/privacy.js";
 import { ACTIONS } from "../../handlers/slack/action-ids.js";
 import { readCatalogFile } from "../../prisma/import-catalog.js";
-import { TEST_REDIS_URL } from "../helpers/env.js";
+import { REDIS_AVAILABLE, TEST_REDIS_URL } from "../helpers/env.js";
 import { COORDINATOR, COORDINATOR_CHANNEL, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
 import { buttonData, onboard, plain, waitForText } from "../helpers/telegram.js";
 import { approvedVolunteer } from "../helpers/volunteers.js";
@@ -256,6 +256,7 @@ describe("newcomer services", () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]?.status).toBe("CANCELLED");
 
+    if (!REDIS_AVAILABLE) return; // the queues ran on PostgreSQL: no Redis to search
     const redis = new Redis(TEST_REDIS_URL);
     try {
       const keys = await redis.keys(`*${ID}*`);

@@ -1,9 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { createDatabase } from "../../core/db.js";
 import { tellMany, type TelegramIntent } from "../../core/outbox.js";
+import { skipIfRedisAbsent } from "../helpers/env.js";
 import { eventually } from "../helpers/wait.js";
 import { startStack, type QueueBackend, type Stack } from "../helpers/stack.js";
 
@@ -11,6 +12,7 @@ const intent = (n: number): TelegramIntent => ({ kind: "send", locale: "de", par
 
 describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %s", (queue) => {
   let stack: Stack | undefined;
+  beforeEach(skipIfRedisAbsent(queue));
   afterEach(async () => {
     await stack?.stop();
     stack = undefined;

@@ -12,7 +12,7 @@ import { TELEGRAM_WEBHOOK_PATH } from "../../bot/http.js";
 import { createLogger } from "../../ops/log.js";
 import { SlackEmulator } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
-import { databaseUrl, TEST_POSTGRES_URL, TEST_REDIS_URL } from "./env.js";
+import { databaseUrl, DEFAULT_QUEUE, TEST_POSTGRES_URL, TEST_REDIS_URL } from "./env.js";
 
 export const TELEGRAM_TOKEN = "424242:test-token";
 export const SLACK_TOKEN = "xoxb-test-token";
@@ -63,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.slackSocketMode) slack.enableSocketMode(SLACK_APP_TOKEN);
   const port = await freePort();
   const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
-  const queue = options.queue ?? "redis";
+  const queue = options.queue ?? DEFAULT_QUEUE;
   const webhook = (options.telegramMode ?? "webhook") === "webhook";
   const config = parseConfig({
     NODE_ENV: "test",
