@@ -68,11 +68,14 @@ describe("the container image", () => {
     const copied = instruction("COPY").join(" ");
     // Files found through projectPath(…) (core/paths.ts), and what `migrate deploy` reads.
     const read = new Set(["prisma", "prisma.config.ts", "package.json", "dist"]);
-    for (const dir of ["bot", "core", "jobs", "sim", "handlers", "prisma"]) {
-      for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
-        for (const match of readFileSync(path.join(dir, file), "utf8").matchAll(/projectPath\(((?:"[^"]+",?\s*)+)\)/g)) {
-          read.add([...(match[1] ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]).join("/"));
-        }
+    // The sources of the build, as tsconfig.build.json names them (directories and single files).
+    const built = (JSON.parse(readFileSync("tsconfig.build.json", "utf8")) as { include: string[] }).include;
+    const sources = built.flatMap((entry) =>
+      entry.endsWith(".ts") ? [entry] : readdirSync(entry, { recursive: true, encoding: "utf8" }).map((file) => path.join(entry, file)),
+    );
+    for (const file of sources.filter((f) => f.endsWith(".ts"))) {
+      for (const match of readFileSync(file, "utf8").matchAll(/projectPath\(((?:"[^"]+",?\s*)+)\)/g)) {
+        read.add([...(match[1] ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]).join("/"));
       }
     }
     expect(read).toContain("locales");
