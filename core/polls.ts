@@ -92,9 +92,10 @@ export function parsePollCommand(text: string, timeZone: string, now = new Date(
 
 /** "3.12. 18:00", "2026-12-03 18:00": a day and a time in the network's time zone. */
 export function parseDateTime(text: string, timeZone: string, now = new Date()): Date | undefined {
-  const [dayText = "", timeText = ""] = text.trim().split(/\s+/);
+  // The day is the first word; the rest is the time, which may have words of its own ("2 pm", "14 Uhr").
+  const [dayText = "", ...timeWords] = text.trim().split(/\s+/);
   const day = parseDay(dayText, timeZone, now);
-  const time = parseTime(timeText);
+  const time = parseTime(timeWords.join(" "));
   return day && time ? appointmentAt(day, time, timeZone) : undefined;
 }
 

@@ -8,7 +8,7 @@ import { defineDialogue, requestKey, type Outcome, type StepSpec } from "./dialo
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
-import { asciiDigits, label, rows } from "./reply.js";
+import { label, rows } from "./reply.js";
 
 const PLACE_MAX = 200;
 const TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00", "17:00"];
@@ -32,9 +32,9 @@ const invalid = (step: Step): Outcome<Step> => ({ go: step, hint: label("mediati
 const afterWhen = (draft: Draft): Step => (draft.mode === "IN_PERSON" ? "district" : "note");
 
 /** A step answered by one of a fixed list of buttons, kept in the draft under the step's name. */
-function pick(here: "purpose" | "district", question: string, values: readonly string[], next: Step, show: (value: string) => Label): StepSpec<Draft, Step> {
+function pick(here: "purpose" | "district", question: string, values: readonly string[], next: Step, show: (value: string) => Label, perRow = 2): StepSpec<Draft, Step> {
   return {
-    ask: (_ctx, _draft, choice) => ({ parts: [label(question)], keyboard: rows(values.map((v) => choice(v, show(v)))) }),
+    ask: (_ctx, _draft, choice) => ({ parts: [label(question)], keyboard: rows(values.map((v) => choice(v, show(v))), perRow) }),
     button: (value, draft) => {
       if (!values.includes(value)) return invalid(here);
       draft[here] = value;
@@ -91,7 +91,8 @@ const composer = defineDialogue<Draft, Step>({
         return { go: "purpose" };
       },
     },
-    purpose: pick("purpose", "mediation.ask.purpose", PURPOSES, "mode", (p) => label(`mediation.purpose.${p}`)),
+    // One office to a row: its German name and the explanation need the width.
+    purpose: pick("purpose", "mediation.ask.purpose", PURPOSES, "mode", (p) => label(`mediation.purpose.${p}`), 1),
     mode: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("mediation.ask.mode")], keyboard: rows(MODES.map((m) => choice(m, label(`mediation.mode.${m}`)))) }),
       button: (value, draft) => {
@@ -133,7 +134,7 @@ const composer = defineDialogue<Draft, Step>({
         return { go: "time" };
       },
       message: (message, draft, ctx) => {
-        const day = parseDay(asciiDigits(message.text?.trim() ?? ""), ctx.core.settings.timeZone);
+        const day = parseDay(message.text ?? "", ctx.core.settings.timeZone);
         if (!day) return { go: "date", hint: label(message.text ? "mediation.badDate" : "mediation.useButtons") };
         if (ctx.core.requests.checkDay(day).kind !== "ok") return { go: "date", hint: label("mediation.dateRange") };
         draft.day = day;
@@ -150,7 +151,7 @@ const composer = defineDialogue<Draft, Step>({
         return time ? acceptTime(ctx, draft, time) : invalid("time");
       },
       message: (message, draft, ctx) => {
-        const time = parseTime(asciiDigits(message.text?.trim() ?? ""));
+        const time = parseTime(message.text ?? "");
         return time ? acceptTime(ctx, draft, time) : { go: "time", hint: label(message.text ? "mediation.badTime" : "mediation.useButtons") };
       },
     },
@@ -159,7 +160,7 @@ const composer = defineDialogue<Draft, Step>({
       ask: (_ctx, _draft, choice) => ({ parts: [label("mediation.ask.place", { max: PLACE_MAX })], keyboard: [[choice("skip", label("mediation.skip"))]] }),
       button: (value) => (value === "skip" ? { go: "note" } : invalid("place")),
       message: (message, draft) => {
-        const place = asciiDigits(message.text?.trim() ?? "");
+        const place = message.text?.trim() ?? "";
         if (!place) return { go: "place", hint: label("mediation.useButtons") };
         if (place.length > PLACE_MAX) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
         draft.place = place;

@@ -30,7 +30,7 @@ function show(data: MyData, retentionDays: number): Reply {
     parts.push({
       lines: [
         label("mydata.volunteer", { name: v.firstName }),
-        label("mydata.volunteerDetails", { languages: v.languages.join(", "), capacity: v.weeklyCapacity, jobs: v.jobs, hours: v.hours }),
+        label("mydata.volunteerStats", { languages: v.languages.join(", "), capacity: v.weeklyCapacity, jobs: label("mydata.jobs", { count: v.jobs }), hours: label("mydata.hours", { count: v.hours }) }),
       ],
     });
   }

@@ -18,8 +18,3 @@ export const toggle = <T>(list: T[], item: T): T[] => (list.includes(item) ? lis
 
 /** A label with a check mark when `on` (a chosen option of a multiple choice). */
 export const checked = (on: boolean, l: Label): Label => (on ? { key: "volunteer.checked", params: { label: l } } : l);
-
-/** Normalises Arabic-Indic and Persian digits, so that "١٠:٣٠" reads as "10:30". */
-export function asciiDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String((d.charCodeAt(0) & 0xf) % 10));
-}

@@ -45,7 +45,7 @@ privateChat.callbackQuery(CALLBACK.jobHours.filter, async (ctx) => {
     return;
   }
   await ctx.answerCallbackQuery();
-  await ctx.replace({ parts: [label("jobs.thanks", { reference: result.reference, hours: Number(hours).toLocaleString(ctx.locale) })] });
+  await ctx.replace({ parts: [label("jobs.closed", { reference: result.reference, count: Number(hours) })] });
 });
 
 privateChat.command(["pause", "resume"], async (ctx) => {
