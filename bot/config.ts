@@ -77,6 +77,8 @@ const environment = z.object({
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, { message: "expected at least 12 characters" }).optional()),
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   RETENTION_DAYS: positiveInt("a number of days").default(30),
+  REQUEST_LIMIT_OPEN: positiveInt("a number of requests").default(3),
+  REQUEST_LIMIT_DAY: positiveInt("a number of requests").default(5),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -123,6 +125,7 @@ export type Config = {
   shutdownTimeoutMs: number;
   /** Personal data of closed requests and of reports is erased after this many days. */
   retentionDays: number;
+  limits: CoreSettings["limits"];
 };
 
 /** The fixed tokens of local demo mode; only the emulators accept them. */
@@ -223,6 +226,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     adminPassword: e.ADMIN_PASSWORD,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     retentionDays: e.RETENTION_DAYS,
+    limits: { openPerKind: e.REQUEST_LIMIT_OPEN, perDay: e.REQUEST_LIMIT_DAY },
   };
 }
 
@@ -236,6 +240,7 @@ export function coreSettings(config: Config): CoreSettings {
     networkChannel: config.slack.networkChannel,
     timeZone: config.timeZone,
     retentionDays: config.retentionDays,
+    limits: config.limits,
   };
 }
 

@@ -36,4 +36,6 @@ export type CoreSettings = {
   timeZone: string;
   /** After this many days personal data of closed requests and of reports is erased. */
   retentionDays: number;
+  /** A newcomer's open requests of one kind, and requests a day, at most. */
+  limits: { openPerKind: number; perDay: number };
 };

@@ -1,12 +1,12 @@
 import type { SlackTemplate } from "../../core/outbox.js";
-import { renderEscalation } from "./alerts.js";
+import { renderEscalation, renderLimit } from "./alerts.js";
 import type { Block } from "./blocks.js";
-import { slackT, type SlackDeps } from "./context.js";
+import type { SlackDeps } from "./context.js";
 import { renderDigest } from "./digest.js";
 import { renderAnnouncement, renderNudge, renderReminder } from "./meetings.js";
 import { renderMentoring, renderReport } from "./newcomers.js";
 import { renderPoll, renderPollResults } from "./polls.js";
-import { registrationBlocks } from "./volunteers.js";
+import { renderChanges, renderRegistration } from "./volunteers.js";
 
 type Rendered = { text: string; blocks?: Block[] } | undefined;
 
@@ -16,12 +16,9 @@ type Rendered = { text: string; blocks?: Block[] } | undefined;
  */
 export function createSlackRenderer(deps: SlackDeps): (template: SlackTemplate, id: string) => Promise<Rendered> {
   const renderers: Record<SlackTemplate, (id: string) => Promise<Rendered>> = {
-    "volunteer-registration": async (id) => {
-      const volunteer = await deps.core.volunteers.byId(id);
-      if (!volunteer) return undefined;
-      const t = slackT(deps);
-      return { text: t("slack.volunteer.title", { name: volunteer.firstName }), blocks: registrationBlocks(volunteer, t) };
-    },
+    "volunteer-registration": (id) => renderRegistration(deps, id),
+    "volunteer-changes": (id) => renderChanges(deps, id),
+    "request-limit": (id) => renderLimit(deps, id),
     "request-escalation": (id) => renderEscalation(deps, id),
     "mentoring-confirmation": (id) => renderMentoring(deps, id),
     "discrimination-report": (id) => renderReport(deps, id),

@@ -45,6 +45,8 @@ export type StackOptions = {
   slackSocketMode?: boolean;
   /** Serve the browser simulator with the demo people, as in demo mode. */
   simulator?: boolean;
+  /** Leave the coordinators' channel public (the product must refuse to start). */
+  publicCoordinatorChannel?: boolean;
 };
 
 export const SLACK_APP_TOKEN = "xapp-test-app-token";
@@ -60,6 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const telegram = await TelegramEmulator.start({ token: TELEGRAM_TOKEN });
   const slack = await SlackEmulator.start({ token: SLACK_TOKEN });
   slack.join(COORDINATOR_CHANNEL, COORDINATOR);
+  if (!options.publicCoordinatorChannel) slack.makePrivate(COORDINATOR_CHANNEL);
   if (options.slackSocketMode) slack.enableSocketMode(SLACK_APP_TOKEN);
   const port = await freePort();
   const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
@@ -111,7 +114,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.simulator ? { routes: simulator(config, current, telegram, slack, 4) } : {}),
   });
   built.app = app;
-  const url = await app.start();
+  let url: string;
+  try {
+    url = await app.start();
+  } catch (error) {
+    await app.stop();
+    await telegram.close();
+    await slack.close();
+    await dropTestDatabase(database);
+    throw error;
+  }
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
   if (options.simulator) await prepareDemoPeople(app, slack);
   let stopped = false;
@@ -131,6 +143,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await slack.close();
       await dropTestDatabase(database);
       if (queue === "redis") await deleteRedisKeys(redisPrefix);
+      // Every test through the stack is also a conformance test: the real platforms would have refused these.
+      const refused = [...telegram.violations.map((v) => `Telegram ${v.method}: ${v.description}`), ...slack.violations.map((v) => `Slack ${v.method}: ${v.error}`)];
+      if (refused.length > 0) throw new Error(`calls the platforms would refuse:\n${refused.join("\n")}`);
     },
   };
 }
