@@ -43,6 +43,7 @@ describe("a worker killed after sending half a wave", () => {
     slack = await SlackEmulator.start({ token: SLACK_TOKEN });
     slack.makePrivate(COORDINATOR_CHANNEL);
     pool = new pg.Pool({ connectionString: databaseUrl(database), max: 2 });
+    pool.on("error", () => undefined); // connections still closing when afterAll drops the database
     db = new PrismaClient({ adapter: new PrismaPg(pool) });
     core = createCore(createDatabase(db, pool), {
       dispatch: { waveSize: 6, waveIntervalMs: 600_000, strictWaves: 2, escalateAfterMs: 600_000, searchTimeoutMs: 3_600_000, stopBeforeAppointmentMs: 3_600_000, quietMs: 0 },
