@@ -3,7 +3,7 @@ import type { Core } from "../../core/index.js";
 import { createCore } from "../../core/index.js";
 import { readRequest } from "../../core/request-store.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, newcomer, offersOf, openCore, testSettings, toldTo, volunteer, type CoreOnDatabase } from "../helpers/core.js";
+import { ask, newcomer, offersOf, openCore, testAuthority, testSettings, toldTo, volunteer, type CoreOnDatabase } from "../helpers/core.js";
 
 // The dispatch tick – the work the queue wakes core up for – on real PostgreSQL, without a queue: waves,
 // widening, the coordinators' alert, the deadline, reminders.
@@ -169,7 +169,7 @@ describe("ticks that find nothing to do", () => {
 describe("reminders through the tick", () => {
   it("reminds both sides once when the reminder is due, and not again", async () => {
     // The reminder "shortly before" set to two hours, the appointment two hours and three seconds ahead.
-    const core = createCore(world.database, { ...testSettings(), reminders: { eveningHour: 18, beforeMs: 2 * 3600_000 } });
+    const core = createCore(world.database, { ...testSettings(), reminders: { eveningHour: 18, beforeMs: 2 * 3600_000 } }, testAuthority);
     await volunteer(core, 101);
     const requestId = await request(core, { ...IN_PERSON, appointmentAt: new Date(Date.now() + 2 * 3600_000 + 3000) });
     await core.wakeUps.request(requestId);

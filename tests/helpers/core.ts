@@ -1,3 +1,4 @@
+import type { Authority } from "../../core/authority.js";
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -13,6 +14,11 @@ import { createTestDatabase, dropTestDatabase } from "./test-database.js";
 
 export const COORDINATOR = "U0COORD";
 
+/** Slack as the core tests see it: one coordinator, and everybody in every channel. */
+export const testAuthority: Authority = { isCoordinator: async (slackUserId) => slackUserId === COORDINATOR, isMember: async () => true };
+/** The coordinator, acting. */
+export const coordinator = { slackUserId: COORDINATOR };
+
 /** The network's settings with the production defaults; a test changes the dispatch settings its rule is about. */
 export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSettings {
   return {
@@ -27,6 +33,7 @@ export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSett
       ...dispatch,
     },
     reminders: { eveningHour: 18, beforeMs: 3600_000 },
+    limits: { openPerKind: 3, perDay: 5 },
     meetings: { reminderOffsetsMs: [3 * 86_400_000, 2 * 3600_000] },
     coordinatorChannel: "C0COORD",
     networkChannel: "C0NETWORK",
@@ -60,8 +67,8 @@ export async function openCore(dispatch: Partial<DispatchSettings> = {}): Promis
   const database = createDatabase(prisma, pool);
   return {
     database,
-    core: createCore(database, testSettings(dispatch)),
-    coreWith: (other) => createCore(database, testSettings({ ...dispatch, ...other })),
+    core: createCore(database, testSettings(dispatch), testAuthority),
+    coreWith: (other) => createCore(database, testSettings({ ...dispatch, ...other }), testAuthority),
     clear: async () => {
       // DELETE rather than TRUNCATE: for a test's few rows it is a hundred times faster. Every foreign key
       // cascades or sets null, so the order does not matter.
@@ -106,7 +113,7 @@ export async function volunteer(core: Core, telegramId: number, setup: Volunteer
     ...registration,
   });
   if (result.kind === "no-consent") throw new Error(`volunteer ${telegramId} has not consented`);
-  if (decision !== "PENDING") await core.volunteers.decide(result.volunteerId, decision, COORDINATOR);
+  if (decision !== "PENDING") await core.volunteers.decide(coordinator, result.volunteerId, decision);
   return result.volunteerId;
 }
 
@@ -119,7 +126,7 @@ export async function newcomer(core: Core, telegramId: number, locale: Locale = 
 /** A newcomer's request as the dialogue confirms it; its first tick is due at once. */
 export async function ask(core: Core, telegramId: number, draft: RequestDraft): Promise<string> {
   const result = await core.requests.create(telegramId, draft, `${telegramId}:${randomUUID()}`);
-  if (result.kind === "no-consent") throw new Error(`newcomer ${telegramId} has not consented`);
+  if (result.kind !== "created" && result.kind !== "exists") throw new Error(`newcomer ${telegramId}: ${result.kind}`);
   return result.requestId;
 }
 
