@@ -15,6 +15,8 @@ CREATE TABLE "Network" (
     "slackTeamId" TEXT,
     "coordinatorChannel" TEXT,
     "networkChannel" TEXT,
+    "setupCodeHash" TEXT,
+    "setupCodeExpiresAt" TIMESTAMPTZ(3),
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Network_pkey" PRIMARY KEY ("id")
@@ -67,6 +69,10 @@ ALTER TABLE "NetworkEvent" ALTER COLUMN "networkId" DROP DEFAULT;
 ALTER TABLE "Poll" ALTER COLUMN "networkId" DROP DEFAULT;
 ALTER TABLE "WorkingGroup" ALTER COLUMN "networkId" DROP DEFAULT;
 
+-- Slack messages go to their network's workspace.
+ALTER TABLE "Outbox" ADD COLUMN "networkId" TEXT;
+UPDATE "Outbox" SET "networkId" = 'beckum' WHERE channel IN ('SLACK', 'JOB');
+
 -- Everyone the bot knows lives in the first town.
 ALTER TABLE "TelegramUser" ADD COLUMN "networkId" TEXT;
 UPDATE "TelegramUser" SET "networkId" = 'beckum';
@@ -80,6 +86,9 @@ ADD COLUMN     "changeDecidedBy" TEXT;
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Network_slug_key" ON "Network"("slug");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Network_slackTeamId_key" ON "Network"("slackTeamId");
 
 -- CreateIndex
 CREATE INDEX "VolunteerNetwork_networkId_status_idx" ON "VolunteerNetwork"("networkId", "status");
