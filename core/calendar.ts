@@ -7,7 +7,9 @@ import { meetingView } from "./meetings.js";
  * cancelled meeting comes with STATUS:CANCELLED, a moved one with its new time (same UID).
  */
 export async function meetingCalendar(db: DbOrTx, id: string): Promise<string | undefined> {
-  const meeting = await meetingView(db, id);
+  // The link in the announcement is the meeting's id, unguessable: whoever has it may add the meeting.
+  const owner = await db.prisma.meeting.findUnique({ where: { id }, select: { networkId: true } });
+  const meeting = owner ? await meetingView(db, owner.networkId, id) : undefined;
   if (!meeting) return undefined;
   const start = meeting.startsAt;
   const { error, value } = createEvent({

@@ -83,17 +83,21 @@ function toContactView(row: {
   };
 }
 
-export async function contactPointsIn(db: DbOrTx, category: ContactCategory): Promise<ContactPointView[]> {
-  const rows = await db.prisma.contactPoint.findMany({ where: { categories: { has: category } }, orderBy: { name: "asc" } });
+/**
+ * Whose catalogue counts: `networkIds` is a town's own and its county's (newcomers see both: the county's
+ * integration centre serves every town), or one network's own (its coordinators edit only theirs).
+ */
+export async function contactPointsIn(db: DbOrTx, networkIds: string[], category: ContactCategory): Promise<ContactPointView[]> {
+  const rows = await db.prisma.contactPoint.findMany({ where: { networkId: { in: networkIds }, categories: { has: category } }, orderBy: { name: "asc" } });
   return rows.map(toContactView);
 }
 
-export async function allContactPoints(db: DbOrTx): Promise<ContactPointView[]> {
-  return (await db.prisma.contactPoint.findMany({ orderBy: { name: "asc" } })).map(toContactView);
+export async function allContactPoints(db: DbOrTx, networkIds: string[]): Promise<ContactPointView[]> {
+  return (await db.prisma.contactPoint.findMany({ where: { networkId: { in: networkIds } }, orderBy: { name: "asc" } })).map(toContactView);
 }
 
-export async function contactPointById(db: DbOrTx, id: string): Promise<ContactPointView | undefined> {
-  const row = await db.prisma.contactPoint.findUnique({ where: { id } });
+export async function contactPointById(db: DbOrTx, networkIds: string[], id: string): Promise<ContactPointView | undefined> {
+  const row = await db.prisma.contactPoint.findFirst({ where: { id, networkId: { in: networkIds } } });
   return row ? toContactView(row) : undefined;
 }
 
@@ -113,10 +117,10 @@ export function normalize(text: string): string {
  *
  * @param categoryWords for each category, the words that mean it in all languages (from the locales).
  */
-export async function searchContactPoints(db: DbOrTx, query: string, categoryWords: Record<ContactCategory, string[]>): Promise<ContactPointView[]> {
+export async function searchContactPoints(db: DbOrTx, networkIds: string[], query: string, categoryWords: Record<ContactCategory, string[]>): Promise<ContactPointView[]> {
   const words = normalize(query).split(/\s+/).filter((w) => w.length >= 2);
   if (words.length === 0) return [];
-  const points = await allContactPoints(db);
+  const points = await allContactPoints(db, networkIds);
   // Inflected words match too: "квартиру" finds "квартира", "лікаря" finds "лікар", "Ärztin" finds "arzt".
   const stem = (word: string) => (word.length >= 6 ? word.slice(0, -2) : word.length >= 5 ? word.slice(0, -1) : word);
   const matches = (phrase: string, word: string) =>
@@ -156,34 +160,35 @@ function toOfferView(row: {
 }
 
 /** Offers that share an interest and a free time with what the newcomer asked for, best first. */
-export async function matchingOffers(db: DbOrTx, interests: Interest[], times: FreeTime[]): Promise<LeisureOfferView[]> {
-  const rows = await db.prisma.leisureOffer.findMany({ where: { interests: { hasSome: interests }, times: { hasSome: times } }, orderBy: { title: "asc" } });
+export async function matchingOffers(db: DbOrTx, networkIds: string[], interests: Interest[], times: FreeTime[]): Promise<LeisureOfferView[]> {
+  const rows = await db.prisma.leisureOffer.findMany({ where: { networkId: { in: networkIds }, interests: { hasSome: interests }, times: { hasSome: times } }, orderBy: { title: "asc" } });
   const score = (o: LeisureOfferView) => o.interests.filter((i) => interests.includes(i)).length;
   return rows.map(toOfferView).sort((a, b) => score(b) - score(a));
 }
 
-export async function allLeisureOffers(db: DbOrTx): Promise<LeisureOfferView[]> {
-  return (await db.prisma.leisureOffer.findMany({ orderBy: { title: "asc" } })).map(toOfferView);
+export async function allLeisureOffers(db: DbOrTx, networkIds: string[]): Promise<LeisureOfferView[]> {
+  return (await db.prisma.leisureOffer.findMany({ where: { networkId: { in: networkIds } }, orderBy: { title: "asc" } })).map(toOfferView);
 }
 
-export async function leisureOfferById(db: DbOrTx, id: string): Promise<LeisureOfferView | undefined> {
-  const row = await db.prisma.leisureOffer.findUnique({ where: { id } });
+export async function leisureOfferById(db: DbOrTx, networkIds: string[], id: string): Promise<LeisureOfferView | undefined> {
+  const row = await db.prisma.leisureOffer.findFirst({ where: { id, networkId: { in: networkIds } } });
   return row ? toOfferView(row) : undefined;
 }
 
 /** Interests asked for that no offer met, counted anonymously (no link to the person). */
-export async function recordUnmetInterests(db: DbOrTx, interests: Interest[], offers: LeisureOfferView[]): Promise<Interest[]> {
+export async function recordUnmetInterests(db: DbOrTx, networkId: string, interests: Interest[], offers: LeisureOfferView[]): Promise<Interest[]> {
   const unmet = interests.filter((interest) => !offers.some((o) => o.interests.includes(interest)));
-  if (unmet.length > 0) await db.prisma.leisureDemand.createMany({ data: unmet.map((interest) => ({ interest })) });
+  if (unmet.length > 0) await db.prisma.leisureDemand.createMany({ data: unmet.map((interest) => ({ networkId, interest })) });
   return unmet;
 }
 
-export async function leisureDemandBetween(db: DbOrTx, from: Date, to: Date): Promise<{ interest: string; count: number }[]> {
-  const groups = await db.prisma.leisureDemand.groupBy({ by: ["interest"], where: { createdAt: { gte: from, lt: to } }, _count: true });
+export async function leisureDemandBetween(db: DbOrTx, networkIds: string[], from: Date, to: Date): Promise<{ interest: string; count: number }[]> {
+  const groups = await db.prisma.leisureDemand.groupBy({ by: ["interest"], where: { networkId: { in: networkIds }, createdAt: { gte: from, lt: to } }, _count: true });
   return groups.map((g) => ({ interest: g.interest, count: g._count })).sort((a, b) => b.count - a.count || a.interest.localeCompare(b.interest));
 }
 
-export async function saveContactPoint(db: DbOrTx, input: ContactPointInput, id?: string): Promise<{ id: string }> {
+/** Saves a network's contact point: a new one, or (by `id`) one of this network's own; undefined for another's. */
+export async function saveContactPoint(db: DbOrTx, networkId: string, input: ContactPointInput, id?: string): Promise<{ id: string } | undefined> {
   const data = {
     ...input,
     description: input.description ?? null,
@@ -193,12 +198,15 @@ export async function saveContactPoint(db: DbOrTx, input: ContactPointInput, id?
     web: input.web ?? null,
     translations: input.translations ?? undefined,
   };
-  return id
-    ? db.prisma.contactPoint.update({ where: { id }, data, select: { id: true } })
-    : db.prisma.contactPoint.upsert({ where: { name: input.name }, create: data, update: data, select: { id: true } });
+  if (id) {
+    const { count } = await db.prisma.contactPoint.updateMany({ where: { id, networkId }, data });
+    return count === 1 ? { id } : undefined;
+  }
+  return db.prisma.contactPoint.upsert({ where: { networkId_name: { networkId, name: input.name } }, create: { ...data, networkId }, update: data, select: { id: true } });
 }
 
-export async function saveLeisureOffer(db: DbOrTx, input: LeisureOfferInput, id?: string): Promise<{ id: string }> {
+/** Saves a network's leisure offer, as {@link saveContactPoint}. */
+export async function saveLeisureOffer(db: DbOrTx, networkId: string, input: LeisureOfferInput, id?: string): Promise<{ id: string } | undefined> {
   const data = {
     ...input,
     description: input.description ?? null,
@@ -206,9 +214,11 @@ export async function saveLeisureOffer(db: DbOrTx, input: LeisureOfferInput, id?
     contact: input.contact ?? null,
     translations: input.translations ?? undefined,
   };
-  return id
-    ? db.prisma.leisureOffer.update({ where: { id }, data, select: { id: true } })
-    : db.prisma.leisureOffer.upsert({ where: { title: input.title }, create: data, update: data, select: { id: true } });
+  if (id) {
+    const { count } = await db.prisma.leisureOffer.updateMany({ where: { id, networkId }, data });
+    return count === 1 ? { id } : undefined;
+  }
+  return db.prisma.leisureOffer.upsert({ where: { networkId_title: { networkId, title: input.title } }, create: { ...data, networkId }, update: data, select: { id: true } });
 }
 
 export type ImportResult = { kind: "imported"; contactPoints: number; leisureOffers: number } | { kind: "invalid"; problems: string[] };
@@ -223,7 +233,7 @@ const catalogSchema = z.object({
  * Imports contact points and leisure offers all or nothing: every entry is checked first, and one broken
  * entry means nothing is imported; the report names each broken entry by its position and field.
  */
-export async function importCatalog(db: Database, document: unknown): Promise<ImportResult> {
+export async function importCatalog(db: Database, networkId: string, document: unknown): Promise<ImportResult> {
   const file = catalogSchema.safeParse(document);
   if (!file.success) return { kind: "invalid", problems: ["the file must contain contactPoints and/or leisureOffers lists"] };
   const problems: string[] = [];
@@ -241,8 +251,8 @@ export async function importCatalog(db: Database, document: unknown): Promise<Im
   });
   if (problems.length > 0) return { kind: "invalid", problems };
   await db.transaction(async (tx) => {
-    for (const point of points) await saveContactPoint(tx, point);
-    for (const offer of offers) await saveLeisureOffer(tx, offer);
+    for (const point of points) await saveContactPoint(tx, networkId, point);
+    for (const offer of offers) await saveLeisureOffer(tx, networkId, offer);
   });
   return { kind: "imported", contactPoints: points.length, leisureOffers: offers.length };
 }

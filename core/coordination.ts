@@ -12,10 +12,10 @@ export type OfferToAllResult = { kind: "offered"; count: number } | { kind: "not
  * A coordinator's "offer to all": every approved volunteer with the role and language who has not had it
  * yet gets the offer now, regardless of district, capacity and quiet time.
  */
-export async function offerToAll(db: Database, requestId: string, settings: CoreSettings): Promise<OfferToAllResult> {
+export async function offerToAll(db: Database, networkId: string, requestId: string, settings: CoreSettings): Promise<OfferToAllResult> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request) return { kind: "not-searching", status: "MISSING" };
+    if (!request || request.networkId !== networkId) return { kind: "not-searching", status: "MISSING" };
     if (request.status !== "SEARCHING") return { kind: "not-searching", status: request.status };
     const volunteers = await candidates(tx, request, circleFor(request, "everyone", settings.dispatch), 10_000);
     const count = await sendOffers(tx, request, volunteers, request.wave + 1);
@@ -25,25 +25,26 @@ export async function offerToAll(db: Database, requestId: string, settings: Core
 }
 
 /** A coordinator closes a search that cannot succeed, with an internal note. */
-export async function closeUnmatched(db: Database, requestId: string, note: string, settings: CoreSettings): Promise<{ kind: "closed" | "not-searching" }> {
+export async function closeUnmatched(db: Database, networkId: string, requestId: string, note: string): Promise<{ kind: "closed" | "not-searching" }> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request || request.status !== "SEARCHING") return { kind: "not-searching" };
-    await giveUp(tx, request, settings, note.slice(0, 500));
+    if (!request || request.networkId !== networkId || request.status !== "SEARCHING") return { kind: "not-searching" };
+    await giveUp(tx, request, note.slice(0, 500));
     return { kind: "closed" };
   });
 }
 
 /** What coordinators see about a request in Slack: anonymised, with the state of the search. */
-export type RequestOverview = Pick<Request, "id" | "reference" | "kind" | "status" | "language" | "purpose" | "mode" | "appointmentAt" | "district" | "wave" | "widened"> & {
+export type RequestOverview = Pick<Request, "id" | "reference" | "kind" | "status" | "language" | "purpose" | "mode" | "appointmentAt" | "district" | "districtName" | "wave" | "widened"> & {
   createdAt: Date;
   offers: { open: number; declined: number; total: number };
   closingNote: string | null;
 };
 
-export async function requestOverview(db: Database, id: string): Promise<RequestOverview | undefined> {
+/** A request of a network as its coordinators see it; undefined for another network's. */
+export async function requestOverview(db: Database, networkId: string, id: string): Promise<RequestOverview | undefined> {
   const request = await readRequest(db, id);
-  if (!request) return undefined;
+  if (!request || request.networkId !== networkId) return undefined;
   const [row] = await db.sql<{ createdAt: Date; closingNote: string | null; open: number; declined: number; total: number }>(
     `SELECT r."createdAt", r."closingNote",
        count(o.id) FILTER (WHERE o.status = 'OPEN')::int AS open,
@@ -52,7 +53,7 @@ export async function requestOverview(db: Database, id: string): Promise<Request
      FROM "HelpRequest" r LEFT JOIN "Offer" o ON o."requestId" = r.id WHERE r.id = $1 GROUP BY r.id`,
     [id],
   );
-  const { reference, kind, status, language, purpose, mode, appointmentAt, district, wave, widened } = request;
+  const { reference, kind, status, language, purpose, mode, appointmentAt, district, districtName, wave, widened } = request;
   return {
     id,
     reference,
@@ -63,6 +64,7 @@ export async function requestOverview(db: Database, id: string): Promise<Request
     mode,
     appointmentAt,
     district,
+    districtName,
     wave,
     widened,
     createdAt: row?.createdAt ?? new Date(),

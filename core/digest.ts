@@ -2,8 +2,7 @@ import { leisureDemandBetween } from "./catalog.js";
 import type { DbOrTx, Queryable } from "./db.js";
 import { upcomingMeetings, type MeetingView } from "./meetings.js";
 import { visible } from "./visibility.js";
-import { tellSlack } from "./outbox.js";
-import type { CoreSettings } from "./settings.js";
+import { tellNetwork } from "./networks.js";
 
 /** The weekly figures for the network: real counts from the database, zeros where nothing happened. */
 export type Digest = {
@@ -28,16 +27,18 @@ export type Digest = {
 const DAY = 86_400_000;
 
 /**
- * The figures of the seven days before `now`, and the next meetings of the channels the reader may see.
+ * The figures of the seven days before `now` for networks – a town, or a county with its towns, whose
+ * figures add up – and the next meetings of the channels the reader may see.
  *
  * @example
- * const digest = await weeklyDigest(db, new Date(), (channel) => authority.isMember(channel, "U0123"));
+ * const digest = await weeklyDigest(db, ["beckum"], new Date(), (channel) => authority.isMember(team, channel, "U0123"));
  * digest.byKind.MEDIATION; // requests for interpreters this week
  */
-export async function weeklyDigest(db: DbOrTx, now: Date, canSee: (channel: string) => Promise<boolean>): Promise<Digest> {
+export async function weeklyDigest(db: DbOrTx, networkIds: string[], now: Date, canSee: (channel: string) => Promise<boolean>): Promise<Digest> {
   const from = new Date(now.getTime() - 7 * DAY);
+  const networkId = { in: networkIds };
   const requests = await db.prisma.helpRequest.findMany({
-    where: { createdAt: { gte: from, lt: now } },
+    where: { networkId, createdAt: { gte: from, lt: now } },
     select: { kind: true, language: true, status: true, createdAt: true, matchedAt: true },
   });
   const byKind = { MEDIATION: 0, LEISURE: 0, MENTORING: 0 };
@@ -49,10 +50,13 @@ export async function weeklyDigest(db: DbOrTx, now: Date, canSee: (channel: stri
   const matched = requests.filter((r) => r.matchedAt !== null);
   const minutes = matched.map((r) => ((r.matchedAt?.getTime() ?? 0) - r.createdAt.getTime()) / 60_000).sort((a, b) => a - b);
   const unmet = requests.filter((r) => r.status === "UNMATCHED" || (r.status === "SEARCHING" && r.createdAt.getTime() < now.getTime() - DAY)).length;
-  const hours = await db.prisma.helpRequest.aggregate({ where: { status: "DONE", closedAt: { gte: from, lt: now } }, _sum: { hoursSpent: true } });
-  const newVolunteers = await db.prisma.volunteer.count({ where: { status: "APPROVED", decidedAt: { gte: from, lt: now } } });
+  const hours = await db.prisma.helpRequest.aggregate({ where: { networkId, status: "DONE", closedAt: { gte: from, lt: now } }, _sum: { hoursSpent: true } });
+  // A volunteer approved by two towns of a county this week is one new volunteer for the county.
+  const newVolunteers = (
+    await db.prisma.volunteerNetwork.groupBy({ by: ["volunteerId"], where: { networkId, status: "APPROVED", decidedAt: { gte: from, lt: now } } })
+  ).length;
   const events = await db.prisma.networkEvent.findMany({
-    where: { OR: [{ startsAt: null }, { startsAt: { gte: now, lt: new Date(now.getTime() + 90 * DAY) } }] },
+    where: { networkId, OR: [{ startsAt: null }, { startsAt: { gte: now, lt: new Date(now.getTime() + 90 * DAY) } }] },
     orderBy: [{ startsAt: { sort: "asc", nulls: "last" } }, { name: "asc" }],
     select: { name: true, startsAt: true, place: true },
   });
@@ -65,10 +69,10 @@ export async function weeklyDigest(db: DbOrTx, now: Date, canSee: (channel: stri
     matchedShare: requests.length === 0 ? null : matched.length / requests.length,
     medianMinutesToMatch: median(minutes),
     unmet,
-    leisureDemand: await leisureDemand(db, from, now),
+    leisureDemand: await leisureDemandBetween(db, networkIds, from, now),
     volunteerHours: Number(hours._sum.hoursSpent ?? 0),
     newVolunteers,
-    meetings: (await visible(await upcomingMeetings(db, { limit: 30, until: new Date(now.getTime() + 14 * DAY) }), (m) => canSee(m.channel))).slice(0, 10),
+    meetings: (await visible(await upcomingMeetings(db, networkIds, { limit: 30, until: new Date(now.getTime() + 14 * DAY) }), (m) => canSee(m.channel))).slice(0, 10),
     events,
   };
 }
@@ -78,11 +82,6 @@ function median(sorted: number[]): number | null {
   const middle = Math.floor(sorted.length / 2);
   const value = sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
   return Math.round(value);
-}
-
-/** Leisure interests newcomers asked for that no catalogue offer met (anonymous counts). */
-async function leisureDemand(db: DbOrTx, from: Date, to: Date): Promise<{ interest: string; count: number }[]> {
-  return leisureDemandBetween(db, from, to);
 }
 
 /** ISO week of a date, "2026-W48": the digest's id, so that a week is posted once. */
@@ -95,9 +94,10 @@ export function isoWeek(date: Date): string {
   return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }
 
-/** Posts the weekly digest in the network's channel; its id is the week, so a second run in a week posts again only by hand. */
-export async function postWeeklyDigest(db: Queryable, settings: Pick<CoreSettings, "networkChannel">, now: Date): Promise<{ week: string }> {
+/** Posts the weekly digest in every network's channel (a county's adds up its towns'); its id is the week. */
+export async function postWeeklyDigests(db: Queryable, now: Date): Promise<{ week: string; networks: number }> {
   const week = isoWeek(now);
-  await tellSlack(db, settings.networkChannel, { kind: "post", template: "weekly-digest", id: week });
-  return { week };
+  const networks = await db.sql<{ id: string }>(`SELECT id FROM "Network" WHERE "networkChannel" IS NOT NULL ORDER BY id`, []);
+  for (const { id } of networks) await tellNetwork(db, id, { kind: "post", template: "weekly-digest", id: week });
+  return { week, networks: networks.length };
 }

@@ -3,7 +3,8 @@ import type { Database, Queryable } from "./db.js";
 import { localeOr } from "./i18n.js";
 import { candidates, circleFor, type Candidate } from "./matching.js";
 import { t } from "./messages.js";
-import { tell, tellMany, tellSlack, wakeRequest } from "./outbox.js";
+import { tellCoordinators } from "./networks.js";
+import { tell, tellMany, wakeRequest } from "./outbox.js";
 import { remind, remindersAt } from "./reminders.js";
 import { lockRequest, partiesOf, updateRequest, type Request, type RequestChange } from "./request-store.js";
 import { summary } from "./request-summary.js";
@@ -43,13 +44,13 @@ export async function tick(db: Database, requestId: string, settings: CoreSettin
 
 async function search(tx: Queryable, request: Request, settings: CoreSettings, now: Date, result: TickResult): Promise<TickResult> {
   if (request.deadlineAt && request.deadlineAt <= now) {
-    await giveUp(tx, request, settings, null);
+    await giveUp(tx, request, null);
     return { ...result, gaveUp: true };
   }
   const change: RequestChange = {};
   if (request.escalateAt && request.escalateAt <= now && !request.escalatedAt) {
     change.escalatedAt = now;
-    change.escalationOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "request-escalation", id: request.id });
+    change.escalationOutboxId = await tellCoordinators(tx, request.networkId, { kind: "post", template: "request-escalation", id: request.id });
     result.escalated = true;
   }
   if (request.nextWaveAt && request.nextWaveAt <= now) {
@@ -67,7 +68,7 @@ async function search(tx: Queryable, request: Request, settings: CoreSettings, n
   const escalateAt = (change.escalatedAt ?? request.escalatedAt) ? null : request.escalateAt;
   const next = earliest(change.nextWaveAt ?? request.nextWaveAt, escalateAt, request.deadlineAt);
   await updateRequest(tx, request.id, { ...change, nextTickAt: next });
-  if (next) await wakeRequest(tx, request.id, next);
+  if (next) await wakeRequest(tx, request, next);
   return { ...result, nextTickAt: next };
 }
 
@@ -82,7 +83,7 @@ async function remindBoth(tx: Queryable, request: Request, settings: CoreSetting
     ...(due.includes("hour") ? { remindedHourAt: now } : {}),
     nextTickAt: next,
   });
-  if (next) await wakeRequest(tx, request.id, next);
+  if (next) await wakeRequest(tx, request, next);
   return { ...result, reminded: due, nextTickAt: next };
 }
 
@@ -121,18 +122,18 @@ export async function sendOffers(tx: Queryable, request: Request, volunteers: Ca
 }
 
 /**
- * Closes the open offers of a request (but one, the accepted) or of a volunteer (suspended) with `status`,
+ * Closes the open offers of a request (but one, the accepted) or of a volunteer (suspended, in a town) with `status`,
  * and edits each offer's message to `key`.
  */
-export async function closeOpenOffers(q: Queryable, of: { requestId: string; except?: string } | { volunteerId: string }, status: "TAKEN" | "WITHDRAWN", key: string): Promise<number> {
+export async function closeOpenOffers(q: Queryable, of: { requestId: string; except?: string } | { volunteerId: string; networkId?: string }, status: "TAKEN" | "WITHDRAWN", key: string): Promise<number> {
   const closed = await q.sql<{ outboxId: string | null; reference: string; telegramId: string; locale: string | null }>(
     `UPDATE "Offer" o SET status = $2::"OfferStatus", "answeredAt" = now()
      FROM "HelpRequest" r, "Volunteer" v, "TelegramUser" u
      WHERE o.status = 'OPEN' AND ($1::text IS NULL OR o."requestId" = $1) AND ($4::text IS NULL OR o."volunteerId" = $4)
        AND o.id IS DISTINCT FROM $3::text
-       AND r.id = o."requestId" AND v.id = o."volunteerId" AND u.id = v."userId"
+       AND r.id = o."requestId" AND v.id = o."volunteerId" AND u.id = v."userId" AND ($5::text IS NULL OR r."networkId" = $5)
      RETURNING o."outboxId"::text AS "outboxId", r.reference, u."telegramId"::text AS "telegramId", u.locale`,
-    ["requestId" in of ? of.requestId : null, status, "requestId" in of ? (of.except ?? null) : null, "volunteerId" in of ? of.volunteerId : null],
+    ["requestId" in of ? of.requestId : null, status, "requestId" in of ? (of.except ?? null) : null, "volunteerId" in of ? of.volunteerId : null, "networkId" in of ? (of.networkId ?? null) : null],
   );
   for (const offer of closed) {
     if (offer.outboxId === null) continue;
@@ -145,7 +146,7 @@ export async function closeOpenOffers(q: Queryable, of: { requestId: string; exc
  * Nobody was found in time (or a coordinator closed the search): the newcomer hears it honestly, with
  * where else to turn, and open offers are withdrawn.
  */
-export async function giveUp(q: Queryable, request: Request, settings: Pick<CoreSettings, "coordinatorChannel">, closingNote: string | null): Promise<void> {
+export async function giveUp(q: Queryable, request: Request, closingNote: string | null): Promise<void> {
   await updateRequest(q, request.id, { status: "UNMATCHED", closedAt: new Date(), nextTickAt: null, closingNote });
   await closeOpenOffers(q, { requestId: request.id }, "WITHDRAWN", "offer.withdrawn");
   const parties = await partiesOf(q, request);
@@ -157,13 +158,13 @@ export async function giveUp(q: Queryable, request: Request, settings: Pick<Core
       keyboard: [[{ ...t("menu.contacts"), action: { do: "open", screen: "contacts" } }], [{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     });
   }
-  await updateEscalation(q, request, settings);
+  await updateEscalation(q, request);
 }
 
 /** Brings the coordinators' alert about a request (if there is one) up to date. */
-export async function updateEscalation(q: Queryable, request: Pick<Request, "id" | "escalationOutboxId">, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<void> {
+export async function updateEscalation(q: Queryable, request: Pick<Request, "id" | "networkId" | "escalationOutboxId">): Promise<void> {
   if (request.escalationOutboxId === null) return;
-  await tellSlack(q, settings.coordinatorChannel, { kind: "update", template: "request-escalation", id: request.id, outboxId: String(request.escalationOutboxId) });
+  await tellCoordinators(q, request.networkId, { kind: "update", template: "request-escalation", id: request.id, outboxId: String(request.escalationOutboxId) });
 }
 
 /** Requests whose next tick is overdue: their queue job was lost (a Redis restart) or never queued. */

@@ -54,15 +54,17 @@ export type Candidate = { id: string; telegramId: bigint; locale: string | null 
 
 /**
  * Volunteers in the circle who have not been offered this request yet – or whose offer was taken by someone
- * else or withdrawn before the request opened again – (not the newcomer themselves), approved and not paused; least recently assigned first, so that offers do not always go to the same
+ * else or withdrawn before the request opened again – (not the newcomer themselves), approved by the request's
+ * town and not paused; least recently assigned first, so that offers do not always go to the same
  * fast few.
  */
-export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId">, circle: Circle, limit: number): Promise<Candidate[]> {
+export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId" | "networkId">, circle: Circle, limit: number): Promise<Candidate[]> {
   const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
     `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale
      FROM "Volunteer" v
      JOIN "TelegramUser" u ON u.id = v."userId"
-     WHERE v.status = 'APPROVED' AND NOT v.paused AND $1::text = ANY(v.roles)
+     WHERE NOT v.paused AND $1::text = ANY(v.roles)
+       AND EXISTS (SELECT 1 FROM "VolunteerNetwork" vn WHERE vn."volunteerId" = v.id AND vn."networkId" = $10 AND vn.status = 'APPROVED')
        AND u.id IS DISTINCT FROM $2::text
        AND ($3::text IS NULL OR EXISTS (
          SELECT 1 FROM "VolunteerLanguage" l WHERE l."volunteerId" = v.id AND l.language = $3::text AND l.level = ANY($4::text[])))
@@ -84,6 +86,7 @@ export async function candidates(q: Queryable, request: Pick<Request, "id" | "ne
       request.id,
       circle.quiet ? circle.quiet.sinceMs / 1000 : null,
       limit,
+      request.networkId,
     ],
   );
   return rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));

@@ -1,21 +1,21 @@
 import type { Database, Queryable } from "./db.js";
 import { t } from "./messages.js";
 import { introduce } from "./offers.js";
-import { tell, tellSlack, wakeRequest } from "./outbox.js";
+import { tellCoordinators } from "./networks.js";
+import { tell, wakeRequest } from "./outbox.js";
 import { lockRequest, partiesOf, updateRequest, type Request } from "./request-store.js";
-import type { CoreSettings } from "./settings.js";
 
 export type ConfirmResult = { kind: "confirmed" | "rejected" } | { kind: "already-decided" } | { kind: "not-found" };
 
 /** A coordinator confirms a mentoring match: only now are the two introduced and the relay opened. */
-export async function confirmMentoring(db: Database, requestId: string, settings: CoreSettings): Promise<ConfirmResult> {
+export async function confirmMentoring(db: Database, networkId: string, requestId: string): Promise<ConfirmResult> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request || request.kind !== "MENTORING") return { kind: "not-found" };
+    if (!request || request.kind !== "MENTORING" || request.networkId !== networkId) return { kind: "not-found" };
     if (request.status !== "MATCHED" || request.confirmedAt !== null) return { kind: "already-decided" };
     await updateRequest(tx, requestId, { confirmedAt: new Date() });
     await introduce(tx, requestId, t("offer.confirmed", { reference: request.reference }));
-    await updateConfirmation(tx, request, settings);
+    await updateConfirmation(tx, request);
     return { kind: "confirmed" };
   });
 }
@@ -24,10 +24,10 @@ export async function confirmMentoring(db: Database, requestId: string, settings
  * A coordinator does not confirm: the volunteer is told kindly, the newcomer hears that the search goes
  * on, and the next wave goes out now.
  */
-export async function rejectMentoring(db: Database, requestId: string, settings: CoreSettings): Promise<ConfirmResult> {
+export async function rejectMentoring(db: Database, networkId: string, requestId: string): Promise<ConfirmResult> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request || request.kind !== "MENTORING") return { kind: "not-found" };
+    if (!request || request.kind !== "MENTORING" || request.networkId !== networkId) return { kind: "not-found" };
     if (request.status !== "MATCHED" || request.confirmedAt !== null) return { kind: "already-decided" };
     const parties = await partiesOf(tx, request);
     const now = new Date();
@@ -39,22 +39,22 @@ export async function rejectMentoring(db: Database, requestId: string, settings:
     if (parties.newcomer) {
       await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.stillSearching", { reference: request.reference })] });
     }
-    await wakeRequest(tx, requestId, now);
-    await updateConfirmation(tx, request, settings);
+    await wakeRequest(tx, request, now);
+    await updateConfirmation(tx, request);
     return { kind: "rejected" };
   });
 }
 
-async function updateConfirmation(q: Queryable, request: Pick<Request, "id" | "confirmationOutboxId">, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<void> {
+async function updateConfirmation(q: Queryable, request: Pick<Request, "id" | "networkId" | "confirmationOutboxId">): Promise<void> {
   if (request.confirmationOutboxId === null) return;
-  await tellSlack(q, settings.coordinatorChannel, { kind: "update", template: "mentoring-confirmation", id: request.id, outboxId: String(request.confirmationOutboxId) });
+  await tellCoordinators(q, request.networkId, { kind: "update", template: "mentoring-confirmation", id: request.id, outboxId: String(request.confirmationOutboxId) });
 }
 
 /** What the coordinators' card of a mentoring match shows besides the request: topic, who offered, whether confirmed. */
-export async function mentoringOverview(db: Queryable, requestId: string): Promise<{ topic: string | null; confirmedAt: Date | null; volunteerName: string | null } | undefined> {
+export async function mentoringOverview(db: Queryable, networkId: string, requestId: string): Promise<{ topic: string | null; confirmedAt: Date | null; volunteerName: string | null } | undefined> {
   const [row] = await db.sql<{ topic: string | null; confirmedAt: Date | null; volunteerName: string | null }>(
-    `SELECT r.topic, r."confirmedAt", v."firstName" AS "volunteerName" FROM "HelpRequest" r LEFT JOIN "Volunteer" v ON v.id = r."volunteerId" WHERE r.id = $1`,
-    [requestId],
+    `SELECT r.topic, r."confirmedAt", v."firstName" AS "volunteerName" FROM "HelpRequest" r LEFT JOIN "Volunteer" v ON v.id = r."volunteerId" WHERE r.id = $1 AND r."networkId" = $2`,
+    [requestId, networkId],
   );
   return row;
 }

@@ -72,15 +72,21 @@ export async function ensureFirstNetwork(db: DbOrTx, first: FirstNetwork): Promi
   return network.id;
 }
 
-/** Posts (or updates) a Slack message in a network's coordinators' channel; nothing when it has none. */
-export async function tellCoordinators(q: Queryable, network: Pick<Network, "id" | "coordinatorChannel"> | undefined, intent: SlackIntent): Promise<bigint | null> {
+/**
+ * Posts (or updates) a Slack message in the coordinators' channel of a network; null when the network has no
+ * Slack workspace linked yet (its coordinators see it in App Home once they have).
+ */
+export async function tellCoordinators(q: Queryable, networkId: string, intent: SlackIntent): Promise<bigint | null> {
+  const [network] = await q.sql<{ coordinatorChannel: string | null }>(`SELECT "coordinatorChannel" FROM "Network" WHERE id = $1`, [networkId]);
   if (!network?.coordinatorChannel) return null;
-  return tellSlack(q, network.coordinatorChannel, intent);
+  return tellSlack(q, { network: networkId, channel: network.coordinatorChannel }, intent);
 }
 
-/** The coordinators' channel of the network of a request, a volunteer card or a report. */
-export async function coordinatorsOf(q: Queryable, networkId: string): Promise<Pick<Network, "id" | "coordinatorChannel"> | undefined> {
-  return networkById(q, networkId);
+/** Posts in a network's own channel (meetings without an AG channel, the weekly digest); null without one. */
+export async function tellNetwork(q: Queryable, networkId: string, intent: SlackIntent): Promise<bigint | null> {
+  const [network] = await q.sql<{ networkChannel: string | null }>(`SELECT "networkChannel" FROM "Network" WHERE id = $1`, [networkId]);
+  if (!network?.networkChannel) return null;
+  return tellSlack(q, { network: networkId, channel: network.networkChannel }, intent);
 }
 
 /** A typed name as plain lower-case Latin letters: "Бекум" → "bekum", "بيكوم" → "bykwm". */
@@ -234,4 +240,13 @@ export async function linkWorkspace(db: Database, teamId: string, code: string, 
 /** The app was uninstalled from a workspace: its network keeps its data and waits for a new link. */
 export async function unlinkWorkspace(db: DbOrTx, teamId: string): Promise<void> {
   await db.prisma.network.updateMany({ where: { slackTeamId: teamId }, data: { slackTeamId: null, coordinatorChannel: null, networkChannel: null } });
+}
+
+/** A town's name where the deployment serves several towns (people then need to know which), else null. */
+export async function townName(q: Queryable, networkId: string): Promise<string | null> {
+  const [row] = await q.sql<{ name: string | null }>(
+    `SELECT name FROM "Network" WHERE id = $1 AND (SELECT count(*) FROM "Network" WHERE kind = 'TOWN') > 1`,
+    [networkId],
+  );
+  return row?.name ?? null;
 }

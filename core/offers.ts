@@ -2,7 +2,8 @@ import type { Database, Tx } from "./db.js";
 import { closeOpenOffers, updateEscalation } from "./dispatch.js";
 import { localeOr } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { tell, tellSlack, wakeRequest } from "./outbox.js";
+import { tellCoordinators } from "./networks.js";
+import { tell, wakeRequest } from "./outbox.js";
 import { remindersAt } from "./reminders.js";
 import { partiesOf, readRequest, requestDetails, updateRequest } from "./request-store.js";
 import { summary } from "./request-summary.js";
@@ -77,9 +78,9 @@ export async function acceptOffer(db: Database, offerId: string, telegramId: num
       if (parties.newcomer) {
         await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.matchPending", { reference: request.reference })] });
       }
-      const confirmationOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "mentoring-confirmation", id: request.id });
+      const confirmationOutboxId = await tellCoordinators(tx, request.networkId, { kind: "post", template: "mentoring-confirmation", id: request.id });
       await updateRequest(tx, request.id, { confirmationOutboxId, nextTickAt: null });
-      await updateEscalation(tx, request, settings);
+      await updateEscalation(tx, request);
       return { kind: "won", reference: request.reference };
     }
 
@@ -87,8 +88,8 @@ export async function acceptOffer(db: Database, offerId: string, telegramId: num
     await introduce(tx, request.id, t("offer.won", { reference: request.reference }));
     const { next } = remindersAt({ ...request, matchedAt: now }, settings.reminders, settings.timeZone, now);
     await updateRequest(tx, request.id, { confirmedAt: now, nextTickAt: next });
-    if (next) await wakeRequest(tx, request.id, next);
-    await updateEscalation(tx, request, settings);
+    if (next) await wakeRequest(tx, request, next);
+    await updateEscalation(tx, request);
     return { kind: "won", reference: request.reference };
   });
 }
@@ -152,7 +153,7 @@ export async function declineOffer(db: Database, offerId: string, telegramId: nu
     if (stillOpen === 0 && request?.status === "SEARCHING") {
       const now = new Date();
       await updateRequest(tx, offer.requestId, { nextWaveAt: now, nextTickAt: now });
-      await wakeRequest(tx, offer.requestId, now);
+      await wakeRequest(tx, request, now);
     }
     return { kind: "declined" };
   });

@@ -48,15 +48,18 @@ export type SlackIntent =
  * reminders, a poll's deadline, a Slack message's live counts. `jobs/` turns each into a queue job.
  */
 export type WakeUp =
-  | { wake: "request" | "meeting" | "poll"; id: string; at: string }
-  | { wake: "live-counts"; message: Extract<SlackIntent, { kind: "update" }>; channel: string; at: string };
+  | { wake: "request" | "meeting" | "poll"; id: string; at: string; network: string }
+  | { wake: "live-counts"; message: Extract<SlackIntent, { kind: "update" }>; channel: string; at: string; network: string };
+
+/** Where a Slack message goes: a channel (or a member) in the workspace of a network. */
+export type SlackPlace = { network: string; channel: string };
 
 export type OutboxChannel = "TELEGRAM" | "SLACK" | "JOB";
 
 /** An outbox row just written; wake-ups come with their content, so that they need not be read back. */
-export type Told = { id: bigint; channel: OutboxChannel; wakeUp?: WakeUp };
+export type Told = { id: bigint; channel: OutboxChannel; wakeUp?: WakeUp; network?: string };
 
-type NewRow = { channel: OutboxChannel; recipient: string; payload: TelegramIntent | SlackIntent | WakeUp };
+type NewRow = { channel: OutboxChannel; recipient: string; payload: TelegramIntent | SlackIntent | WakeUp; network?: string };
 
 /**
  * Records that `recipient` must be told something, in the same transaction as the change that causes it.
@@ -79,9 +82,9 @@ export async function tellMany(db: Queryable, messages: { recipient: number | bi
   );
 }
 
-/** Posts (or updates) a Slack message in `channel`, rendered from the entity `id` when it is sent. */
-export async function tellSlack(db: Queryable, channel: string, intent: SlackIntent): Promise<bigint> {
-  return one(await insertRows(db, [{ channel: "SLACK", recipient: channel, payload: intent }]));
+/** Posts (or updates) a Slack message in a channel of a network's workspace, rendered from the entity `id` when it is sent. */
+export async function tellSlack(db: Queryable, place: SlackPlace, intent: SlackIntent): Promise<bigint> {
+  return one(await insertRows(db, [{ channel: "SLACK", recipient: place.channel, payload: intent, network: place.network }]));
 }
 
 /**
@@ -89,18 +92,19 @@ export async function tellSlack(db: Queryable, channel: string, intent: SlackInt
  * commits, and queued again if the queue loses it. Waking twice must be harmless to the woken.
  */
 export async function wakeAt(db: Queryable, wakeUp: WakeUp): Promise<void> {
-  await insertRows(db, [{ channel: "JOB", recipient: wakeUp.wake, payload: wakeUp }]);
+  await insertRows(db, [{ channel: "JOB", recipient: wakeUp.wake, payload: wakeUp, network: wakeUp.network }]);
 }
 
 /** A request's state machine runs again at `at`. */
-export const wakeRequest = (db: Queryable, id: string, at: Date) => wakeAt(db, { wake: "request", id, at: at.toISOString() });
+export const wakeRequest = (db: Queryable, request: { id: string; networkId: string }, at: Date) =>
+  wakeAt(db, { wake: "request", id: request.id, at: at.toISOString(), network: request.networkId });
 
 /**
  * A Slack message's live counts are brought up to date shortly. Changes within the same second share one
  * wake-up (the queue job id), so a burst of 200 votes makes a handful of `chat.update` calls, not 200.
  */
-export const refreshSoon = (db: Queryable, channel: string, message: Extract<SlackIntent, { kind: "update" }>, delayMs = 1000) =>
-  wakeAt(db, { wake: "live-counts", channel, message, at: new Date(Date.now() + delayMs).toISOString() });
+export const refreshSoon = (db: Queryable, place: SlackPlace, message: Extract<SlackIntent, { kind: "update" }>, delayMs = 1000) =>
+  wakeAt(db, { wake: "live-counts", channel: place.channel, network: place.network, message, at: new Date(Date.now() + delayMs).toISOString() });
 
 function one(ids: bigint[]): bigint {
   const [id] = ids;
@@ -114,16 +118,21 @@ async function insertRows(db: Queryable, rows: NewRow[]): Promise<bigint[]> {
   // The ids are drawn first, so that they can be returned in the order of the rows.
   const inserted = await db.sql<{ id: string }>(
     `WITH input AS (
-       SELECT m.channel::"Channel" AS channel, m.recipient, m.payload, m.n, nextval(pg_get_serial_sequence('"Outbox"', 'id')) AS id
-       FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS m(channel, recipient, payload, n)
+       SELECT m.channel::"Channel" AS channel, m.recipient, m.payload, m.network, m.n, nextval(pg_get_serial_sequence('"Outbox"', 'id')) AS id
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS m(channel, recipient, payload, network, n)
      ), inserted AS (
-       INSERT INTO "Outbox" (id, channel, recipient, payload) SELECT id, channel, recipient, payload FROM input RETURNING id
+       INSERT INTO "Outbox" (id, channel, recipient, payload, "networkId") SELECT id, channel, recipient, payload, network FROM input RETURNING id
      )
      SELECT input.id::text AS id FROM input JOIN inserted USING (id) ORDER BY input.n`,
-    [rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => JSON.stringify(r.payload))],
+    [rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.network ?? null)],
   );
   if (inserted.length !== rows.length) throw new Error(`outbox insert returned ${inserted.length} of ${rows.length} rows`);
   const ids = inserted.map((r) => BigInt(r.id));
-  await db.told(rows.map((row, i): Told => ({ id: ids[i] as bigint, channel: row.channel, ...(row.channel === "JOB" ? { wakeUp: row.payload as WakeUp } : {}) })));
+  await db.told(rows.map((row, i): Told => ({
+      id: ids[i] as bigint,
+      channel: row.channel,
+      ...(row.channel === "JOB" ? { wakeUp: row.payload as WakeUp } : {}),
+      ...(row.network ? { network: row.network } : {}),
+    })));
   return ids;
 }

@@ -100,10 +100,11 @@ export function parseDateTime(text: string, timeZone: string, now = new Date()):
 }
 
 /** Posts a new poll; with a deadline, its closing is scheduled. */
-export async function createPoll(db: Database, input: PollInput, channel: string, createdBy: string): Promise<{ id: string }> {
+export async function createPoll(db: Database, networkId: string, input: PollInput, channel: string, createdBy: string): Promise<{ id: string }> {
   return db.transaction(async (tx) => {
     const poll = await tx.prisma.poll.create({
       data: {
+        networkId,
         question: input.question,
         channel,
         createdBy,
@@ -115,10 +116,10 @@ export async function createPoll(db: Database, input: PollInput, channel: string
       },
       select: { id: true },
     });
-    const messageOutboxId = await tellSlack(tx, channel, { kind: "post", template: "poll", id: poll.id });
+    const messageOutboxId = await tellSlack(tx, { network: networkId, channel }, { kind: "post", template: "poll", id: poll.id });
     await tx.prisma.poll.update({ where: { id: poll.id }, data: { messageOutboxId } });
     if (input.closesAt) {
-      await wakeAt(tx, { wake: "poll", id: poll.id, at: input.closesAt.toISOString() });
+      await wakeAt(tx, { wake: "poll", id: poll.id, at: input.closesAt.toISOString(), network: networkId });
     }
     return { id: poll.id };
   });
@@ -138,7 +139,7 @@ export const ballotOf = (pollId: string, slackUserId: string) => createHash("sha
  * anonymous poll only a counter moves and a ballot records *that* the member voted (so the vote is final):
  * no row holds who chose what. A repeated click or a retried request changes nothing.
  */
-export async function vote(db: Database, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
+export async function vote(db: Database, networkId: string, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
   // Written in SQL on the shared pool: hundreds of members may click within the same second.
   return db.sqlTransaction(async (tx) => {
     // One member's clicks one after another (a double click toggles twice instead of failing); others in parallel.
@@ -146,8 +147,8 @@ export async function vote(db: Database, pollId: string, optionId: string, slack
     const [poll] = await tx.sql<{ status: string; multiple: boolean; anonymous: boolean; channel: string; messageOutboxId: string | null; label: string; mine: string[] }>(`SELECT p.status::text AS status, p.multiple, p.anonymous, p.channel, p."messageOutboxId"::text AS "messageOutboxId", o.label,
          ARRAY(SELECT v."optionId" FROM "PollVote" v WHERE v."pollId" = p.id AND v."slackUserId" = $3) AS mine
        FROM "Poll" p JOIN "PollOption" o ON o."pollId" = p.id AND o.id = $2
-       WHERE p.id = $1`,
-      [pollId, optionId, slackUserId],
+       WHERE p.id = $1 AND p."networkId" = $4`,
+      [pollId, optionId, slackUserId, networkId],
     );
     if (!poll) return { kind: "not-found" };
     if (poll.status === "CLOSED") return { kind: "closed" };
@@ -178,7 +179,7 @@ export async function vote(db: Database, pollId: string, optionId: string, slack
       }
     }
     if (poll.messageOutboxId !== null) {
-      await refreshSoon(tx, poll.channel, { kind: "update", template: "poll", id: pollId, outboxId: poll.messageOutboxId });
+      await refreshSoon(tx, { network: networkId, channel: poll.channel }, { kind: "update", template: "poll", id: pollId, outboxId: poll.messageOutboxId });
     }
     return result;
   });
@@ -186,23 +187,24 @@ export async function vote(db: Database, pollId: string, optionId: string, slack
 
 export type CloseResult = { kind: "closed" } | { kind: "already-closed" } | { kind: "not-creator" } | { kind: "not-found" };
 
-/** Closes a poll (by its creator, or at its deadline when `by` is undefined) and posts the results. */
-export async function closePoll(db: Database, pollId: string, by?: string): Promise<CloseResult> {
+/** Closes a poll (by its creator in its network, or at its deadline when `by` is undefined) and posts the results. */
+export async function closePoll(db: Database, pollId: string, by?: { slackUserId: string; networkId: string }): Promise<CloseResult> {
   return db.transaction(async (tx) => closeIn(tx, pollId, by));
 }
 
-async function closeIn(tx: Tx, pollId: string, by: string | undefined): Promise<CloseResult> {
-  const poll = await tx.prisma.poll.findUnique({ where: { id: pollId }, select: { createdBy: true, closesAt: true, channel: true, messageOutboxId: true } });
-  if (!poll) return { kind: "not-found" };
+async function closeIn(tx: Tx, pollId: string, member: { slackUserId: string; networkId: string } | undefined): Promise<CloseResult> {
+  const poll = await tx.prisma.poll.findUnique({ where: { id: pollId }, select: { networkId: true, createdBy: true, closesAt: true, channel: true, messageOutboxId: true } });
+  if (!poll || (member && member.networkId !== poll.networkId)) return { kind: "not-found" };
+  const by = member?.slackUserId;
   if (by !== undefined && by !== poll.createdBy) return { kind: "not-creator" };
   // At the deadline only: a job that fires early (or for a poll whose deadline moved) does nothing.
   if (by === undefined && (!poll.closesAt || poll.closesAt.getTime() > Date.now() + 1000)) return { kind: "already-closed" };
   const { count } = await tx.prisma.poll.updateMany({ where: { id: pollId, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
   if (count === 0) return { kind: "already-closed" };
   if (poll.messageOutboxId !== null) {
-    await tellSlack(tx, poll.channel, { kind: "update", template: "poll", id: pollId, outboxId: String(poll.messageOutboxId) });
+    await tellSlack(tx, { network: poll.networkId, channel: poll.channel }, { kind: "update", template: "poll", id: pollId, outboxId: String(poll.messageOutboxId) });
   }
-  const resultsOutboxId = await tellSlack(tx, poll.channel, { kind: "post", template: "poll-results", id: pollId });
+  const resultsOutboxId = await tellSlack(tx, { network: poll.networkId, channel: poll.channel }, { kind: "post", template: "poll-results", id: pollId });
   await tx.prisma.poll.update({ where: { id: pollId }, data: { resultsOutboxId } });
   return { kind: "closed" };
 }
@@ -226,9 +228,10 @@ export type PollView = {
 };
 
 /** Everything needed to show a poll; names of voters only where the poll is not anonymous. */
-export async function pollView(db: DbOrTx, pollId: string, slackUserId?: string): Promise<PollView | undefined> {
-  const poll = await db.prisma.poll.findUnique({
-    where: { id: pollId },
+/** A poll of a network; undefined for another network's. */
+export async function pollView(db: DbOrTx, networkId: string, pollId: string, slackUserId?: string): Promise<PollView | undefined> {
+  const poll = await db.prisma.poll.findFirst({
+    where: { id: pollId, networkId },
     select: {
       id: true,
       question: true,
@@ -264,12 +267,12 @@ export function winners(view: PollView): PollView["options"] {
   return top === 0 ? [] : view.options.filter((o) => o.count === top);
 }
 
-export async function openPolls(db: DbOrTx, limit: number): Promise<{ id: string }[]> {
-  return db.prisma.poll.findMany({ where: { status: "OPEN" }, orderBy: { createdAt: "desc" }, take: limit, select: { id: true } });
+export async function openPolls(db: DbOrTx, networkId: string, limit: number): Promise<{ id: string }[]> {
+  return db.prisma.poll.findMany({ where: { networkId, status: "OPEN" }, orderBy: { createdAt: "desc" }, take: limit, select: { id: true } });
 }
 
 /** Polls past their deadline that are still open: their closing job was lost. */
-export async function overduePolls(db: DbOrTx, graceMs: number): Promise<{ id: string }[]> {
-  return db.prisma.poll.findMany({ where: { status: "OPEN", closesAt: { lt: new Date(Date.now() - graceMs) } }, select: { id: true }, take: 500 });
+export async function overduePolls(db: DbOrTx, graceMs: number): Promise<{ id: string; networkId: string }[]> {
+  return db.prisma.poll.findMany({ where: { status: "OPEN", closesAt: { lt: new Date(Date.now() - graceMs) } }, select: { id: true, networkId: true }, take: 500 });
 }
 

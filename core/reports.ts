@@ -1,7 +1,8 @@
 import type { Database, DbOrTx } from "./db.js";
 import { localeOr } from "./i18n.js";
 import { t } from "./messages.js";
-import { tell, tellSlack } from "./outbox.js";
+import { tellCoordinators } from "./networks.js";
+import { tell } from "./outbox.js";
 import { newReference } from "./requests.js";
 
 export type ReportInput = { text: string; place?: string; anonymous: boolean };
@@ -10,11 +11,13 @@ export type ReportInput = { text: string; place?: string; anonymous: boolean };
  * Stores a discrimination report and delivers it only to the coordinators' channel. An anonymous report
  * keeps no link to the person (no Telegram id); with contact, coordinators can answer through the bot.
  */
-export async function reportDiscrimination(db: Database, telegramId: number, input: ReportInput, settings: { coordinatorChannel: string }): Promise<{ reference: string }> {
+export async function reportDiscrimination(db: Database, telegramId: number, input: ReportInput): Promise<{ kind: "reported"; reference: string } | { kind: "no-town" }> {
   return db.transaction(async (tx) => {
-    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true } });
+    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, locale: true, networkId: true } });
+    if (!user?.networkId) return { kind: "no-town" };
     const report = await tx.prisma.discriminationReport.create({
       data: {
+        networkId: user.networkId,
         reference: newReference(),
         text: input.text,
         place: input.place ?? null,
@@ -23,15 +26,16 @@ export async function reportDiscrimination(db: Database, telegramId: number, inp
       },
       select: { id: true, reference: true },
     });
-    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
-    return { reference: report.reference };
+    await tellCoordinators(tx, user.networkId, { kind: "post", template: "discrimination-report", id: report.id });
+    return { kind: "reported", reference: report.reference };
   });
 }
 
 export type ReportView = { id: string; reference: string; text: string | null; place: string | null; withContact: boolean; locale: string; createdAt: Date; handledBy: string | null };
 
-export async function reportView(db: DbOrTx, id: string): Promise<ReportView | undefined> {
-  const report = await db.prisma.discriminationReport.findUnique({ where: { id } });
+/** A report as its network's coordinators see it; undefined for another network's. */
+export async function reportView(db: DbOrTx, networkId: string, id: string): Promise<ReportView | undefined> {
+  const report = await db.prisma.discriminationReport.findFirst({ where: { id, networkId } });
   if (!report) return undefined;
   return {
     id: report.id,
@@ -46,9 +50,9 @@ export async function reportView(db: DbOrTx, id: string): Promise<ReportView | u
 }
 
 /** A coordinator answers a report whose author asked to be contacted; the answer goes through the bot. */
-export async function answerReport(db: Database, id: string, answer: string, coordinator: string): Promise<{ kind: "sent" | "anonymous" | "not-found" }> {
+export async function answerReport(db: Database, networkId: string, id: string, answer: string, coordinator: string): Promise<{ kind: "sent" | "anonymous" | "not-found" }> {
   return db.transaction(async (tx) => {
-    const report = await tx.prisma.discriminationReport.findUnique({ where: { id }, select: { reference: true, contactUser: { select: { telegramId: true, locale: true } } } });
+    const report = await tx.prisma.discriminationReport.findFirst({ where: { id, networkId }, select: { reference: true, contactUser: { select: { telegramId: true, locale: true } } } });
     if (!report) return { kind: "not-found" };
     if (!report.contactUser) return { kind: "anonymous" };
     await tell(tx, report.contactUser.telegramId, {

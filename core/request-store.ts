@@ -7,6 +7,10 @@ export type RequestStatus = "SEARCHING" | "MATCHED" | "DONE" | "CANCELLED" | "UN
 /** A newcomer's request as core works with it: what was asked, and the state of the search. */
 export type Request = {
   id: string;
+  /** The town (network) it was asked in: its volunteers, districts and coordinators. */
+  networkId: string;
+  /** The town's name when the deployment serves several towns (volunteers may serve more than one), else null. */
+  townName: string | null;
   reference: string;
   kind: RequestKind;
   status: RequestStatus;
@@ -17,6 +21,8 @@ export type Request = {
   mode: string | null;
   appointmentAt: Date | null;
   district: string | null;
+  /** The district's name in its town. */
+  districtName: string | null;
   interests: string[];
   topic: string | null;
   genderPreference: string | null;
@@ -83,7 +89,10 @@ const CHANGEABLE: ReadonlySet<string> = new Set<keyof RequestChange>([
 ]);
 
 /** The one column list of a request, for every read (int8 and enums as text, as node-postgres returns them). */
-const COLUMNS = `id, reference, kind::text AS kind, status::text AS status, locale, language, purpose, mode, "appointmentAt", district,
+const COLUMNS = `id, "networkId",
+  (SELECT n.name FROM "Network" n WHERE n.id = "HelpRequest"."networkId" AND (SELECT count(*) FROM "Network" WHERE kind = 'TOWN') > 1) AS "townName",
+  (SELECT d->>'name' FROM "Network" n, jsonb_array_elements(n.districts) d WHERE n.id = "HelpRequest"."networkId" AND d->>'code' = "HelpRequest".district) AS "districtName",
+  reference, kind::text AS kind, status::text AS status, locale, language, purpose, mode, "appointmentAt", district,
   interests, topic, "genderPreference", "newcomerId", "volunteerId", wave, widened, "escalatedAt", "escalationOutboxId"::text AS "escalationOutboxId",
   "nextWaveAt", "escalateAt", "deadlineAt", "nextTickAt", "matchedAt", "confirmedAt", "confirmationOutboxId"::text AS "confirmationOutboxId",
   "remindedEveningAt", "remindedHourAt", "closedAt"`;

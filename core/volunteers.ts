@@ -1,8 +1,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { Database, DbOrTx } from "./db.js";
 import { localeOr, type Locale } from "./i18n.js";
-import { tellSlack } from "./outbox.js";
-import type { CoreSettings } from "./settings.js";
+import { tellCoordinators } from "./networks.js";
 import type { GermanLevel, Level, Role } from "./vocabulary.js";
 
 /** What a coordinator vets: who the volunteer says they are and what they can do. */
@@ -24,7 +23,14 @@ export type VolunteerRegistration = Vetted & {
 
 export type VolunteerStatus = "PENDING" | "APPROVED" | "REJECTED" | "SUSPENDED";
 
-/** A volunteer as approved (what matching uses), with a change they asked for that waits for a coordinator. */
+/** A town a volunteer serves, and what its coordinators decided. */
+export type ServedNetwork = { id: string; name: string; status: VolunteerStatus; decidedBy: string | null };
+
+/**
+ * A volunteer as approved (what matching uses), with a change they asked for that waits for a coordinator.
+ * `status` and `decidedBy` are one town's decision when read for its coordinators, else the best of all
+ * (approved somewhere, else suspended, pending, rejected).
+ */
 export type VolunteerProfile = VolunteerRegistration & {
   id: string;
   status: VolunteerStatus;
@@ -33,6 +39,7 @@ export type VolunteerProfile = VolunteerRegistration & {
   telegramId: bigint;
   decidedBy: string | null;
   requestedChange: Vetted | null;
+  networks: ServedNetwork[];
 };
 
 const profileSelect = {
@@ -44,17 +51,25 @@ const profileSelect = {
   districts: true,
   remoteOnly: true,
   weeklyCapacity: true,
-  status: true,
   paused: true,
-  decidedBy: true,
   requestedChange: true,
   languages: { select: { language: true, level: true }, orderBy: { language: "asc" } },
+  networks: { select: { status: true, decidedBy: true, network: { select: { id: true, name: true } } }, orderBy: { network: { name: "asc" } } },
   user: { select: { telegramId: true, locale: true } },
 } as const satisfies Prisma.VolunteerSelect;
 
 type ProfileRow = Prisma.VolunteerGetPayload<{ select: typeof profileSelect }>;
 
-function toProfile(row: ProfileRow): VolunteerProfile {
+const STATUS_ORDER: VolunteerStatus[] = ["APPROVED", "SUSPENDED", "PENDING", "REJECTED"];
+
+/** The decision that says most about a volunteer: approved anywhere, else suspended, pending, rejected. */
+export function overallStatus(networks: Pick<ServedNetwork, "status">[]): VolunteerStatus {
+  return STATUS_ORDER.find((status) => networks.some((n) => n.status === status)) ?? "PENDING";
+}
+
+function toProfile(row: ProfileRow, networkId?: string): VolunteerProfile {
+  const networks = row.networks.map((n) => ({ id: n.network.id, name: n.network.name, status: n.status, decidedBy: n.decidedBy }));
+  const here = networkId ? networks.find((n) => n.id === networkId) : networks.find((n) => n.status === overallStatus(networks));
   return {
     id: row.id,
     firstName: row.firstName,
@@ -65,12 +80,13 @@ function toProfile(row: ProfileRow): VolunteerProfile {
     districts: row.districts,
     remoteOnly: row.remoteOnly,
     weeklyCapacity: row.weeklyCapacity,
-    status: row.status,
+    status: here?.status ?? "PENDING",
     paused: row.paused,
     locale: localeOr(row.user.locale),
     telegramId: row.user.telegramId,
-    decidedBy: row.decidedBy,
+    decidedBy: here?.decidedBy ?? null,
     requestedChange: (row.requestedChange as Vetted | null) ?? null,
+    networks,
   };
 }
 
@@ -79,20 +95,21 @@ export async function volunteerOf(db: DbOrTx, telegramId: number): Promise<Volun
   return row ? toProfile(row) : undefined;
 }
 
-export async function volunteerById(db: DbOrTx, id: string): Promise<VolunteerProfile | undefined> {
-  const row = await db.prisma.volunteer.findUnique({ where: { id }, select: profileSelect });
-  return row ? toProfile(row) : undefined;
+/** A volunteer as one town's coordinators see them: undefined unless they serve (or asked to serve) that town. */
+export async function volunteerIn(db: DbOrTx, networkId: string, id: string): Promise<VolunteerProfile | undefined> {
+  const row = await db.prisma.volunteer.findFirst({ where: { id, networks: { some: { networkId } } }, select: profileSelect });
+  return row ? toProfile(row, networkId) : undefined;
 }
 
-/** Approved and suspended volunteers, for the coordinators' overview (pending ones come as cards). */
-export async function vettedVolunteers(db: DbOrTx, limit: number): Promise<VolunteerProfile[]> {
+/** A town's approved and suspended volunteers, for its coordinators' overview (pending ones come as cards). */
+export async function vettedVolunteers(db: DbOrTx, networkId: string, limit: number): Promise<VolunteerProfile[]> {
   const rows = await db.prisma.volunteer.findMany({
-    where: { status: { in: ["APPROVED", "SUSPENDED"] } },
-    orderBy: [{ status: "asc" }, { firstName: "asc" }],
+    where: { networks: { some: { networkId, status: { in: ["APPROVED", "SUSPENDED"] } } } },
+    orderBy: { firstName: "asc" },
     take: limit,
     select: profileSelect,
   });
-  return rows.map(toProfile);
+  return rows.map((row) => toProfile(row, networkId)).sort((a, b) => a.status.localeCompare(b.status) || a.firstName.localeCompare(b.firstName));
 }
 
 export type RegistrationResult =
@@ -100,6 +117,8 @@ export type RegistrationResult =
   | { kind: "updated"; volunteerId: string; status: VolunteerStatus }
   /** An approved volunteer changed what a coordinator vets: it applies once a coordinator agrees. */
   | { kind: "change-pending"; volunteerId: string }
+  /** No town chosen, or one that is not a town. */
+  | { kind: "no-town" }
   | { kind: "no-consent" };
 
 /** Same first name, roles, languages with levels and gender. */
@@ -108,20 +127,26 @@ export function sameVetted(a: Vetted, b: Vetted): boolean {
   return a.firstName === b.firstName && [...a.roles].sort().join() === [...b.roles].sort().join() && languages(a) === languages(b) && (a.gender ?? null) === (b.gender ?? null);
 }
 
+type Membership = { networkId: string; status: VolunteerStatus; changeOutboxId: bigint | null };
+
 /**
- * Registers a volunteer, or takes what they change. A new (or previously rejected) registration waits for a
- * coordinator, who gets it in Slack with Approve / Reject; no offer reaches a volunteer before approval. Once
- * approved, what a coordinator vets – first name, roles, languages and levels, gender – is not changed by
- * the volunteer: the change waits as a "changes" card, and matching keeps using what was approved. Where
- * they go and how often (districts, by phone only, jobs a week, German) applies at once.
+ * Registers a volunteer for the towns they choose, or takes what they change. Each town's coordinators get a
+ * registration card in their Slack with Approve / Reject and decide for their town; no offer of a town reaches
+ * a volunteer before its approval. Once approved somewhere, what a coordinator vets – first name, roles,
+ * languages and levels, gender – is not changed by the volunteer: the change waits as a "changes" card in the
+ * towns that approved them (the first decision counts), and matching keeps using what was approved. Where
+ * they go and how often (districts, by phone only, jobs a week, German) applies at once. A town left is
+ * left (a suspension stays); a town added, or one that rejected them before, gets a new card.
  *
  * @example
- * await registerVolunteer(db, 4711, { firstName: "Yusuf", roles: ["INTERPRETER"], … }, settings);
+ * await registerVolunteer(db, 4711, { firstName: "Yusuf", roles: ["INTERPRETER"], networks: ["beckum"], … });
  */
-export async function registerVolunteer(db: Database, telegramId: number, registration: VolunteerRegistration, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<RegistrationResult> {
+export async function registerVolunteer(db: Database, telegramId: number, registration: VolunteerRegistration & { networks: string[] }): Promise<RegistrationResult> {
   return db.transaction(async (tx) => {
     const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, consentAt: true, volunteer: { select: profileSelect } } });
     if (!user?.consentAt) return { kind: "no-consent" };
+    const wanted = (await tx.prisma.network.findMany({ where: { id: { in: registration.networks }, kind: "TOWN" }, select: { id: true } })).map((n) => n.id);
+    if (wanted.length === 0) return { kind: "no-town" };
     const { firstName, roles, languages, gender } = registration;
     const vetted: Vetted = { firstName, roles, languages, ...(gender ? { gender } : {}) };
     const practical = {
@@ -132,44 +157,60 @@ export async function registerVolunteer(db: Database, telegramId: number, regist
       conductAcceptedAt: new Date(),
     };
     const existing = user.volunteer ? toProfile(user.volunteer) : undefined;
+    const memberships: Membership[] = existing
+      ? await tx.prisma.volunteerNetwork.findMany({ where: { volunteerId: existing.id }, select: { networkId: true, status: true, changeOutboxId: true } })
+      : [];
+    const vettedSomewhere = memberships.some((m) => m.status === "APPROVED" || m.status === "SUSPENDED");
 
-    if (existing && (existing.status === "APPROVED" || existing.status === "SUSPENDED")) {
+    let result: RegistrationResult;
+    let volunteerId: string;
+    if (existing && vettedSomewhere) {
+      volunteerId = existing.id;
       const unchanged = sameVetted(existing, vetted);
-      const volunteer = await tx.prisma.volunteer.update({
-        where: { id: existing.id },
-        data: { ...practical, requestedChange: unchanged ? Prisma.DbNull : (vetted as Prisma.InputJsonObject) },
-        select: { id: true, changeOutboxId: true },
-      });
-      if (unchanged) {
-        // A change asked for earlier is withdrawn: its card says so.
-        if (existing.requestedChange && volunteer.changeOutboxId !== null) {
-          await tellSlack(tx, settings.coordinatorChannel, { kind: "update", template: "volunteer-changes", id: volunteer.id, outboxId: String(volunteer.changeOutboxId) });
+      await tx.prisma.volunteer.update({ where: { id: existing.id }, data: { ...practical, requestedChange: unchanged ? Prisma.DbNull : (vetted as Prisma.InputJsonObject) } });
+      for (const m of memberships.filter((m) => m.status === "APPROVED" || m.status === "SUSPENDED")) {
+        if (m.changeOutboxId !== null && existing.requestedChange) {
+          // An undecided card shows the latest wish (or that it was withdrawn).
+          await tellCoordinators(tx, m.networkId, { kind: "update", template: "volunteer-changes", id: existing.id, outboxId: String(m.changeOutboxId) });
+        } else if (!unchanged) {
+          // A decided card stays as it was decided; a new one is posted.
+          const changeOutboxId = await tellCoordinators(tx, m.networkId, { kind: "post", template: "volunteer-changes", id: existing.id });
+          await tx.prisma.volunteerNetwork.update({ where: { volunteerId_networkId: { volunteerId: existing.id, networkId: m.networkId } }, data: { changeOutboxId } });
         }
-        return { kind: "updated", volunteerId: volunteer.id, status: existing.status };
       }
-      // An undecided card shows the latest wish; a decided one stays as it was decided, and a new one is posted.
-      if (volunteer.changeOutboxId !== null && existing.requestedChange) {
-        await tellSlack(tx, settings.coordinatorChannel, { kind: "update", template: "volunteer-changes", id: volunteer.id, outboxId: String(volunteer.changeOutboxId) });
-      } else {
-        const changeOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-changes", id: volunteer.id });
-        await tx.prisma.volunteer.update({ where: { id: volunteer.id }, data: { changeOutboxId } });
-      }
-      return { kind: "change-pending", volunteerId: volunteer.id };
+      result = unchanged ? { kind: "updated", volunteerId, status: overallStatus(memberships) } : { kind: "change-pending", volunteerId };
+    } else {
+      const fields = { ...practical, firstName, roles, gender: gender ?? null, requestedChange: Prisma.DbNull };
+      volunteerId = existing
+        ? (await tx.prisma.volunteer.update({ where: { id: existing.id }, data: fields, select: { id: true } })).id
+        : (await tx.prisma.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true } })).id;
+      await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId } });
+      await tx.prisma.volunteerLanguage.createMany({ data: languages.map((l) => ({ volunteerId, ...l })) });
+      result = existing ? { kind: "updated", volunteerId, status: "PENDING" } : { kind: "registered", volunteerId };
     }
 
-    const fields = { ...practical, firstName, roles, gender: gender ?? null, requestedChange: Prisma.DbNull };
-    const volunteer = existing
-      ? await tx.prisma.volunteer.update({ where: { id: existing.id }, data: { ...fields, status: "PENDING", decidedAt: null, decidedBy: null }, select: { id: true } })
-      : await tx.prisma.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true } });
-    await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
-    await tx.prisma.volunteerLanguage.createMany({ data: languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
-    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id });
-    return existing ? { kind: "updated", volunteerId: volunteer.id, status: "PENDING" } : { kind: "registered", volunteerId: volunteer.id };
+    // Towns left: gone from them, unless suspended there (a suspension is not escaped by leaving and coming back).
+    await tx.prisma.volunteerNetwork.deleteMany({ where: { volunteerId, networkId: { notIn: wanted }, status: { not: "SUSPENDED" } } });
+    // Towns new, and towns that rejected them before: a new card for their coordinators.
+    for (const networkId of wanted) {
+      const membership = memberships.find((m) => m.networkId === networkId);
+      if (membership && membership.status !== "REJECTED" && !(membership.status === "PENDING" && !vettedSomewhere)) continue;
+      const cardOutboxId = await tellCoordinators(tx, networkId, { kind: "post", template: "volunteer-registration", id: volunteerId });
+      await tx.prisma.volunteerNetwork.upsert({
+        where: { volunteerId_networkId: { volunteerId, networkId } },
+        create: { volunteerId, networkId, cardOutboxId },
+        update: { status: "PENDING", decidedBy: null, decidedAt: null, cardOutboxId },
+      });
+    }
+    return result;
   });
 }
 
 /** `/pause` and `/resume`: a paused volunteer gets no offers. */
 export async function setPaused(db: DbOrTx, telegramId: number, paused: boolean): Promise<"done" | "not-volunteer"> {
-  const { count } = await db.prisma.volunteer.updateMany({ where: { user: { telegramId }, status: { in: ["APPROVED", "PENDING"] } }, data: { paused } });
+  const { count } = await db.prisma.volunteer.updateMany({
+    where: { user: { telegramId }, networks: { some: { status: { in: ["APPROVED", "PENDING"] } } } },
+    data: { paused },
+  });
   return count === 0 ? "not-volunteer" : "done";
 }

@@ -3,8 +3,9 @@ import type { DbOrTx } from "./db.js";
 export type WorkingGroupSummary = { id: string; slug: string; name: string; description: string; memberCount: number; slackChannel: string | null };
 
 /** The network's working groups (AGs) with how many members each has, by name. */
-export async function listWorkingGroups(db: DbOrTx): Promise<WorkingGroupSummary[]> {
+export async function listWorkingGroups(db: DbOrTx, networkId: string): Promise<WorkingGroupSummary[]> {
   const groups = await db.prisma.workingGroup.findMany({
+    where: { networkId },
     orderBy: { name: "asc" },
     select: { id: true, slug: true, name: true, description: true, slackChannel: true, _count: { select: { members: true } } },
   });
@@ -18,16 +19,16 @@ export async function groupsOf(db: DbOrTx, slackUserId: string): Promise<Set<str
 }
 
 /** "I can imagine working in this AG": joining twice is the same as joining once. */
-export async function joinGroup(db: DbOrTx, groupId: string, slackUserId: string): Promise<"joined" | "already" | "no-group"> {
-  const group = await db.prisma.workingGroup.findUnique({ where: { id: groupId }, select: { id: true } });
+export async function joinGroup(db: DbOrTx, networkId: string, groupId: string, slackUserId: string): Promise<"joined" | "already" | "no-group"> {
+  const group = await db.prisma.workingGroup.findFirst({ where: { id: groupId, networkId }, select: { id: true } });
   if (!group) return "no-group";
   const inserted = await db.prisma.$executeRaw`
     INSERT INTO "WorkingGroupMember" ("groupId", "slackUserId") VALUES (${groupId}, ${slackUserId}) ON CONFLICT DO NOTHING`;
   return inserted === 1 ? "joined" : "already";
 }
 
-export async function leaveGroup(db: DbOrTx, groupId: string, slackUserId: string): Promise<"left" | "not-member"> {
-  const { count } = await db.prisma.workingGroupMember.deleteMany({ where: { groupId, slackUserId } });
+export async function leaveGroup(db: DbOrTx, networkId: string, groupId: string, slackUserId: string): Promise<"left" | "not-member"> {
+  const { count } = await db.prisma.workingGroupMember.deleteMany({ where: { groupId, slackUserId, group: { networkId } } });
   return count === 1 ? "left" : "not-member";
 }
 
@@ -39,6 +40,7 @@ export async function groupMembers(db: DbOrTx, groupId: string): Promise<string[
 /** A coordinator adds an AG; the slug keeps names unique. */
 export async function createWorkingGroup(
   db: DbOrTx,
+  networkId: string,
   group: { name: string; description: string; slackChannel?: string },
 ): Promise<{ kind: "created"; id: string } | { kind: "exists" }> {
   const slug = group.name
@@ -48,10 +50,10 @@ export async function createWorkingGroup(
     .replace(/ß/g, "ss")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
-  const existing = await db.prisma.workingGroup.findUnique({ where: { slug }, select: { id: true } });
+  const existing = await db.prisma.workingGroup.findUnique({ where: { networkId_slug: { networkId, slug } }, select: { id: true } });
   if (existing) return { kind: "exists" };
   const created = await db.prisma.workingGroup.create({
-    data: { slug, name: group.name, description: group.description, slackChannel: group.slackChannel ?? null },
+    data: { networkId, slug, name: group.name, description: group.description, slackChannel: group.slackChannel ?? null },
     select: { id: true },
   });
   return { kind: "created", id: created.id };
