@@ -1,6 +1,5 @@
 import type { DbOrTx } from "./db.js";
-import { isLocale } from "./i18n.js";
-import type { UserProfile } from "./users.js";
+import { toProfile, type UserProfile } from "./users.js";
 
 /** Telegram keeps undelivered updates for 24 hours; older ids need not be remembered. */
 export async function pruneDeliveries(db: DbOrTx, olderThan: Date): Promise<number> {
@@ -38,6 +37,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
     locale: string | null;
     consentAt: Date | null;
     relayRequestId: string | null;
+    networkId: string | null;
     session: string | null;
   }>(// Keys are written in a fixed order (update ids, then flood keys, sorted) so that two batches touching
     // the same rows cannot deadlock; a redelivery inside one batch counts once, at its first place.
@@ -61,7 +61,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
        RETURNING key, count
      )
      SELECT f.n IS NOT NULL AS first, (h.count - r.c + r.k)::int AS hits,
-       u.id, u.locale, u."consentAt", u."relayRequestId", s.value::text AS session
+       u.id, u.locale, u."consentAt", u."relayRequestId", u."networkId", s.value::text AS session
      FROM input i
      LEFT JOIN firsts f ON f.n = i.n
      LEFT JOIN ranked r ON r.n = i.n
@@ -81,9 +81,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
   return rows.map((row) => ({
     first: row.first,
     hits: row.hits ?? 0,
-    user: row.id
-      ? { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt, relayRequestId: row.relayRequestId }
-      : undefined,
+    user: row.id ? toProfile({ ...row, id: row.id }) : undefined,
     session: row.session ?? null,
   }));
 }

@@ -1,28 +1,15 @@
 /**
- * Who may do what a coordinator does. Coordinators are the members of the coordinators' Slack channel; the
- * edge that knows Slack answers the question, core asks it before every coordinator action – one check, in
- * one place, whichever handler calls.
+ * Who may do what in Slack. A member acts in the network their Slack workspace serves (one workspace, one
+ * network); its coordinators are the members of its coordinators' channel. The edge that knows Slack answers
+ * whether someone is in a channel; core asks before every coordinator action and every read of a channel's
+ * items – one check, in one place, whichever handler calls.
  */
 export type Authority = {
-  /** Whether the Slack member may act as a coordinator now. Fails closed: when in doubt, no. */
-  isCoordinator: (slackUserId: string) => Promise<boolean>;
-  /** Whether the member is in a channel, so may see what was posted there (fails closed too). */
-  isMember: (channel: string, slackUserId: string) => Promise<boolean>;
+  /** Whether the member is in a channel of their workspace now. Fails closed: when in doubt, no. */
+  isMember: (teamId: string, channel: string, slackUserId: string) => Promise<boolean>;
 };
 
-/** The member who acts, as Slack identified them (a signed request). */
-export type Actor = { slackUserId: string };
+/** The member who acts, as Slack identified them in a signed request: who, and in which workspace. */
+export type Actor = { slackUserId: string; teamId: string };
 
 export type NotCoordinator = { kind: "not-coordinator" };
-
-/**
- * Runs a coordinator's action only for a coordinator.
- *
- * @example
- * const result = await asCoordinator(authority, { slackUserId: "U0123" }, () => offerToAll(db, id, settings));
- * if (result.kind === "not-coordinator") …
- */
-export async function asCoordinator<T>(authority: Authority, actor: Actor, action: () => Promise<T>): Promise<T | NotCoordinator> {
-  if (!(await authority.isCoordinator(actor.slackUserId))) return { kind: "not-coordinator" };
-  return action();
-}

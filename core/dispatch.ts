@@ -168,9 +168,9 @@ export async function updateEscalation(q: Queryable, request: Pick<Request, "id"
 }
 
 /** Requests whose next tick is overdue: their queue job was lost (a Redis restart) or never queued. */
-export async function overdueTicks(db: Queryable, graceMs: number): Promise<{ id: string; nextTickAt: Date }[]> {
-  return db.sql<{ id: string; nextTickAt: Date }>(
-    `SELECT id, "nextTickAt" FROM "HelpRequest"
+export async function overdueTicks(db: Queryable, graceMs: number): Promise<{ id: string; networkId: string; nextTickAt: Date }[]> {
+  return db.sql<{ id: string; networkId: string; nextTickAt: Date }>(
+    `SELECT id, "networkId", "nextTickAt" FROM "HelpRequest"
      WHERE status IN ('SEARCHING', 'MATCHED') AND "nextTickAt" < now() - make_interval(secs => $1)
      ORDER BY "nextTickAt" LIMIT 1000`,
     [graceMs / 1000],

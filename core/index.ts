@@ -1,15 +1,15 @@
 import { arriveAll } from "./arrivals.js";
-import { asCoordinator, type Actor, type Authority } from "./authority.js";
+import type { Actor, Authority, NotCoordinator } from "./authority.js";
 import { meetingCalendar } from "./calendar.js";
 import * as catalog from "./catalog.js";
 import { closeUnmatched, offerToAll, requestOverview } from "./coordination.js";
 import type { Database } from "./db.js";
-import { postWeeklyDigest, weeklyDigest } from "./digest.js";
+import { postWeeklyDigests, weeklyDigest } from "./digest.js";
 import { overdueTicks, tick } from "./dispatch.js";
 import * as meetings from "./meetings.js";
 import { confirmMentoring, mentoringOverview, rejectMentoring } from "./mentoring.js";
 import { acceptOffer, declineOffer } from "./offers.js";
-import { tellMany, tellSlack, type SlackIntent } from "./outbox.js";
+import { tellMany, tellSlack, type SlackIntent, type SlackPlace, type WakeUp } from "./outbox.js";
 import * as sending from "./outbox-sending.js";
 import * as polls from "./polls.js";
 import { eraseMyData, myData } from "./privacy.js";
@@ -21,6 +21,8 @@ import { sessionStore, type SessionCache } from "./sessions.js";
 import type { CoreSettings } from "./settings.js";
 import { arriveFromSlack, rememberLocale } from "./slack-members.js";
 import { chooseLocale, declineConsent, findUser, giveConsent } from "./users.js";
+import * as networks from "./networks.js";
+import type { Network } from "./networks.js";
 import { meetingsFor, pollsFor } from "./visibility.js";
 import { decideChange, decideVolunteer, reactivateVolunteer, suspendVolunteer } from "./volunteer-decisions.js";
 import * as volunteers from "./volunteers.js";
@@ -33,23 +35,146 @@ function bind<T extends Record<string, (db: Database, ...args: never[]) => unkno
   return Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, (...args: never[]) => fn(db, ...args)])) as { [K in keyof T]: Bound<T[K]> };
 }
 
+/** How long a workspace's network is trusted before it is read again (a link or an uninstall shows within this). */
+const NETWORK_FRESH_MS = 10_000;
+
 /**
- * The domain, bound once in the composition root to its database, its settings and who may act as a
- * coordinator: handlers and workers call `core.offers.accept(offerId, telegramId)` and know nothing of
+ * The domain, bound once in the composition root to its database, its settings and who is in which Slack
+ * channel: handlers and workers call `core.offers.accept(offerId, telegramId)` and know nothing of
  * connections, transactions or settings. Every action is one entry point here; what it may do and to whom is
- * decided inside – a coordinator's action takes the acting member first and is refused to anyone else.
+ * decided inside. A Slack member acts through `core.member(actor)`: in the network their workspace serves,
+ * on that network's things only, and a coordinator's action is refused to anyone else.
  *
  * @example
- * const core = createCore(database, settings, coordinators);
+ * const core = createCore(database, settings, channels);
  * const result = await core.offers.accept(offerId, ctx.from.id); // { kind: "won", reference: "K7M-4Q2" }
- * await core.coordination.offerToAll({ slackUserId: body.user.id }, requestId); // or { kind: "not-coordinator" }
+ * const member = await core.member({ slackUserId: body.user.id, teamId: body.team.id });
+ * await member?.coordination.offerToAll(requestId); // or { kind: "not-coordinator" }
  */
 export function createCore(db: Database, settings: CoreSettings, authority: Authority) {
-  /** A coordinator's action: one check, for all of them, before anything happens. */
-  const byCoordinator =
-    <A extends unknown[], R>(action: (by: string, ...args: A) => Promise<R>) =>
-    (actor: Actor, ...args: A) =>
-      asCoordinator(authority, actor, () => action(actor.slackUserId, ...args));
+  const teams = new Map<string, { network: Network | undefined; at: number }>();
+  const networkOfTeam = async (teamId: string): Promise<Network | undefined> => {
+    const known = teams.get(teamId);
+    if (known && Date.now() - known.at < NETWORK_FRESH_MS) return known.network;
+    const network = await networks.networkOfTeam(db, teamId);
+    teams.set(teamId, { network, at: Date.now() });
+    return network;
+  };
+
+  /** What one town's newcomers see of the catalogue: the town's own, and its county's. */
+  const town = async (networkId: string) => {
+    const network = await networks.networkById(db, networkId);
+    const ids = network ? [network.id, ...(network.parentId ? [network.parentId] : [])] : [];
+    return {
+      network,
+      contactPointsIn: (category: catalog.ContactCategory) => catalog.contactPointsIn(db, ids, category),
+      searchContactPoints: (query: string, words: Parameters<typeof catalog.searchContactPoints>[3]) => catalog.searchContactPoints(db, ids, query, words),
+      contactPointById: (id: string) => catalog.contactPointById(db, ids, id),
+      matchingOffers: (interests: catalog.Interest[], times: catalog.FreeTime[]) => catalog.matchingOffers(db, ids, interests, times),
+      leisureOfferById: (id: string) => catalog.leisureOfferById(db, ids, id),
+      recordUnmetInterests: (interests: catalog.Interest[], offers: catalog.LeisureOfferView[]) => catalog.recordUnmetInterests(db, networkId, interests, offers),
+    };
+  };
+
+  /** A network's things as the system reads them: to render the Slack messages core asked for in it. */
+  const inNetwork = (networkId: string) => ({
+    volunteer: (id: string) => volunteers.volunteerIn(db, networkId, id),
+    request: (id: string) => requestOverview(db, networkId, id),
+    mentoring: (id: string) => mentoringOverview(db, networkId, id),
+    report: (id: string) => reportView(db, networkId, id),
+    meeting: (id: string, slackUserId?: string) => meetings.meetingView(db, networkId, id, slackUserId),
+    poll: (id: string, slackUserId?: string) => polls.pollView(db, networkId, id, slackUserId),
+    openRequestsOfNewcomer: (newcomerId: string) => openRequestsOfNewcomer(db, networkId, newcomerId),
+    /** The digest posted in the network's channel: its (and for a county its towns') figures; meetings announced there or in an AG's channel. */
+    digest: async (now = new Date()) => {
+      const network = await networks.networkById(db, networkId);
+      const ids = await networks.networkAndTowns(db, networkId);
+      return { network, digest: await weeklyDigest(db, ids, now, async (channel) => channel !== network?.coordinatorChannel) };
+    },
+  });
+
+  /**
+   * A Slack member in their network: everything they may do there. Undefined when their workspace serves no
+   * network (not linked yet, or uninstalled).
+   */
+  const member = async (actor: Actor) => {
+    const network = await networkOfTeam(actor.teamId);
+    if (!network) return undefined;
+    const n = network.id;
+    const by = actor.slackUserId;
+    const canSee = (channel: string) => authority.isMember(actor.teamId, channel, actor.slackUserId);
+    const isCoordinator = async () => network.coordinatorChannel !== null && (await canSee(network.coordinatorChannel));
+    /** A coordinator's action: one check, for all of them, before anything happens. */
+    const coordinator =
+      <A extends unknown[], R>(action: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R | NotCoordinator> =>
+        (await isCoordinator()) ? action(...args) : { kind: "not-coordinator" };
+    const home = { slackUserId: by, canSee };
+    return {
+      actor,
+      network,
+      /** Whether the member may act as a coordinator (to show them a coordinator's buttons; the actions check again). */
+      isCoordinator,
+      volunteers: {
+        decide: coordinator((volunteerId: string, decision: "APPROVED" | "REJECTED") => decideVolunteer(db, n, volunteerId, decision, by)),
+        decideChange: coordinator((volunteerId: string, agree: boolean) => decideChange(db, n, volunteerId, agree, by)),
+        suspend: coordinator((volunteerId: string) => suspendVolunteer(db, n, volunteerId, by)),
+        reactivate: coordinator((volunteerId: string) => reactivateVolunteer(db, n, volunteerId, by)),
+        view: coordinator((volunteerId: string) => volunteers.volunteerIn(db, n, volunteerId)),
+        vetted: coordinator((limit: number) => volunteers.vettedVolunteers(db, n, limit)),
+      },
+      mentoring: {
+        confirm: coordinator((requestId: string) => confirmMentoring(db, n, requestId)),
+        reject: coordinator((requestId: string) => rejectMentoring(db, n, requestId)),
+      },
+      coordination: {
+        offerToAll: coordinator((requestId: string) => offerToAll(db, n, requestId, settings)),
+        closeUnmatched: coordinator((requestId: string, note: string) => closeUnmatched(db, n, requestId, note)),
+        overview: coordinator((requestId: string) => requestOverview(db, n, requestId)),
+      },
+      catalog: {
+        contactPoints: coordinator(() => catalog.allContactPoints(db, [n])),
+        leisureOffers: coordinator(() => catalog.allLeisureOffers(db, [n])),
+        contactPoint: coordinator((id: string) => catalog.contactPointById(db, [n], id)),
+        leisureOffer: coordinator((id: string) => catalog.leisureOfferById(db, [n], id)),
+        saveContactPoint: coordinator((input: catalog.ContactPointInput, id?: string) => catalog.saveContactPoint(db, n, input, id)),
+        saveLeisureOffer: coordinator((input: catalog.LeisureOfferInput, id?: string) => catalog.saveLeisureOffer(db, n, input, id)),
+      },
+      reports: {
+        view: coordinator((id: string) => reportView(db, n, id)),
+        answer: coordinator((id: string, answer: string) => answerReport(db, n, id, answer, by)),
+      },
+      meetings: {
+        schedule: coordinator((input: meetings.MeetingInput) => meetings.scheduleMeeting(db, n, input, by, settings)),
+        reschedule: coordinator((id: string, change: Parameters<typeof meetings.rescheduleMeeting>[3]) => meetings.rescheduleMeeting(db, n, id, change, settings)),
+        cancel: coordinator((id: string) => meetings.cancelMeeting(db, n, id)),
+        view: (id: string) => meetings.meetingView(db, n, id, by),
+        rsvp: (meetingId: string, answer: meetings.Rsvp) => meetings.rsvp(db, n, meetingId, by, answer),
+        events: (limit: number) => meetings.upcomingEvents(db, n, limit),
+      },
+      polls: {
+        create: (input: polls.PollInput, channel: string) => polls.createPoll(db, n, input, channel, by),
+        vote: (pollId: string, optionId: string) => polls.vote(db, n, pollId, optionId, by),
+        close: (pollId: string) => polls.closePoll(db, pollId, { slackUserId: by, networkId: n }),
+        view: (pollId: string) => polls.pollView(db, n, pollId, by),
+      },
+      groups: {
+        list: () => groups.listWorkingGroups(db, n),
+        mine: () => groups.groupsOf(db, by),
+        join: (groupId: string) => groups.joinGroup(db, n, groupId, by),
+        leave: (groupId: string) => groups.leaveGroup(db, n, groupId, by),
+        create: coordinator((group: Parameters<typeof groups.createWorkingGroup>[2]) => groups.createWorkingGroup(db, n, group)),
+      },
+      /** `/digest`: the network's figures (a county's add up its towns'), and the meetings of the member's channels. */
+      digest: async (now = new Date()) => weeklyDigest(db, await networks.networkAndTowns(db, n), now, canSee),
+      /** App Home: the network's meetings and polls of the member's channels. */
+      home: {
+        meetings: (limit: number) => meetingsFor(db, n, home, limit),
+        polls: (limit: number) => pollsFor(db, n, home, limit),
+      },
+    };
+  };
+
   return {
     settings,
     /** Telegram updates as they arrive: duplicates, flood counts, sender and dialogue in one statement. */
@@ -59,12 +184,33 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       /** Replies of updates handled side by side, written in one statement. */
       tellMany: (messages: Parameters<typeof tellMany>[1]) => tellMany(db, messages),
     },
-    users: bind(db, { find: findUser, chooseLocale, giveConsent, declineConsent }),
+    users: bind(db, { find: findUser, chooseLocale, giveConsent, declineConsent, placeIn: networks.placeIn }),
+    /** The towns and counties served; a Slack workspace's link to its network. */
+    networks: {
+      ...bind(db, { byId: networks.networkById, bySlug: networks.networkBySlug, towns: networks.towns, newSetupCode: networks.newSetupCode }),
+      /** Towns whose names fit what someone typed, in any script. */
+      find: async (query: string) => networks.findTowns(query, await networks.towns(db)),
+      ofTeam: networkOfTeam,
+      ensureFirst: (first: networks.FirstNetwork) => networks.ensureFirstNetwork(db, first),
+      import: (data: unknown) => networks.importNetworks(db, data),
+      link: async (teamId: string, code: string, channels: Parameters<typeof networks.linkWorkspace>[3]) => {
+        teams.delete(teamId);
+        return networks.linkWorkspace(db, teamId, code, channels);
+      },
+      unlink: async (teamId: string) => {
+        teams.delete(teamId);
+        await networks.unlinkWorkspace(db, teamId);
+      },
+    },
+    /** What a town's newcomers see of the catalogue (the town's and its county's). */
+    town,
+    member,
+    inNetwork,
     requests: {
       create: (telegramId: number, draft: Parameters<typeof createRequest>[2], idempotencyKey: string) => createRequest(db, telegramId, draft, idempotencyKey, settings),
       cancel: (requestId: string, telegramId: number) => cancelRequest(db, requestId, telegramId, settings),
       complete: (requestId: string, telegramId: number, hours: number) => completeRequest(db, requestId, telegramId, hours),
-      ...bind(db, { listOf: requestsOf, jobsOf, openOfNewcomer: openRequestsOfNewcomer }),
+      ...bind(db, { listOf: requestsOf, jobsOf }),
       /** Whether a day and time typed or tapped in the dialogue make an appointment the search can work for. */
       checkAppointment: (day: string, time: string, now = new Date()) => appointmentCheck(day, time, settings.timeZone, now),
       checkDay: (day: string, now = new Date()) => dayCheck(day, settings.timeZone, now),
@@ -75,44 +221,15 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     },
     relay: { ...bind(db, { target: relayTarget, choose: chooseRelay, send: relay }) },
     volunteers: {
-      ...bind(db, { of: volunteers.volunteerOf, byId: volunteers.volunteerById, setPaused: volunteers.setPaused, vetted: volunteers.vettedVolunteers }),
-      register: (telegramId: number, registration: volunteers.VolunteerRegistration) => volunteers.registerVolunteer(db, telegramId, registration, settings),
-      decide: byCoordinator((by, volunteerId: string, decision: "APPROVED" | "REJECTED") => decideVolunteer(db, volunteerId, decision, by)),
-      decideChange: byCoordinator((by, volunteerId: string, agree: boolean) => decideChange(db, volunteerId, agree, by, settings)),
-      suspend: byCoordinator((by, volunteerId: string) => suspendVolunteer(db, volunteerId, by, settings)),
-      reactivate: byCoordinator((by, volunteerId: string) => reactivateVolunteer(db, volunteerId, by)),
-    },
-    mentoring: {
-      confirm: byCoordinator((_by, requestId: string) => confirmMentoring(db, requestId, settings)),
-      reject: byCoordinator((_by, requestId: string) => rejectMentoring(db, requestId, settings)),
-      overview: (requestId: string) => mentoringOverview(db, requestId),
-    },
-    coordination: {
-      offerToAll: byCoordinator((_by, requestId: string) => offerToAll(db, requestId, settings)),
-      closeUnmatched: byCoordinator((_by, requestId: string, note: string) => closeUnmatched(db, requestId, note, settings)),
-      overview: (requestId: string) => requestOverview(db, requestId),
-    },
-    /** Whether a member may act as a coordinator (to show them a coordinator's buttons; the actions check again). */
-    isCoordinator: (actor: Actor) => authority.isCoordinator(actor.slackUserId),
-    catalog: bind(db, {
-      contactPointsIn: catalog.contactPointsIn,
-      allContactPoints: catalog.allContactPoints,
-      contactPointById: catalog.contactPointById,
-      searchContactPoints: catalog.searchContactPoints,
-      matchingOffers: catalog.matchingOffers,
-      allLeisureOffers: catalog.allLeisureOffers,
-      leisureOfferById: catalog.leisureOfferById,
-      recordUnmetInterests: catalog.recordUnmetInterests,
-      importCatalog: catalog.importCatalog,
-    }),
-    catalogEditing: {
-      saveContactPoint: byCoordinator((_by, input: catalog.ContactPointInput, id?: string) => catalog.saveContactPoint(db, input, id)),
-      saveLeisureOffer: byCoordinator((_by, input: catalog.LeisureOfferInput, id?: string) => catalog.saveLeisureOffer(db, input, id)),
+      ...bind(db, { of: volunteers.volunteerOf, setPaused: volunteers.setPaused }),
+      register: (telegramId: number, registration: Parameters<typeof volunteers.registerVolunteer>[2]) => volunteers.registerVolunteer(db, telegramId, registration),
     },
     reports: {
-      report: (telegramId: number, input: Parameters<typeof reportDiscrimination>[2]) => reportDiscrimination(db, telegramId, input, settings),
-      view: (id: string) => reportView(db, id),
-      answer: byCoordinator((by, id: string, answer: string) => answerReport(db, id, answer, by)),
+      report: (telegramId: number, input: Parameters<typeof reportDiscrimination>[2]) => reportDiscrimination(db, telegramId, input),
+    },
+    catalog: {
+      /** `npm run catalog:import`: a network's contact points and leisure offers, all or nothing. */
+      import: (networkId: string, document: unknown) => catalog.importCatalog(db, networkId, document),
     },
     privacy: {
       myData: (telegramId: number) => myData(db, telegramId),
@@ -120,46 +237,30 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       erase: (telegramId: number) => eraseMyData(db, telegramId, settings),
     },
     meetings: {
-      schedule: byCoordinator((by, input: meetings.MeetingInput) => meetings.scheduleMeeting(db, input, by, settings)),
-      reschedule: byCoordinator((_by, id: string, change: Parameters<typeof meetings.rescheduleMeeting>[2]) => meetings.rescheduleMeeting(db, id, change, settings)),
-      cancel: byCoordinator((_by, id: string) => meetings.cancelMeeting(db, id)),
       /** A day and a time from Slack's pickers as a meeting's start: only in the future. */
       start: (day: string | undefined, time: string | undefined, now?: Date) => meetings.meetingStart(day, time, settings.timeZone, now),
-      ...bind(db, { rsvp: meetings.rsvp, view: meetings.meetingView, upcoming: meetings.upcomingMeetings, calendar: meetingCalendar, events: meetings.upcomingEvents }),
+      calendar: (id: string) => meetingCalendar(db, id),
     },
     polls: {
-      ...bind(db, { create: polls.createPoll, vote: polls.vote, close: polls.closePoll, view: polls.pollView, open: polls.openPolls }),
       /** `/poll "Question?" "A" "B" --flags`, checked as the modal's answers are. */
       parseCommand: (text: string, now?: Date) => polls.parsePollCommand(text, settings.timeZone, now),
       check: (draft: polls.PollDraft, now?: Date) => polls.checkPoll(draft, settings.timeZone, now),
     },
-    groups: {
-      ...bind(db, { list: groups.listWorkingGroups, of: groups.groupsOf, join: groups.joinGroup, leave: groups.leaveGroup }),
-      create: byCoordinator((_by, group: Parameters<typeof groups.createWorkingGroup>[1]) => groups.createWorkingGroup(db, group)),
-    },
     slackMembers: bind(db, { arrive: arriveFromSlack, rememberLocale }),
     digest: {
-      /** The digest as `actor` may see it (`/digest`). */
-      for: (actor: Actor, now = new Date()) => weeklyDigest(db, now, (channel) => authority.isMember(channel, actor.slackUserId)),
-      /** The digest posted in the network channel: meetings announced there or in an AG's channel, not the coordinators'. */
-      forNetwork: (now = new Date()) => weeklyDigest(db, now, async (channel) => channel !== settings.coordinatorChannel),
-      post: (now = new Date()) => postWeeklyDigest(db, settings, now),
-    },
-    /** App Home: what a member may see of the network's meetings and polls. */
-    home: {
-      meetings: (actor: Actor, limit: number) => meetingsFor(db, authority, actor, limit),
-      polls: (actor: Actor, limit: number) => pollsFor(db, authority, actor, limit),
+      /** Monday's digest in every network's channel. */
+      post: (now = new Date()) => postWeeklyDigests(db, now),
     },
     /** Work the queues wake core up for, and how to find wake-ups a lost queue forgot. */
     wakeUps: {
       request: (id: string) => tick(db, id, settings),
       meeting: (id: string) => meetings.meetingTick(db, id, settings),
       poll: (id: string) => polls.closePoll(db, id),
-      slackRefresh: (channel: string, message: Extract<SlackIntent, { kind: "update" }>) => tellSlack(db, channel, message),
-      overdue: async (graceMs: number) => [
-        ...(await overdueTicks(db, graceMs)).map((r) => ({ wake: "request" as const, id: r.id, at: r.nextTickAt.toISOString() })),
-        ...(await meetings.overdueMeetingTicks(db, graceMs)).map((m) => ({ wake: "meeting" as const, id: m.id, at: m.nextTickAt.toISOString() })),
-        ...(await polls.overduePolls(db, graceMs)).map((p) => ({ wake: "poll" as const, id: p.id, at: new Date().toISOString() })),
+      slackRefresh: (place: SlackPlace, message: Extract<SlackIntent, { kind: "update" }>) => tellSlack(db, place, message),
+      overdue: async (graceMs: number): Promise<WakeUp[]> => [
+        ...(await overdueTicks(db, graceMs)).map((r) => ({ wake: "request" as const, id: r.id, at: r.nextTickAt.toISOString(), network: r.networkId })),
+        ...(await meetings.overdueMeetingTicks(db, graceMs)).map((m) => ({ wake: "meeting" as const, id: m.id, at: m.nextTickAt.toISOString(), network: m.networkId })),
+        ...(await polls.overduePolls(db, graceMs)).map((p) => ({ wake: "poll" as const, id: p.id, at: new Date().toISOString(), network: p.networkId })),
       ],
     },
     /** The sending side of the outbox, for the queues' workers. */
@@ -179,3 +280,5 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
 }
 
 export type Core = ReturnType<typeof createCore>;
+/** A Slack member in their network (see {@link Core.member}). */
+export type Member = NonNullable<Awaited<ReturnType<Core["member"]>>>;

@@ -4,10 +4,13 @@ import { cancelRequest, requestsOf } from "./requests.js";
 import type { CoreSettings } from "./settings.js";
 import { localeOr, type Locale } from "./i18n.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { overallStatus } from "./volunteers.js";
 
 /** Everything stored about a person, as /mydata shows it. */
 export type MyData = {
   locale: Locale;
+  /** The town they said they live in. */
+  town: string | null;
   consentAt: Date | null;
   createdAt: Date;
   requests: {
@@ -26,7 +29,7 @@ export type MyData = {
     topic: string | null;
     createdAt: Date;
   }[];
-  volunteer?: { firstName: string; status: string; roles: string[]; languages: string[]; districts: string[]; remoteOnly: boolean; weeklyCapacity: number; paused: boolean; jobs: number; hours: number };
+  volunteer?: { firstName: string; status: string; towns: { name: string; status: string }[]; roles: string[]; languages: string[]; districts: string[]; remoteOnly: boolean; weeklyCapacity: number; paused: boolean; jobs: number; hours: number };
   reportsWithContact: { reference: string; createdAt: Date }[];
   /** A dialogue left half-way (its answers are stored until it ends). */
   openDialogue: boolean;
@@ -39,9 +42,16 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
       locale: true,
       consentAt: true,
       createdAt: true,
+      network: { select: { name: true } },
       requests: { orderBy: { createdAt: "desc" } },
       reports: { select: { reference: true, createdAt: true } },
-      volunteer: { include: { languages: true, assignments: { select: { hoursSpent: true, status: true } } } },
+      volunteer: {
+        include: {
+          languages: true,
+          assignments: { select: { hoursSpent: true, status: true } },
+          networks: { select: { status: true, network: { select: { name: true } } }, orderBy: { network: { name: "asc" } } },
+        },
+      },
     },
   });
   if (!user) return undefined;
@@ -49,6 +59,7 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
   const volunteer = user.volunteer;
   return {
     locale: localeOr(user.locale),
+    town: user.network?.name ?? null,
     consentAt: user.consentAt,
     createdAt: user.createdAt,
     requests: user.requests.map((r) => ({
@@ -71,7 +82,8 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
       ? {
           volunteer: {
             firstName: volunteer.firstName,
-            status: volunteer.status,
+            status: overallStatus(volunteer.networks),
+            towns: volunteer.networks.map((n) => ({ name: n.network.name, status: n.status })),
             roles: volunteer.roles,
             languages: volunteer.languages.map((l) => `${l.language} (${l.level})`),
             districts: volunteer.districts,

@@ -4,7 +4,8 @@ import type { Database, DbOrTx } from "./db.js";
 import { closeOpenOffers, newId, updateEscalation } from "./dispatch.js";
 import { LOCALES } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { tell, tellSlack, type TelegramIntent, type WakeUp } from "./outbox.js";
+import { tellCoordinators } from "./networks.js";
+import { tell, type TelegramIntent, type WakeUp } from "./outbox.js";
 import { endRelay } from "./relay.js";
 import { lockRequest, partiesOf, requestsWhere, updateRequest, type RequestKind, type RequestStatus } from "./request-store.js";
 import { summary } from "./request-summary.js";
@@ -34,6 +35,8 @@ export type CreateResult =
   | { kind: "exists"; requestId: string; reference: string }
   /** Too many of this kind open at once, or too many today: volunteers' time is not spent on duplicates. */
   | { kind: "limit"; which: "open" | "day"; max: number }
+  /** The newcomer has not said where they live: the request would reach no town's volunteers. */
+  | { kind: "no-town" }
   | { kind: "no-consent" };
 
 /** Unambiguous characters: no 0/O, 1/I/L. */
@@ -65,9 +68,21 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
       parts: [t(`request.received.${draft.kind}`, { reference: request.reference })],
       keyboard: [[{ ...t("request.myRequests"), action: { do: "open", screen: "my-requests" } }], [{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     };
-    const firstTick: WakeUp = { wake: "request", id: request.id, at: now.toISOString() };
+    // Its network is the newcomer's town, filled in by the statement.
+    const firstTick: WakeUp = { wake: "request", id: request.id, at: now.toISOString(), network: "" };
     let row:
-      | { existingId: string | null; existingReference: string | null; consented: boolean; newcomerId: string | null; open: number; today: number; createdId: string | null; receivedId: string | null; tickId: string | null }
+      | {
+          existingId: string | null;
+          existingReference: string | null;
+          consented: boolean;
+          newcomerId: string | null;
+          networkId: string | null;
+          open: number;
+          today: number;
+          createdId: string | null;
+          receivedId: string | null;
+          tickId: string | null;
+        }
       | undefined;
     try {
       // One statement (atomic by itself, no transaction round trips): at peaks dozens of newcomers confirm
@@ -75,7 +90,7 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
       // this confirmation was seen before or the person has not agreed to the privacy notice.
       [row] = await db.sql(
         `WITH newcomer AS (
-           SELECT id, CASE WHEN locale = ANY($20::text[]) THEN locale ELSE 'de' END AS locale
+           SELECT id, "networkId", CASE WHEN locale = ANY($20::text[]) THEN locale ELSE 'de' END AS locale
            FROM "TelegramUser" WHERE "telegramId" = $21 AND "consentAt" IS NOT NULL
          ), existing AS (
            SELECT id, reference FROM "HelpRequest" WHERE "idempotencyKey" = $3
@@ -84,22 +99,23 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
              count(*) FILTER (WHERE r."createdAt" > now() - interval '1 day')::int AS today
            FROM "HelpRequest" r JOIN newcomer n ON r."newcomerId" = n.id
          ), request AS (
-           INSERT INTO "HelpRequest" (id, reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
+           INSERT INTO "HelpRequest" (id, "networkId", reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
              place, note, attachments, interests, availability, topic, "genderPreference", "nextWaveAt", "escalateAt", "deadlineAt", "nextTickAt")
-           SELECT $1, $2, $3, $4::"RequestKind", n.id, n.locale, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::text[], $14::text[], $15, $16, $17, $18, $19, $17
-           FROM newcomer n, counts c WHERE NOT EXISTS (SELECT 1 FROM existing) AND c.open < $26 AND c.today < $27
+           SELECT $1, n."networkId", $2, $3, $4::"RequestKind", n.id, n.locale, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::text[], $14::text[], $15, $16, $17, $18, $19, $17
+           FROM newcomer n, counts c WHERE n."networkId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM existing) AND c.open < $26 AND c.today < $27
            ON CONFLICT ("idempotencyKey") DO NOTHING
-           RETURNING id, locale
+           RETURNING id, locale, "networkId"
          ), received AS (
            INSERT INTO "Outbox" (channel, recipient, payload)
            SELECT 'TELEGRAM', $22, jsonb_set($23::jsonb, '{locale}', to_jsonb(r.locale)) FROM request r
            RETURNING id
          ), tick AS (
-           INSERT INTO "Outbox" (channel, recipient, payload) SELECT 'JOB', $24, $25::jsonb FROM request
+           INSERT INTO "Outbox" (channel, recipient, payload, "networkId")
+           SELECT 'JOB', $24, jsonb_set($25::jsonb, '{network}', to_jsonb(r."networkId")), r."networkId" FROM request r
            RETURNING id
          )
          SELECT (SELECT id FROM existing) AS "existingId", (SELECT reference FROM existing) AS "existingReference",
-           EXISTS (SELECT 1 FROM newcomer) AS consented, (SELECT id FROM newcomer) AS "newcomerId",
+           EXISTS (SELECT 1 FROM newcomer) AS consented, (SELECT id FROM newcomer) AS "newcomerId", (SELECT "networkId" FROM newcomer) AS "networkId",
            (SELECT open FROM counts) AS open, (SELECT today FROM counts) AS today, (SELECT id FROM request) AS "createdId",
            (SELECT id::text FROM received) AS "receivedId", (SELECT id::text FROM tick) AS "tickId"`,
         [
@@ -139,15 +155,16 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
     }
     if (row?.existingId && row.existingReference) return { kind: "exists", requestId: row.existingId, reference: row.existingReference };
     if (!row?.consented) return { kind: "no-consent" };
+    if (!row.networkId) return { kind: "no-town" };
     if (row.createdId && row.receivedId && row.tickId) {
       await db.told([
         { id: BigInt(row.receivedId), channel: "TELEGRAM" },
-        { id: BigInt(row.tickId), channel: "JOB", wakeUp: firstTick },
+        { id: BigInt(row.tickId), channel: "JOB", wakeUp: { ...firstTick, network: row.networkId }, network: row.networkId },
       ]);
       return { kind: "created", requestId: row.createdId, reference: request.reference };
     }
     if (row.newcomerId && (row.open >= settings.limits.openPerKind || row.today >= settings.limits.perDay)) {
-      await noteLimitOnce(db, row.newcomerId, settings);
+      await noteLimitOnce(db, row.newcomerId, row.networkId);
       return row.open >= settings.limits.openPerKind ? { kind: "limit", which: "open", max: settings.limits.openPerKind } : { kind: "limit", which: "day", max: settings.limits.perDay };
     }
     // The same confirmation committed by a parallel update in the meantime: the next round finds it.
@@ -156,12 +173,12 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
 }
 
 /** Coordinators hear once a day that a newcomer keeps asking beyond the limit (someone may need a call). */
-async function noteLimitOnce(db: Database, newcomerId: string, settings: CoreSettings): Promise<void> {
+async function noteLimitOnce(db: Database, newcomerId: string, networkId: string): Promise<void> {
   const first = await db.sql(
     `INSERT INTO "RateLimitHit" (key, count, "expiresAt") VALUES ($1, 1, now() + interval '1 day') ON CONFLICT (key) DO NOTHING RETURNING key`,
     [`limit-note:${newcomerId}`],
   );
-  if (first.length > 0) await tellSlack(db, settings.coordinatorChannel, { kind: "post", template: "request-limit", id: newcomerId });
+  if (first.length > 0) await tellCoordinators(db, networkId, { kind: "post", template: "request-limit", id: newcomerId });
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -225,7 +242,7 @@ export async function cancelRequest(db: Database, requestId: string, telegramId:
       keyboard: [[{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     });
     await endRelay(tx, request.id);
-    await updateEscalation(tx, request, settings);
+    await updateEscalation(tx, request);
     return { kind: "cancelled", reference: request.reference, hadVolunteer: parties.volunteer !== undefined };
   });
 }
@@ -289,6 +306,6 @@ export function appointmentCheck(day: Day, time: string, timeZone: string, now: 
 }
 
 /** A newcomer's open requests, for the coordinators' note when someone keeps asking beyond the limit. */
-export async function openRequestsOfNewcomer(db: DbOrTx, newcomerId: string): Promise<{ reference: string; kind: RequestKind; status: RequestStatus }[]> {
-  return (await requestsWhere(db, `"newcomerId" = $1 AND status IN ('SEARCHING', 'MATCHED')`, [newcomerId], 20)).map(({ reference, kind, status }) => ({ reference, kind, status }));
+export async function openRequestsOfNewcomer(db: DbOrTx, networkId: string, newcomerId: string): Promise<{ reference: string; kind: RequestKind; status: RequestStatus }[]> {
+  return (await requestsWhere(db, `"newcomerId" = $1 AND "networkId" = $2 AND status IN ('SEARCHING', 'MATCHED')`, [newcomerId, networkId], 20)).map(({ reference, kind, status }) => ({ reference, kind, status }));
 }

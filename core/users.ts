@@ -2,12 +2,19 @@ import type { DbOrTx } from "./db.js";
 import { isLocale, type Locale } from "./i18n.js";
 
 /** What every update needs to know about its sender. */
-export type UserProfile = { id: string; locale: Locale | undefined; consentAt: Date | null; relayRequestId: string | null };
+export type UserProfile = {
+  id: string;
+  locale: Locale | undefined;
+  consentAt: Date | null;
+  relayRequestId: string | null;
+  /** The town they live in: their requests, contact points and reports go to its network. */
+  networkId: string | null;
+};
 
-const profile = { id: true, locale: true, consentAt: true, relayRequestId: true } as const;
+const profile = { id: true, locale: true, consentAt: true, relayRequestId: true, networkId: true } as const;
 
-function toProfile(row: { id: string; locale: string | null; consentAt: Date | null; relayRequestId: string | null }): UserProfile {
-  return { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt, relayRequestId: row.relayRequestId };
+export function toProfile(row: { id: string; locale: string | null; consentAt: Date | null; relayRequestId: string | null; networkId: string | null }): UserProfile {
+  return { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt, relayRequestId: row.relayRequestId, networkId: row.networkId };
 }
 
 /** The sender of an update, or undefined for someone the bot does not know (yet, or any more). */

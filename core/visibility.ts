@@ -1,12 +1,15 @@
-import type { Actor, Authority } from "./authority.js";
 import type { DbOrTx } from "./db.js";
 import { upcomingMeetings, type MeetingView } from "./meetings.js";
 import { openPolls, pollView, type PollView } from "./polls.js";
 
 /**
- * What a member may see of the network outside its channels (App Home, `/digest`): the meetings and polls of
- * the channels they are in – a poll in the coordinators' channel stays there.
+ * What a member may see of their network outside its channels (App Home, `/digest`): the meetings and polls
+ * of the channels they are in – a poll in the coordinators' channel stays there – and nothing of another
+ * network.
  */
+
+/** Whether the member is in a channel (of their own workspace): asked of Slack, cached, failing closed. */
+export type CanSee = (channel: string) => Promise<boolean>;
 
 /** The items whose `allowed` says yes, in their order (asked one after another: the answers are cached). */
 export async function visible<T>(items: T[], allowed: (item: T) => Promise<boolean>): Promise<T[]> {
@@ -15,19 +18,19 @@ export async function visible<T>(items: T[], allowed: (item: T) => Promise<boole
   return shown;
 }
 
-/** The member's next meetings, with their answers. */
-export async function meetingsFor(db: DbOrTx, authority: Authority, actor: Actor, limit: number): Promise<MeetingView[]> {
-  const meetings = await upcomingMeetings(db, { limit: limit * 4, slackUserId: actor.slackUserId });
-  return (await visible(meetings, (m) => authority.isMember(m.channel, actor.slackUserId))).slice(0, limit);
+/** The member's next meetings in their network, with their answers. */
+export async function meetingsFor(db: DbOrTx, networkId: string, member: { slackUserId: string; canSee: CanSee }, limit: number): Promise<MeetingView[]> {
+  const meetings = await upcomingMeetings(db, [networkId], { limit: limit * 4, slackUserId: member.slackUserId });
+  return (await visible(meetings, (m) => member.canSee(m.channel))).slice(0, limit);
 }
 
-/** The open polls of the member's channels, each with the member's vote. */
-export async function pollsFor(db: DbOrTx, authority: Authority, actor: Actor, limit: number): Promise<PollView[]> {
+/** The open polls of the member's channels in their network, each with the member's vote. */
+export async function pollsFor(db: DbOrTx, networkId: string, member: { slackUserId: string; canSee: CanSee }, limit: number): Promise<PollView[]> {
   const views: PollView[] = [];
-  for (const { id } of await openPolls(db, limit * 4)) {
+  for (const { id } of await openPolls(db, networkId, limit * 4)) {
     if (views.length >= limit) break;
-    const poll = await pollView(db, id, actor.slackUserId);
-    if (poll && (await authority.isMember(poll.channel, actor.slackUserId))) views.push(poll);
+    const poll = await pollView(db, networkId, id, member.slackUserId);
+    if (poll && (await member.canSee(poll.channel))) views.push(poll);
   }
   return views;
 }
