@@ -108,7 +108,9 @@ export function createCore(db: Database, settings: CoreSettings) {
       ...bind(db, { cancel: meetings.cancelMeeting, rsvp: meetings.rsvp, view: meetings.meetingView, upcoming: meetings.upcomingMeetings, calendar: meetingCalendar, events: meetings.upcomingEvents }),
     },
     polls: {
-      ...bind(db, { create: polls.createPoll, vote: polls.vote, close: polls.closePoll, view: polls.pollView, open: polls.openPolls }),
+      ...bind(db, { create: polls.createPoll, close: polls.closePoll, open: polls.openPolls }),
+      vote: (pollId: string, optionId: string, slackUserId: string) => polls.vote(db, pollId, optionId, slackUserId, settings.ballotSecret),
+      view: (pollId: string, slackUserId?: string) => polls.pollView(db, settings.ballotSecret, pollId, slackUserId),
       /** `/poll "Question?" "A" "B" --flags`, checked as the modal's answers are. */
       parseCommand: (text: string, now?: Date) => polls.parsePollCommand(text, settings.timeZone, now),
       check: (draft: polls.PollDraft, now?: Date) => polls.checkPoll(draft, settings.timeZone, now),

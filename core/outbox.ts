@@ -4,8 +4,14 @@ import type { Keyboard, Label } from "./messages.js";
 
 export type { Button, ButtonAction, Keyboard, Label } from "./messages.js";
 
-/** What to show on Telegram: one or more labels (joined by blank lines), and buttons. */
-export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean };
+/**
+ * Whose data a message to someone else carries (Telegram ids): while it is unsent, it goes when they erase
+ * their data (a newcomer's place and note in the volunteer's details, a volunteer's name, a relayed message).
+ */
+export type Quotes = { quotes?: string[] };
+
+/** What to show on Telegram: one or more labels (joined by blank lines), and buttons; `forget` drops even its row once sent. */
+export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean } & Quotes;
 
 /** A message intent for Telegram, rendered in the recipient's language when it is sent. */
 export type TelegramIntent =
@@ -14,7 +20,7 @@ export type TelegramIntent =
   | ({ kind: "edit"; messageId: number } & TelegramText)
   | ({ kind: "editSent"; outboxId: string } & TelegramText)
   /** Relay a message (text, voice, photo) without its sender: Telegram's copyMessage. */
-  | { kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard }
+  | ({ kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard } & Quotes)
   /** Give this chat a command menu of its own (approved volunteers see their commands). */
   | { kind: "commands"; set: "volunteer"; locale: Locale };
 

@@ -1,4 +1,4 @@
-import type { Database, DbOrTx } from "./db.js";
+import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr } from "./i18n.js";
 import { t } from "./messages.js";
 import { tell, tellSlack } from "./outbox.js";
@@ -23,12 +23,42 @@ export async function reportDiscrimination(db: Database, telegramId: number, inp
       },
       select: { id: true, reference: true },
     });
-    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
+    const cardOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
+    await tx.prisma.discriminationReport.update({ where: { id: report.id }, data: { cardOutboxId } });
     return { reference: report.reference };
   });
 }
 
-export type ReportView = { id: string; reference: string; text: string | null; place: string | null; withContact: boolean; locale: string; createdAt: Date; handledBy: string | null };
+/**
+ * Erases reports' texts, places and contact links – those older than a date (retention), or those of a
+ * person who erases their data – and shows their cards in the coordinators' channel as erased.
+ */
+export async function eraseReports(q: Queryable, which: { olderThan: Date } | { contactUserId: string }, settings: { coordinatorChannel: string }): Promise<number> {
+  const erased = await q.sql<{ id: string; cardOutboxId: string | null }>(
+    `UPDATE "DiscriminationReport" SET text = NULL, place = NULL, "contactUserId" = NULL, "anonymisedAt" = now()
+     WHERE "anonymisedAt" IS NULL AND ${"olderThan" in which ? `"createdAt" < $1` : `"contactUserId" = $1`}
+     RETURNING id, "cardOutboxId"::text AS "cardOutboxId"`,
+    ["olderThan" in which ? which.olderThan : which.contactUserId],
+  );
+  for (const report of erased) {
+    if (report.cardOutboxId === null) continue;
+    await tellSlack(q, settings.coordinatorChannel, { kind: "update", template: "discrimination-report", id: report.id, outboxId: report.cardOutboxId });
+  }
+  return erased.length;
+}
+
+export type ReportView = {
+  id: string;
+  reference: string;
+  text: string | null;
+  place: string | null;
+  withContact: boolean;
+  locale: string;
+  createdAt: Date;
+  handledBy: string | null;
+  /** The text was erased (retention, or the reporter erased their data). */
+  erased: boolean;
+};
 
 export async function reportView(db: DbOrTx, id: string): Promise<ReportView | undefined> {
   const report = await db.prisma.discriminationReport.findUnique({ where: { id } });
@@ -42,6 +72,7 @@ export async function reportView(db: DbOrTx, id: string): Promise<ReportView | u
     locale: report.locale,
     createdAt: report.createdAt,
     handledBy: report.handledBy,
+    erased: report.anonymisedAt !== null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Database, DbOrTx } from "./db.js";
+import type { Database, DbOrTx, Queryable } from "./db.js";
 import type { CoreSettings } from "./settings.js";
 import { localeOr, type Locale } from "./i18n.js";
 import { t } from "./messages.js";
@@ -123,7 +123,7 @@ export async function registerVolunteer(
     await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
     await tx.prisma.volunteerLanguage.createMany({ data: registration.languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
     if (volunteer.status === "PENDING") {
-      await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id });
+      await rememberCard(tx, volunteer.id, await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id }));
     }
     return existing ? { kind: "updated", volunteerId: volunteer.id, status: volunteer.status } : { kind: "registered", volunteerId: volunteer.id };
   });
@@ -166,4 +166,9 @@ export async function decideVolunteer(db: Database, volunteerId: string, decisio
 export async function setPaused(db: DbOrTx, telegramId: number, paused: boolean): Promise<"done" | "not-volunteer"> {
   const { count } = await db.prisma.volunteer.updateMany({ where: { user: { telegramId } }, data: { paused } });
   return count === 0 ? "not-volunteer" : "done";
+}
+
+/** Remembers a card about the volunteer in the coordinators' channel, to show it as erased when they erase their data. */
+export async function rememberCard(q: Queryable, volunteerId: string, outboxId: bigint): Promise<void> {
+  await q.sql(`UPDATE "Volunteer" SET "cardOutboxIds" = array_append("cardOutboxIds", $2::bigint) WHERE id = $1`, [volunteerId, String(outboxId)]);
 }
