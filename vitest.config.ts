@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-const shared = {
+/** Tests that need nothing but Node.js: no PostgreSQL, no Redis, so no global setup. */
+const UNIT = "tests/**/*.unit.test.ts";
+
+const withServers = {
   globalSetup: ["tests/helpers/global-setup.ts"],
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -11,10 +14,11 @@ export default defineConfig({
   test: {
     reporters: ["default"],
     projects: [
+      { test: { name: "unit", include: [UNIT], testTimeout: 30_000, pool: "forks" } },
       // Two workers on a two-core machine: more would only make every test slower.
-      { test: { ...shared, name: "main", include: ["tests/**/*.test.ts"], exclude: ["tests/load/**", "tests/browser/**"], maxWorkers: 2 } },
+      { test: { ...withServers, name: "main", include: ["tests/**/*.test.ts"], exclude: [UNIT, "tests/load/**", "tests/browser/**"], maxWorkers: 2 } },
       // Load tests measure acknowledgement times and the browser test drives Chromium: they run alone, after the others.
-      { test: { ...shared, name: "slow", include: ["tests/load/**/*.test.ts", "tests/browser/**/*.test.ts"], maxWorkers: 1 } },
+      { test: { ...withServers, name: "slow", include: ["tests/load/**/*.test.ts", "tests/browser/**/*.test.ts"], maxWorkers: 1 } },
     ],
   },
 });

@@ -6,7 +6,7 @@ import path from "node:path";
 import { dispatch } from "./dispatch.js";
 import { ingestion } from "./ingestion.js";
 import { outbound } from "./outbound.js";
-import { table, type Figure, type MemorySample } from "./support.js";
+import { closeQuietSlack, table, type Figure, type MemorySample } from "./support.js";
 import { votes } from "./votes.js";
 
 const PARTS = ["ingestion", "dispatch", "outbound", "votes", "scale"] as const;
@@ -94,4 +94,5 @@ if (complete) {
   await writeFile(path.join("bench", "results", "latest.md"), `${table(figures)}\n\n${when}; the whole run took ${seconds} s.\n`);
 }
 console.log(`written to ${file}${complete ? " and bench/results/latest.md" : " (a partial run: bench/results/latest.md unchanged)"}`);
+await closeQuietSlack();
 process.exit(0);

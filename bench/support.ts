@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../bot/database.js";
+import { SlackEmulator } from "../sim/slack-api.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 
 /** The servers the benchmarks use; the same defaults as the tests. */
@@ -82,8 +83,28 @@ export type ProductProcess = { url: string; port: number; child: ChildProcess; s
  * The product in its own process, as in production (`npm run start:prod` with tokens): webhook mode,
  * against the fake platforms of the benchmark, on the given database and queue backend.
  */
+/**
+ * A Slack emulator for the products that no benchmark talks to through Slack: real mode asks Slack at start
+ * whether the coordinators' channel is private.
+ */
+let quietSlack: Promise<SlackEmulator> | undefined;
+function slackForStart(): Promise<SlackEmulator> {
+  quietSlack ??= SlackEmulator.start({ token: SLACK_TOKEN }).then((slack) => {
+    slack.makePrivate(COORDINATORS);
+    return slack;
+  });
+  return quietSlack;
+}
+
+/** Stops the emulator the products were started against (at the end of a run). */
+export async function closeQuietSlack(): Promise<void> {
+  await (await quietSlack)?.close();
+  quietSlack = undefined;
+}
+
 export async function startProduct(env: Record<string, string>): Promise<ProductProcess> {
   const port = await freePort();
+  const slackApiUrl = env.SLACK_API_URL ?? (await slackForStart()).apiUrl;
   // BENCH_PROFILE=<dir> writes a CPU profile of each product process (node --cpu-prof) for finding causes.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   // As in production: the build (`npm run build`, which `npm run bench` runs first), not the sources through tsx.
@@ -102,6 +123,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
       SLACK_BOT_TOKEN: SLACK_TOKEN,
       SLACK_SIGNING_SECRET: SLACK_SECRET,
       SLACK_COORDINATOR_CHANNEL: COORDINATORS,
+      SLACK_API_URL: slackApiUrl,
       FLOOD_LIMIT: "1000000",
       ...env,
       ...(process.env.BENCH_EXTRA_ENV ? (JSON.parse(process.env.BENCH_EXTRA_ENV) as Record<string, string>) : {}),

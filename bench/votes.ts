@@ -44,6 +44,7 @@ export async function votes(members: number): Promise<{ figures: Figure[]; memor
   const warm = Array.from({ length: WARM }, (_, i) => `U0WARM${String(i).padStart(2, "0")}`);
   for (const id of [...voters, ...warm]) slack.member(id, id.toLowerCase());
   slack.join(COORDINATORS, "U0COORD");
+  slack.makePrivate(COORDINATORS);
   const product = await startProduct({
     DATABASE_URL: database.url,
     REDIS_URL: BENCH_REDIS_URL,

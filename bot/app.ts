@@ -20,7 +20,8 @@ import { startWakeUpWorkers } from "../jobs/wake-ups.js";
 import { createLogger, type Logger } from "../ops/log.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { seedNetwork } from "../prisma/seed.js";
-import { coreSettings, type Config } from "./config.js";
+import { channelDirectory } from "./coordinators.js";
+import { ConfigError, coreSettings, type Config } from "./config.js";
 import { openDatabase, QUEUE_SCHEMA, type DatabaseConnection } from "./database.js";
 import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
 import { createSlackApp } from "./slack.js";
@@ -73,7 +74,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const i18n = createI18n({ timeZone: config.timeZone });
   const database = await openDatabase(config, { migrate: options.migrate ?? true });
   if (options.seed) await seedNetwork(database.prisma);
-  const core = createCore(database, coreSettings(config));
+  // Who is in which Slack channel: coordinators' powers and what App Home shows depend on it.
+  // Short and without retries: a member's click waits on this, and when Slack cannot answer the answer is no.
+  const slackClient = new webApi.WebClient(config.slack.token, {
+    slackApiUrl: config.slack.apiUrl,
+    logLevel: webApi.LogLevel.ERROR,
+    timeout: 3000,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+  const channels = channelDirectory(slackClient, config.slack.coordinatorChannel, log);
+  const core = createCore(database, coreSettings(config), channels);
 
   const queues = await openQueues(
     config.queue.backend === "redis"
@@ -105,12 +116,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
   let publicUrl = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
-  const slack = createSlackApp(
-    { ...config.slack },
-    { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl },
-    http,
-  );
-  const slackDeps = slack.deps;
+  const slackDeps = { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl };
+  const slack = createSlackApp({ ...config.slack }, slackDeps, channels, http);
   installCalendar(http, core);
   installQueueBoard(
     http,
@@ -125,7 +132,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let runner: RunnerHandle | undefined;
   let stopping: Promise<void> | undefined;
 
+  /** Coordinators' powers follow membership of their channel: anyone who can join it must not be able to. */
+  const requirePrivateCoordinatorChannel = async () => {
+    const isPrivate = await channels.coordinatorChannelIsPrivate();
+    if (isPrivate === true) return;
+    throw new ConfigError([
+      isPrivate === false
+        ? `SLACK_COORDINATOR_CHANNEL: the channel ${config.slack.coordinatorChannel} is public, so anyone in the workspace could join it and act as a coordinator; make it private in Slack, or name a private one`
+        : `SLACK_COORDINATOR_CHANNEL: Slack did not say whether the channel ${config.slack.coordinatorChannel} is private (is the bot a member, with the groups:read scope?)`,
+    ]);
+  };
+
   const start = async () => {
+    if (!config.demo) await requirePrivateCoordinatorChannel();
     server = await listen(http, config.http.port, config.http.host);
     const address = server.address() as AddressInfo;
     publicUrl = config.http.publicUrl ?? `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;

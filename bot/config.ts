@@ -84,6 +84,8 @@ const environment = z.object({
   CLOSE_AFTER_APPOINTMENT_DAYS: positiveInt("a number of days").default(3),
   CLOSE_ASAP_AFTER_DAYS: positiveInt("a number of days").default(14),
   MENTORING_REVIEW_DAYS: positiveInt("a number of days").default(180),
+  REQUEST_LIMIT_OPEN: positiveInt("a number of requests").default(3),
+  REQUEST_LIMIT_DAY: positiveInt("a number of requests").default(5),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -138,6 +140,7 @@ export type Config = {
   closing: ClosingSettings;
   /** The key of anonymous polls' ballots. */
   ballotSecret: string;
+  limits: CoreSettings["limits"];
 };
 
 /** The fixed tokens of local demo mode; only the emulators accept them. */
@@ -246,6 +249,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       mentoringReviewMs: e.MENTORING_REVIEW_DAYS * DAY,
     },
     ballotSecret: e.BALLOT_SECRET ?? DEMO.ballotSecret,
+    limits: { openPerKind: e.REQUEST_LIMIT_OPEN, perDay: e.REQUEST_LIMIT_DAY },
   };
 }
 
@@ -261,6 +265,7 @@ export function coreSettings(config: Config): CoreSettings {
     retentionDays: config.retentionDays,
     closing: config.closing,
     ballotSecret: config.ballotSecret,
+    limits: config.limits,
   };
 }
 

@@ -34,6 +34,7 @@ export function demoPersonas(channels: { network: string; coordinators: string }
 export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator): Promise<void> {
   const { core } = app;
   slack.join(app.config.slack.coordinatorChannel, "U0SCHULTE");
+  slack.makePrivate(app.config.slack.coordinatorChannel);
   const volunteers = [
     { id: 7101, firstName: "Yusuf", locale: "de" as const, languages: [{ language: "ar", level: "NATIVE" as const }] },
     { id: 7102, firstName: "Leyla", locale: "tr" as const, languages: [{ language: "ar", level: "FLUENT" as const }, { language: "tr", level: "NATIVE" as const }] },
@@ -51,7 +52,7 @@ export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator):
       remoteOnly: false,
       weeklyCapacity: 50,
     });
-    if (registered.kind !== "no-consent") await core.volunteers.decide(registered.volunteerId, "APPROVED", "U0SCHULTE");
+    if (registered.kind !== "no-consent") await core.volunteers.decide({ slackUserId: "U0SCHULTE" }, registered.volunteerId, "APPROVED");
   }
 }
 

@@ -15,12 +15,12 @@ import { register as registerPolls } from "../handlers/slack/polls.js";
 import { register as registerVolunteers } from "../handlers/slack/volunteers.js";
 import { isKnownAction } from "../handlers/slack/action-ids.js";
 import type { SlackMode } from "./config.js";
+import type { ChannelDirectory } from "./coordinators.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
 /** Slack's limit for how far a request's timestamp may be from now, in both directions. */
 const MAX_CLOCK_SKEW_SECONDS = 300;
-const COORDINATOR_CACHE_MS = 60_000;
 /** Clicks worked on at once per process after their acknowledgement; language lookups at once. */
 const CLICKS_AT_ONCE = 8;
 const LOOKUPS_AT_ONCE = 2;
@@ -44,11 +44,7 @@ type Body = {
  * Every listener runs after a middleware that recognises and drops Slack's retries and knows the
  * member's language.
  */
-export function createSlackApp(
-  settings: SlackSettings,
-  deps: Omit<SlackDeps, "isCoordinator">,
-  http: Express,
-): { app: App; socketMode: boolean; deps: SlackDeps } {
+export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channels: ChannelDirectory, http: Express): { app: App; socketMode: boolean } {
   const logger = boltLogger(deps.log.child({ part: "slack" }));
   let receiver: Receiver;
   if (settings.mode.kind === "http") {
@@ -63,7 +59,7 @@ export function createSlackApp(
     });
   }
   const app = new App({ token: settings.token, receiver, logger, clientOptions: { slackApiUrl: settings.apiUrl } });
-  const slackDeps: SlackDeps = { ...deps, isCoordinator: coordinators(app.client, settings.coordinatorChannel, deps.log) };
+  const slackDeps = deps;
   const clicks = pLimit(CLICKS_AT_ONCE);
   const lookups = pLimit(LOOKUPS_AT_ONCE);
   const pendingLookups = new Set<string>();
@@ -112,6 +108,10 @@ export function createSlackApp(
     await next();
   });
 
+  // Someone joined or left a channel (the coordinators' one, an AG's): its member list is asked again.
+  app.event("member_joined_channel", async ({ event }) => channels.forget(event.channel));
+  app.event("member_left_channel", async ({ event }) => channels.forget(event.channel));
+
   registerWorkingGroups(app, slackDeps);
   registerVolunteers(app, slackDeps);
   registerAlerts(app, slackDeps);
@@ -124,7 +124,7 @@ export function createSlackApp(
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });
-  return { app, socketMode: settings.mode.kind === "socket", deps: slackDeps };
+  return { app, socketMode: settings.mode.kind === "socket" };
 }
 
 /**
@@ -138,29 +138,6 @@ async function lookUpLocale(deps: Pick<SlackDeps, "core" | "log">, client: webAp
     .then((info) => localeFromSlack(info.user?.locale))
     .catch(() => "de" as const);
   await deps.core.slackMembers.rememberLocale(user, locale).catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered"));
-}
-
-/** Coordinators are the members of the coordinators' channel (checked at most once a minute). */
-function coordinators(client: webApi.WebClient, channel: string, log: Logger): (user: string) => Promise<boolean> {
-  let cached: { members: Set<string>; at: number } | undefined;
-  return async (user) => {
-    if (!cached || Date.now() - cached.at > COORDINATOR_CACHE_MS) {
-      try {
-        const members = new Set<string>();
-        let cursor: string | undefined;
-        do {
-          const page = await client.conversations.members({ channel, limit: 500, ...(cursor ? { cursor } : {}) });
-          for (const m of page.members ?? []) members.add(m);
-          cursor = page.response_metadata?.next_cursor || undefined;
-        } while (cursor);
-        cached = { members, at: Date.now() };
-      } catch (error) {
-        log.warn({ err: error }, "coordinators' channel members unknown");
-        return cached?.members.has(user) ?? false;
-      }
-    }
-    return cached.members.has(user);
-  };
 }
 
 function rejectFutureTimestamps(req: Request, res: Response, next: NextFunction): void {

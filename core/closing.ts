@@ -123,7 +123,7 @@ export async function returnJobsOf(db: Database, telegramId: number, settings: C
       });
       await endRelay(tx, request.id);
       if (parties.newcomer) {
-        await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.volunteerLeft", { reference: request.reference })] });
+        await tell(tx, parties.newcomer.telegramId, { kind: "send", locale: parties.newcomer.locale, parts: [t("request.searchingAgain", { reference: request.reference })] });
       }
       await wakeRequest(tx, request.id, now);
       await updateEscalation(tx, request, settings);

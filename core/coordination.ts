@@ -25,12 +25,12 @@ export async function offerToAll(db: Database, requestId: string, settings: Core
 }
 
 /** A coordinator closes a search that cannot succeed, with an internal note. */
-export async function closeUnmatched(db: Database, requestId: string, note: string, settings: CoreSettings): Promise<"closed" | "not-searching"> {
+export async function closeUnmatched(db: Database, requestId: string, note: string, settings: CoreSettings): Promise<{ kind: "closed" | "not-searching" }> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request || request.status !== "SEARCHING") return "not-searching";
+    if (!request || request.status !== "SEARCHING") return { kind: "not-searching" };
     await giveUp(tx, request, settings, note.slice(0, 500));
-    return "closed";
+    return { kind: "closed" };
   });
 }
 

@@ -1,6 +1,7 @@
 import { leisureDemandBetween } from "./catalog.js";
 import type { DbOrTx, Queryable } from "./db.js";
 import { upcomingMeetings, type MeetingView } from "./meetings.js";
+import { visible } from "./visibility.js";
 import { tellSlack } from "./outbox.js";
 import type { CoreSettings } from "./settings.js";
 
@@ -27,13 +28,13 @@ export type Digest = {
 const DAY = 86_400_000;
 
 /**
- * The figures of the seven days before `now`.
+ * The figures of the seven days before `now`, and the next meetings of the channels the reader may see.
  *
  * @example
- * const digest = await weeklyDigest(db, new Date());
+ * const digest = await weeklyDigest(db, new Date(), (channel) => authority.isMember(channel, "U0123"));
  * digest.byKind.MEDIATION; // requests for interpreters this week
  */
-export async function weeklyDigest(db: DbOrTx, now: Date): Promise<Digest> {
+export async function weeklyDigest(db: DbOrTx, now: Date, canSee: (channel: string) => Promise<boolean>): Promise<Digest> {
   const from = new Date(now.getTime() - 7 * DAY);
   const requests = await db.prisma.helpRequest.findMany({
     where: { createdAt: { gte: from, lt: now } },
@@ -67,7 +68,7 @@ export async function weeklyDigest(db: DbOrTx, now: Date): Promise<Digest> {
     leisureDemand: await leisureDemand(db, from, now),
     volunteerHours: Number(hours._sum.hoursSpent ?? 0),
     newVolunteers,
-    meetings: await upcomingMeetings(db, { limit: 10, until: new Date(now.getTime() + 14 * DAY) }),
+    meetings: (await visible(await upcomingMeetings(db, { limit: 30, until: new Date(now.getTime() + 14 * DAY) }), (m) => canSee(m.channel))).slice(0, 10),
     events,
   };
 }

@@ -110,6 +110,9 @@ export async function sendOffers(tx: Queryable, request: Request, volunteers: Ca
     `WITH offers AS (
        INSERT INTO "Offer" (id, "requestId", "volunteerId", wave, "outboxId")
        SELECT o.id, $2, o."volunteerId", $3, o."outboxId" FROM unnest($1::text[], $4::text[], $5::bigint[]) AS o(id, "volunteerId", "outboxId")
+       -- A request that opened again (its volunteer left): the earlier, taken or withdrawn offer is made anew.
+       ON CONFLICT ("requestId", "volunteerId") DO UPDATE SET id = EXCLUDED.id, wave = EXCLUDED.wave, "outboxId" = EXCLUDED."outboxId",
+         status = 'OPEN', "createdAt" = now(), "answeredAt" = NULL
      )
      UPDATE "Volunteer" SET "lastOfferedAt" = now() WHERE id = ANY($4::text[])`,
     [offerIds, request.id, wave, volunteers.map((v) => v.id), outboxIds.map(String)],
@@ -117,15 +120,19 @@ export async function sendOffers(tx: Queryable, request: Request, volunteers: Ca
   return volunteers.length;
 }
 
-/** Edits every open offer of a request to `key` and closes it with `status`. */
-export async function closeOpenOffers(q: Queryable, requestId: string, status: "TAKEN" | "WITHDRAWN", key: string, except?: string): Promise<number> {
+/**
+ * Closes the open offers of a request (but one, the accepted) or of a volunteer (suspended) with `status`,
+ * and edits each offer's message to `key`.
+ */
+export async function closeOpenOffers(q: Queryable, of: { requestId: string; except?: string } | { volunteerId: string }, status: "TAKEN" | "WITHDRAWN", key: string): Promise<number> {
   const closed = await q.sql<{ outboxId: string | null; reference: string; telegramId: string; locale: string | null }>(
     `UPDATE "Offer" o SET status = $2::"OfferStatus", "answeredAt" = now()
      FROM "HelpRequest" r, "Volunteer" v, "TelegramUser" u
-     WHERE o."requestId" = $1 AND o.status = 'OPEN' AND o.id IS DISTINCT FROM $3::text
+     WHERE o.status = 'OPEN' AND ($1::text IS NULL OR o."requestId" = $1) AND ($4::text IS NULL OR o."volunteerId" = $4)
+       AND o.id IS DISTINCT FROM $3::text
        AND r.id = o."requestId" AND v.id = o."volunteerId" AND u.id = v."userId"
      RETURNING o."outboxId"::text AS "outboxId", r.reference, u."telegramId"::text AS "telegramId", u.locale`,
-    [requestId, status, except ?? null],
+    ["requestId" in of ? of.requestId : null, status, "requestId" in of ? (of.except ?? null) : null, "volunteerId" in of ? of.volunteerId : null],
   );
   for (const offer of closed) {
     if (offer.outboxId === null) continue;
@@ -140,7 +147,7 @@ export async function closeOpenOffers(q: Queryable, requestId: string, status: "
  */
 export async function giveUp(q: Queryable, request: Request, settings: Pick<CoreSettings, "coordinatorChannel">, closingNote: string | null): Promise<void> {
   await updateRequest(q, request.id, { status: "UNMATCHED", closedAt: new Date(), nextTickAt: null, closingNote });
-  await closeOpenOffers(q, request.id, "WITHDRAWN", "offer.withdrawn");
+  await closeOpenOffers(q, { requestId: request.id }, "WITHDRAWN", "offer.withdrawn");
   const parties = await partiesOf(q, request);
   if (parties.newcomer) {
     await tell(q, parties.newcomer.telegramId, {

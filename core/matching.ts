@@ -53,8 +53,8 @@ export function circleFor(request: Pick<Request, "kind" | "language" | "mode" | 
 export type Candidate = { id: string; telegramId: bigint; locale: string | null };
 
 /**
- * Volunteers in the circle who have not been offered this request yet (not the newcomer themselves),
- * approved and not paused; least recently assigned first, so that offers do not always go to the same
+ * Volunteers in the circle who have not been offered this request yet – or whose offer was taken by someone
+ * else or withdrawn before the request opened again – (not the newcomer themselves), approved and not paused; least recently assigned first, so that offers do not always go to the same
  * fast few.
  */
 export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId">, circle: Circle, limit: number): Promise<Candidate[]> {
@@ -68,7 +68,7 @@ export async function candidates(q: Queryable, request: Pick<Request, "id" | "ne
          SELECT 1 FROM "VolunteerLanguage" l WHERE l."volunteerId" = v.id AND l.language = $3::text AND l.level = ANY($4::text[])))
        AND ($5::text IS NULL OR v.gender = $5::text)
        AND ($6::text IS NULL OR (NOT v."remoteOnly" AND $6::text = ANY(v.districts)))
-       AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = $7::text AND o."volunteerId" = v.id)
+       AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = $7::text AND o."volunteerId" = v.id AND o.status IN ('OPEN', 'ACCEPTED', 'DECLINED'))
        AND ($8::float8 IS NULL OR (
          (SELECT count(*) FROM "HelpRequest" r WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity"
          AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))

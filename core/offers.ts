@@ -53,13 +53,15 @@ export async function acceptOffer(db: Database, offerId: string, telegramId: num
     });
     if (won.count === 0) {
       const current = await readRequest(tx, offer.requestId);
+      // A double tap arriving at once (two replicas): the first tap matched this very volunteer.
+      if (current?.volunteerId === offer.volunteer.id) return { kind: "already-yours" };
       const lost = current?.status === "MATCHED" || current?.status === "DONE" ? "TAKEN" : "WITHDRAWN";
       await tx.prisma.offer.update({ where: { id: offer.id }, data: { status: lost, answeredAt: now } });
       return { kind: lost === "TAKEN" ? "taken" : "withdrawn" };
     }
 
     await tx.prisma.offer.update({ where: { id: offer.id }, data: { status: "ACCEPTED", answeredAt: now } });
-    await closeOpenOffers(tx, offer.requestId, "TAKEN", "offer.taken", offer.id);
+    await closeOpenOffers(tx, { requestId: offer.requestId, except: offer.id }, "TAKEN", "offer.taken");
     await tx.prisma.volunteer.update({ where: { id: offer.volunteer.id }, data: { lastAssignedAt: now } });
     const request = await readRequest(tx, offer.requestId);
     if (!request) throw new Error("a matched request vanished inside its transaction");

@@ -21,12 +21,16 @@ export type TelegramIntent =
   | ({ kind: "editSent"; outboxId: string } & TelegramText)
   /** Relay a message (text, voice, photo) without its sender: Telegram's copyMessage. */
   | ({ kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard } & Quotes)
-  /** Give this chat a command menu of its own (approved volunteers see their commands). */
-  | { kind: "commands"; set: "volunteer"; locale: Locale };
+  /** Give this chat a command menu of its own (approved volunteers see their commands), or back the default one. */
+  | { kind: "commands"; set: "volunteer" | "default"; locale: Locale };
 
 /** The Slack messages core asks for; each is rendered from its entity's current state when it is sent. */
 export const SLACK_TEMPLATES = [
   "volunteer-registration",
+  /** An approved volunteer asked to change what a coordinator vets. */
+  "volunteer-changes",
+  /** A newcomer reached the limit of open requests; its id is the newcomer's (internal) user id. */
+  "request-limit",
   "request-escalation",
   "mentoring-confirmation",
   "discrimination-report",

@@ -77,17 +77,17 @@ export async function reportView(db: DbOrTx, id: string): Promise<ReportView | u
 }
 
 /** A coordinator answers a report whose author asked to be contacted; the answer goes through the bot. */
-export async function answerReport(db: Database, id: string, answer: string, coordinator: string): Promise<"sent" | "anonymous" | "not-found"> {
+export async function answerReport(db: Database, id: string, answer: string, coordinator: string): Promise<{ kind: "sent" | "anonymous" | "not-found" }> {
   return db.transaction(async (tx) => {
     const report = await tx.prisma.discriminationReport.findUnique({ where: { id }, select: { reference: true, contactUser: { select: { telegramId: true, locale: true } } } });
-    if (!report) return "not-found";
-    if (!report.contactUser) return "anonymous";
+    if (!report) return { kind: "not-found" };
+    if (!report.contactUser) return { kind: "anonymous" };
     await tell(tx, report.contactUser.telegramId, {
       kind: "send",
       locale: localeOr(report.contactUser.locale),
       parts: [t("report.answer", { reference: report.reference }), { text: answer.slice(0, 2000) }],
     });
     await tx.prisma.discriminationReport.update({ where: { id }, data: { handledBy: coordinator, handledAt: new Date() } });
-    return "sent";
+    return { kind: "sent" };
   });
 }

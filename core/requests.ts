@@ -4,7 +4,7 @@ import type { Database, DbOrTx } from "./db.js";
 import { closeOpenOffers, newId, updateEscalation } from "./dispatch.js";
 import { LOCALES } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { tell, type TelegramIntent, type WakeUp } from "./outbox.js";
+import { tell, tellSlack, type TelegramIntent, type WakeUp } from "./outbox.js";
 import { endRelay } from "./relay.js";
 import { lockRequest, partiesOf, requestsWhere, updateRequest, type RequestKind, type RequestStatus } from "./request-store.js";
 import { summary } from "./request-summary.js";
@@ -32,6 +32,8 @@ export type RequestDraft = {
 export type CreateResult =
   | { kind: "created"; requestId: string; reference: string }
   | { kind: "exists"; requestId: string; reference: string }
+  /** Too many of this kind open at once, or too many today: volunteers' time is not spent on duplicates. */
+  | { kind: "limit"; which: "open" | "day"; max: number }
   | { kind: "no-consent" };
 
 /** Unambiguous characters: no 0/O, 1/I/L. */
@@ -45,7 +47,8 @@ export function newReference(): string {
 /**
  * Stores a newcomer's request and starts the search; the newcomer is told it was received only once it
  * is committed (the message is part of the same transaction). Confirming twice (`idempotencyKey`)
- * creates one request.
+ * creates one request. A newcomer has at most `limits.openPerKind` open requests of a kind and makes at
+ * most `limits.perDay` a day; reaching a limit is said to them, and to the coordinators once a day.
  *
  * @example
  * await createRequest(db, 4711, { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "IN_PERSON" }, "4711:ab12", settings);
@@ -63,7 +66,9 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
       keyboard: [[{ ...t("request.myRequests"), action: { do: "open", screen: "my-requests" } }], [{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     };
     const firstTick: WakeUp = { wake: "request", id: request.id, at: now.toISOString() };
-    let row: { existingId: string | null; existingReference: string | null; consented: boolean; createdId: string | null; receivedId: string | null; tickId: string | null } | undefined;
+    let row:
+      | { existingId: string | null; existingReference: string | null; consented: boolean; newcomerId: string | null; open: number; today: number; createdId: string | null; receivedId: string | null; tickId: string | null }
+      | undefined;
     try {
       // One statement (atomic by itself, no transaction round trips): at peaks dozens of newcomers confirm
       // within a second. It stores the request with its "received" message and its first tick, unless
@@ -74,11 +79,15 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
            FROM "TelegramUser" WHERE "telegramId" = $21 AND "consentAt" IS NOT NULL
          ), existing AS (
            SELECT id, reference FROM "HelpRequest" WHERE "idempotencyKey" = $3
+         ), counts AS (
+           SELECT count(*) FILTER (WHERE r.status IN ('SEARCHING', 'MATCHED') AND r.kind = $4::"RequestKind")::int AS open,
+             count(*) FILTER (WHERE r."createdAt" > now() - interval '1 day')::int AS today
+           FROM "HelpRequest" r JOIN newcomer n ON r."newcomerId" = n.id
          ), request AS (
            INSERT INTO "HelpRequest" (id, reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
              place, note, attachments, interests, availability, topic, "genderPreference", "nextWaveAt", "escalateAt", "deadlineAt", "nextTickAt")
            SELECT $1, $2, $3, $4::"RequestKind", n.id, n.locale, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::text[], $14::text[], $15, $16, $17, $18, $19, $17
-           FROM newcomer n WHERE NOT EXISTS (SELECT 1 FROM existing)
+           FROM newcomer n, counts c WHERE NOT EXISTS (SELECT 1 FROM existing) AND c.open < $26 AND c.today < $27
            ON CONFLICT ("idempotencyKey") DO NOTHING
            RETURNING id, locale
          ), received AS (
@@ -90,7 +99,8 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
            RETURNING id
          )
          SELECT (SELECT id FROM existing) AS "existingId", (SELECT reference FROM existing) AS "existingReference",
-           EXISTS (SELECT 1 FROM newcomer) AS consented, (SELECT id FROM request) AS "createdId",
+           EXISTS (SELECT 1 FROM newcomer) AS consented, (SELECT id FROM newcomer) AS "newcomerId",
+           (SELECT open FROM counts) AS open, (SELECT today FROM counts) AS today, (SELECT id FROM request) AS "createdId",
            (SELECT id::text FROM received) AS "receivedId", (SELECT id::text FROM tick) AS "tickId"`,
         [
           request.id,
@@ -118,6 +128,8 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
           JSON.stringify(received),
           firstTick.wake,
           JSON.stringify(firstTick),
+          settings.limits.openPerKind,
+          settings.limits.perDay,
         ],
       );
     } catch (error) {
@@ -134,9 +146,22 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
       ]);
       return { kind: "created", requestId: row.createdId, reference: request.reference };
     }
+    if (row.newcomerId && (row.open >= settings.limits.openPerKind || row.today >= settings.limits.perDay)) {
+      await noteLimitOnce(db, row.newcomerId, settings);
+      return row.open >= settings.limits.openPerKind ? { kind: "limit", which: "open", max: settings.limits.openPerKind } : { kind: "limit", which: "day", max: settings.limits.perDay };
+    }
     // The same confirmation committed by a parallel update in the meantime: the next round finds it.
     if (attempt >= 3) throw new Error("request neither created nor found");
   }
+}
+
+/** Coordinators hear once a day that a newcomer keeps asking beyond the limit (someone may need a call). */
+async function noteLimitOnce(db: Database, newcomerId: string, settings: CoreSettings): Promise<void> {
+  const first = await db.sql(
+    `INSERT INTO "RateLimitHit" (key, count, "expiresAt") VALUES ($1, 1, now() + interval '1 day') ON CONFLICT (key) DO NOTHING RETURNING key`,
+    [`limit-note:${newcomerId}`],
+  );
+  if (first.length > 0) await tellSlack(db, settings.coordinatorChannel, { kind: "post", template: "request-limit", id: newcomerId });
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -189,7 +214,7 @@ export async function cancelRequest(db: Database, requestId: string, telegramId:
     if (!request || parties.newcomer?.telegramId !== BigInt(telegramId)) return { kind: "not-found" };
     if (request.status !== "SEARCHING" && request.status !== "MATCHED") return { kind: "not-open", status: request.status };
     await updateRequest(tx, request.id, { status: "CANCELLED", closedAt: new Date(), nextTickAt: null });
-    await closeOpenOffers(tx, request.id, "WITHDRAWN", "offer.withdrawn");
+    await closeOpenOffers(tx, { requestId: request.id }, "WITHDRAWN", "offer.withdrawn");
     if (parties.volunteer) {
       await tell(tx, parties.volunteer.telegramId, { kind: "send", locale: parties.volunteer.locale, parts: [t("request.cancelledForVolunteer", { reference: request.reference })] });
     }
@@ -273,4 +298,9 @@ export function appointmentCheck(day: Day, time: string, timeZone: string, now: 
   if (dayCheck(day, timeZone, now).kind !== "ok") return { kind: "out-of-range" };
   const at = appointmentAt(day, time, timeZone);
   return at.getTime() < now.getTime() + APPOINTMENT_MIN_AHEAD_MS ? { kind: "too-soon" } : { kind: "ok", at };
+}
+
+/** A newcomer's open requests, for the coordinators' note when someone keeps asking beyond the limit. */
+export async function openRequestsOfNewcomer(db: DbOrTx, newcomerId: string): Promise<{ reference: string; kind: RequestKind; status: RequestStatus }[]> {
+  return (await requestsWhere(db, `"newcomerId" = $1 AND status IN ('SEARCHING', 'MATCHED')`, [newcomerId], 20)).map(({ reference, kind, status }) => ({ reference, kind, status }));
 }

@@ -52,4 +52,6 @@ export type CoreSettings = {
   closing: ClosingSettings;
   /** The key of anonymous polls' ballots (an HMAC of poll and member): without it a ballot cannot be traced back. */
   ballotSecret: string;
+  /** A newcomer's open requests of one kind, and requests a day, at most. */
+  limits: { openPerKind: number; perDay: number };
 };

@@ -1,58 +1,58 @@
+import { Prisma } from "../generated/prisma/client.js";
 import type { Database, DbOrTx, Queryable } from "./db.js";
-import type { CoreSettings } from "./settings.js";
 import { localeOr, type Locale } from "./i18n.js";
-import { t } from "./messages.js";
-import { tell, tellSlack } from "./outbox.js";
+import { tellSlack } from "./outbox.js";
+import type { CoreSettings } from "./settings.js";
 import type { GermanLevel, Level, Role } from "./vocabulary.js";
 
-/** What a volunteer tells about themselves in `/volunteer`. */
-export type VolunteerRegistration = {
+/** What a coordinator vets: who the volunteer says they are and what they can do. */
+export type Vetted = {
   firstName: string;
   roles: Role[];
   languages: { language: string; level: Level }[];
-  germanLevel: GermanLevel;
-  districts: string[];
-  remoteOnly: boolean;
-  weeklyCapacity: number;
   /** Only mentors are asked; WOMAN or MAN. */
   gender?: "WOMAN" | "MAN";
 };
 
+/** What a volunteer tells about themselves in `/volunteer`. */
+export type VolunteerRegistration = Vetted & {
+  germanLevel: GermanLevel;
+  districts: string[];
+  remoteOnly: boolean;
+  weeklyCapacity: number;
+};
+
+export type VolunteerStatus = "PENDING" | "APPROVED" | "REJECTED" | "SUSPENDED";
+
+/** A volunteer as approved (what matching uses), with a change they asked for that waits for a coordinator. */
 export type VolunteerProfile = VolunteerRegistration & {
   id: string;
-  status: "PENDING" | "APPROVED" | "REJECTED";
+  status: VolunteerStatus;
   paused: boolean;
   locale: Locale;
   telegramId: bigint;
+  decidedBy: string | null;
+  requestedChange: Vetted | null;
 };
 
 const profileSelect = {
   id: true,
   firstName: true,
   roles: true,
+  gender: true,
   germanLevel: true,
   districts: true,
   remoteOnly: true,
   weeklyCapacity: true,
   status: true,
   paused: true,
-  languages: { select: { language: true, level: true } },
+  decidedBy: true,
+  requestedChange: true,
+  languages: { select: { language: true, level: true }, orderBy: { language: "asc" } },
   user: { select: { telegramId: true, locale: true } },
-} as const;
+} as const satisfies Prisma.VolunteerSelect;
 
-type ProfileRow = {
-  id: string;
-  firstName: string;
-  roles: string[];
-  germanLevel: string;
-  districts: string[];
-  remoteOnly: boolean;
-  weeklyCapacity: number;
-  status: "PENDING" | "APPROVED" | "REJECTED";
-  paused: boolean;
-  languages: { language: string; level: string }[];
-  user: { telegramId: bigint; locale: string | null };
-};
+type ProfileRow = Prisma.VolunteerGetPayload<{ select: typeof profileSelect }>;
 
 function toProfile(row: ProfileRow): VolunteerProfile {
   return {
@@ -60,6 +60,7 @@ function toProfile(row: ProfileRow): VolunteerProfile {
     firstName: row.firstName,
     roles: row.roles as Role[],
     languages: row.languages.map((l) => ({ language: l.language, level: l.level as Level })),
+    ...(row.gender === "WOMAN" || row.gender === "MAN" ? { gender: row.gender } : {}),
     germanLevel: row.germanLevel as GermanLevel,
     districts: row.districts,
     remoteOnly: row.remoteOnly,
@@ -68,6 +69,8 @@ function toProfile(row: ProfileRow): VolunteerProfile {
     paused: row.paused,
     locale: localeOr(row.user.locale),
     telegramId: row.user.telegramId,
+    decidedBy: row.decidedBy,
+    requestedChange: (row.requestedChange as Vetted | null) ?? null,
   };
 }
 
@@ -81,90 +84,94 @@ export async function volunteerById(db: DbOrTx, id: string): Promise<VolunteerPr
   return row ? toProfile(row) : undefined;
 }
 
+/** Approved and suspended volunteers, for the coordinators' overview (pending ones come as cards). */
+export async function vettedVolunteers(db: DbOrTx, limit: number): Promise<VolunteerProfile[]> {
+  const rows = await db.prisma.volunteer.findMany({
+    where: { status: { in: ["APPROVED", "SUSPENDED"] } },
+    orderBy: [{ status: "asc" }, { firstName: "asc" }],
+    take: limit,
+    select: profileSelect,
+  });
+  return rows.map(toProfile);
+}
+
 export type RegistrationResult =
   | { kind: "registered"; volunteerId: string }
-  | { kind: "updated"; volunteerId: string; status: VolunteerProfile["status"] }
+  | { kind: "updated"; volunteerId: string; status: VolunteerStatus }
+  /** An approved volunteer changed what a coordinator vets: it applies once a coordinator agrees. */
+  | { kind: "change-pending"; volunteerId: string }
   | { kind: "no-consent" };
 
+/** Same first name, roles, languages with levels and gender. */
+export function sameVetted(a: Vetted, b: Vetted): boolean {
+  const languages = (v: Vetted) => JSON.stringify([...v.languages].sort((x, y) => x.language.localeCompare(y.language)));
+  return a.firstName === b.firstName && [...a.roles].sort().join() === [...b.roles].sort().join() && languages(a) === languages(b) && (a.gender ?? null) === (b.gender ?? null);
+}
+
 /**
- * Registers (or updates) a volunteer. A new or previously rejected registration waits for a coordinator,
- * who gets it in Slack with Approve / Reject; no offer reaches a volunteer before approval.
+ * Registers a volunteer, or takes what they change. A new (or previously rejected) registration waits for a
+ * coordinator, who gets it in Slack with Approve / Reject; no offer reaches a volunteer before approval. Once
+ * approved, what a coordinator vets – first name, roles, languages and levels, gender – is not changed by
+ * the volunteer: the change waits as a "changes" card, and matching keeps using what was approved. Where
+ * they go and how often (districts, by phone only, jobs a week, German) applies at once.
  *
  * @example
- * await registerVolunteer(db, 4711, { firstName: "Yusuf", roles: ["INTERPRETER"], … }, { coordinatorChannel: "C0123" });
+ * await registerVolunteer(db, 4711, { firstName: "Yusuf", roles: ["INTERPRETER"], … }, settings);
  */
-export async function registerVolunteer(
-  db: Database,
-  telegramId: number,
-  registration: VolunteerRegistration,
-  settings: Pick<CoreSettings, "coordinatorChannel">,
-): Promise<RegistrationResult> {
+export async function registerVolunteer(db: Database, telegramId: number, registration: VolunteerRegistration, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<RegistrationResult> {
   return db.transaction(async (tx) => {
-    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, consentAt: true, volunteer: { select: { id: true, status: true } } } });
+    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, consentAt: true, volunteer: { select: profileSelect } } });
     if (!user?.consentAt) return { kind: "no-consent" };
-    const fields = {
-      firstName: registration.firstName,
-      roles: registration.roles,
+    const { firstName, roles, languages, gender } = registration;
+    const vetted: Vetted = { firstName, roles, languages, ...(gender ? { gender } : {}) };
+    const practical = {
       germanLevel: registration.germanLevel,
       districts: registration.districts,
       remoteOnly: registration.remoteOnly,
       weeklyCapacity: registration.weeklyCapacity,
-      gender: registration.gender ?? null,
       conductAcceptedAt: new Date(),
     };
-    const existing = user.volunteer;
-    const volunteer = existing
-      ? await tx.prisma.volunteer.update({
-          where: { id: existing.id },
-          data: { ...fields, ...(existing.status === "REJECTED" ? { status: "PENDING", decidedAt: null, decidedBy: null } : {}) },
-          select: { id: true, status: true },
-        })
-      : await tx.prisma.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true, status: true } });
-    await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
-    await tx.prisma.volunteerLanguage.createMany({ data: registration.languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
-    if (volunteer.status === "PENDING") {
-      await rememberCard(tx, volunteer.id, await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id }));
+    const existing = user.volunteer ? toProfile(user.volunteer) : undefined;
+
+    if (existing && (existing.status === "APPROVED" || existing.status === "SUSPENDED")) {
+      const unchanged = sameVetted(existing, vetted);
+      const volunteer = await tx.prisma.volunteer.update({
+        where: { id: existing.id },
+        data: { ...practical, requestedChange: unchanged ? Prisma.DbNull : (vetted as Prisma.InputJsonObject) },
+        select: { id: true, changeOutboxId: true },
+      });
+      if (unchanged) {
+        // A change asked for earlier is withdrawn: its card says so.
+        if (existing.requestedChange && volunteer.changeOutboxId !== null) {
+          await tellSlack(tx, settings.coordinatorChannel, { kind: "update", template: "volunteer-changes", id: volunteer.id, outboxId: String(volunteer.changeOutboxId) });
+        }
+        return { kind: "updated", volunteerId: volunteer.id, status: existing.status };
+      }
+      // An undecided card shows the latest wish; a decided one stays as it was decided, and a new one is posted.
+      if (volunteer.changeOutboxId !== null && existing.requestedChange) {
+        await tellSlack(tx, settings.coordinatorChannel, { kind: "update", template: "volunteer-changes", id: volunteer.id, outboxId: String(volunteer.changeOutboxId) });
+      } else {
+        const changeOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-changes", id: volunteer.id });
+        await tx.prisma.volunteer.update({ where: { id: volunteer.id }, data: { changeOutboxId } });
+        await rememberCard(tx, volunteer.id, changeOutboxId);
+      }
+      return { kind: "change-pending", volunteerId: volunteer.id };
     }
-    return existing ? { kind: "updated", volunteerId: volunteer.id, status: volunteer.status } : { kind: "registered", volunteerId: volunteer.id };
-  });
-}
 
-export type Decision = "APPROVED" | "REJECTED";
-export type DecisionResult =
-  | { kind: "decided"; status: Decision; firstName: string }
-  | { kind: "already-decided"; status: VolunteerProfile["status"]; by: string | null }
-  | { kind: "not-found" };
-
-/**
- * A coordinator approves or rejects a pending volunteer; the first decision counts, and the volunteer is
- * told the outcome in their language.
- */
-export async function decideVolunteer(db: Database, volunteerId: string, decision: Decision, coordinator: string): Promise<DecisionResult> {
-  return db.transaction(async (tx) => {
-    const changed = await tx.prisma.volunteer.updateMany({
-      where: { id: volunteerId, status: "PENDING" },
-      data: { status: decision, decidedBy: coordinator, decidedAt: new Date() },
-    });
-    const volunteer = await tx.prisma.volunteer.findUnique({
-      where: { id: volunteerId },
-      select: { firstName: true, status: true, decidedBy: true, user: { select: { telegramId: true, locale: true } } },
-    });
-    if (!volunteer) return { kind: "not-found" };
-    if (changed.count === 0) return { kind: "already-decided", status: volunteer.status, by: volunteer.decidedBy };
-    const locale = localeOr(volunteer.user.locale);
-    await tell(tx, volunteer.user.telegramId, {
-      kind: "send",
-      locale,
-      parts: [t(decision === "APPROVED" ? "volunteer.approved" : "volunteer.rejected", { name: volunteer.firstName })],
-    });
-    if (decision === "APPROVED") await tell(tx, volunteer.user.telegramId, { kind: "commands", set: "volunteer", locale });
-    return { kind: "decided", status: decision, firstName: volunteer.firstName };
+    const fields = { ...practical, firstName, roles, gender: gender ?? null, requestedChange: Prisma.DbNull };
+    const volunteer = existing
+      ? await tx.prisma.volunteer.update({ where: { id: existing.id }, data: { ...fields, status: "PENDING", decidedAt: null, decidedBy: null }, select: { id: true } })
+      : await tx.prisma.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true } });
+    await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
+    await tx.prisma.volunteerLanguage.createMany({ data: languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
+    await rememberCard(tx, volunteer.id, await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id }));
+    return existing ? { kind: "updated", volunteerId: volunteer.id, status: "PENDING" } : { kind: "registered", volunteerId: volunteer.id };
   });
 }
 
 /** `/pause` and `/resume`: a paused volunteer gets no offers. */
 export async function setPaused(db: DbOrTx, telegramId: number, paused: boolean): Promise<"done" | "not-volunteer"> {
-  const { count } = await db.prisma.volunteer.updateMany({ where: { user: { telegramId } }, data: { paused } });
+  const { count } = await db.prisma.volunteer.updateMany({ where: { user: { telegramId }, status: { in: ["APPROVED", "PENDING"] } }, data: { paused } });
   return count === 0 ? "not-volunteer" : "done";
 }
 

@@ -170,6 +170,11 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take
   const intent = message.payload as TelegramIntent;
   const chatId = Number(message.recipient);
   await take();
+  if (intent.kind === "commands" && intent.set === "default") {
+    // Back to the menu everyone has (a suspended volunteer): the chat's own menu goes.
+    await deps.api.deleteMyCommands({ scope: { type: "chat", chat_id: chatId } });
+    return undefined;
+  }
   if (intent.kind === "commands") {
     const names = deps.commandSets[intent.set] ?? [];
     const commands = names.map((command) => ({ command, description: deps.i18n.t(intent.locale, `commands.${command}`) }));

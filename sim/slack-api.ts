@@ -73,6 +73,8 @@ export class SlackEmulator extends EventEmitter {
   private readonly server: Server;
   private readonly members = new Map<string, SlackMember>();
   private readonly channelMembers = new Map<string, Set<string>>();
+  private readonly privateChannels = new Set<string>();
+  private readonly failing = new Set<string>();
   private target: { url: string; signingSecret: string } | undefined;
   private clock = 1_700_000_000;
   private rateLimit: { perMinute: number; methods: Set<string> } | undefined;
@@ -149,6 +151,26 @@ export class SlackEmulator extends EventEmitter {
     const members = this.channelMembers.get(channel) ?? new Set<string>();
     members.add(user);
     this.channelMembers.set(channel, members);
+  }
+
+  /** Makes a Web API method fail (HTTP 503) until `heal` – to try what the app does when Slack cannot be asked. */
+  fail(method: string): void {
+    this.failing.add(method);
+  }
+
+  heal(method: string): void {
+    this.failing.delete(method);
+  }
+
+  /** Makes a channel private (invitation only), as `conversations.info` then says. */
+  makePrivate(channel: string): void {
+    this.privateChannels.add(channel);
+  }
+
+  /** A member leaves a channel; Slack tells the app with `member_left_channel`, as this does once connected. */
+  async leave(channel: string, user: string): Promise<void> {
+    this.channelMembers.get(channel)?.delete(user);
+    if (this.target || this.socketMode) await this.event({ type: "member_left_channel", user, channel, channel_type: this.privateChannels.has(channel) ? "G" : "C" });
   }
 
   async close(): Promise<void> {
@@ -465,6 +487,8 @@ export class SlackEmulator extends EventEmitter {
       res.setHeader("retry-after", "1");
       return json(res, 429, { ok: false, error: "ratelimited" });
     }
+    // An outage of one method, as Slack has them: a server error the client cannot retry its way out of.
+    if (this.failing.has(method)) return json(res, 503, { ok: false, error: "service_unavailable" });
     const call = { method, params, at: Date.now() };
     this.calls.push(call);
     json(res, 200, this.answer(method, params));
@@ -560,7 +584,7 @@ export class SlackEmulator extends EventEmitter {
       case "conversations.members":
         return { ok: true, members: [...(this.channelMembers.get(requireString(p, "channel")) ?? [])], response_metadata: { next_cursor: "" } };
       case "conversations.info":
-        return { ok: true, channel: { id: requireString(p, "channel"), name: String(p.channel), is_channel: true } };
+        return { ok: true, channel: { id: requireString(p, "channel"), name: String(p.channel), is_channel: true, is_private: this.privateChannels.has(String(p.channel)) } };
       default:
         throw new Error("unknown_method");
     }

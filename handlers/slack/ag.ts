@@ -25,7 +25,7 @@ export function workingGroupBlocks(groups: WorkingGroupSummary[], t: T, mine: Se
 }
 
 async function listFor(deps: SlackDeps, userId: string, t: T): Promise<Block[]> {
-  const [groups, mine, coordinator] = await Promise.all([deps.core.groups.list(), deps.core.groups.of(userId), deps.isCoordinator(userId)]);
+  const [groups, mine, coordinator] = await Promise.all([deps.core.groups.list(), deps.core.groups.of(userId), deps.core.isCoordinator({ slackUserId: userId })]);
   return workingGroupBlocks(groups, t, mine, coordinator);
 }
 
@@ -55,7 +55,7 @@ export function register(app: App, deps: SlackDeps): void {
 
   app.action<BlockButtonAction>(ADD_GROUP, acknowledged(async ({ body, client, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.isCoordinator(body.user.id))) return;
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) return;
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
@@ -75,7 +75,7 @@ export function register(app: App, deps: SlackDeps): void {
 
   app.view<ViewSubmitAction>(ADD_GROUP_MODAL, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.isCoordinator(body.user.id))) {
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
       await ack({ response_action: "errors", errors: { name: t("slack.coordinatorsOnly") } });
       return;
     }
@@ -87,7 +87,11 @@ export function register(app: App, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors: { name: t("slack.ag.nameNeeded") } });
       return;
     }
-    const created = await deps.core.groups.create({ name, description, ...(channel ? { slackChannel: channel } : {}) });
+    const created = await deps.core.groups.create({ slackUserId: body.user.id }, { name, description, ...(channel ? { slackChannel: channel } : {}) });
+    if (created.kind === "not-coordinator") {
+      await ack({ response_action: "errors", errors: { name: t("slack.coordinatorsOnly") } });
+      return;
+    }
     if (created.kind === "exists") {
       await ack({ response_action: "errors", errors: { name: t("slack.ag.exists") } });
       return;

@@ -5,7 +5,7 @@ import { languageName } from "../../core/messages.js";
 import { DISTRICT_NAMES, DISTRICTS, isOneOf } from "../../core/vocabulary.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, fields, header, section, type Block } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, acknowledged, slackT } from "./context.js";
+import { type ActionArgs, type SlackDeps, acknowledged, localeOf, slackT } from "./context.js";
 
 export const OFFER_TO_ALL = ACTIONS.offerToAll;
 export const CLOSE_REQUEST = ACTIONS.closeRequest;
@@ -50,16 +50,21 @@ export function escalationBlocks(request: RequestOverview, t: T, i18n: I18n): Bl
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, respond }: ActionArgs) => {
+  app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, body, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "offer_to_all" });
-    const t = slackT(deps);
-    const result = await deps.core.coordination.offerToAll(action.value ?? "");
-    const text = result.kind === "offered" ? t("slack.escalation.offered", { count: result.count }) : t("slack.escalation.notSearching");
+    const t = slackT(deps, localeOf(ctx));
+    const result = await deps.core.coordination.offerToAll({ slackUserId: body.user.id }, action.value ?? "");
+    const text =
+      result.kind === "offered" ? t("slack.escalation.offered", { count: result.count }) : result.kind === "not-coordinator" ? t("slack.coordinatorsOnly") : t("slack.escalation.notSearching");
     await respond({ response_type: "ephemeral", replace_original: false, text });
   }));
 
-  app.action<BlockButtonAction>(CLOSE_REQUEST, acknowledged(async ({ action, body, client }: ActionArgs) => {
-    const t = slackT(deps);
+  app.action<BlockButtonAction>(CLOSE_REQUEST, acknowledged(async ({ action, body, client, respond, context: ctx }: ActionArgs) => {
+    const t = slackT(deps, localeOf(ctx));
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
+      return;
+    }
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
@@ -82,15 +87,21 @@ export function register(app: App, deps: SlackDeps): void {
     });
   }));
 
-  app.view<ViewSubmitAction>(CLOSE_REQUEST_MODAL, async ({ ack, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(CLOSE_REQUEST_MODAL, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const t = slackT(deps, localeOf(ctx));
     const note = view.state.values[NOTE_BLOCK]?.[NOTE_INPUT]?.value?.trim() ?? "";
     if (note === "") {
-      await ack({ response_action: "errors", errors: { [NOTE_BLOCK]: slackT(deps)("slack.escalation.noteNeeded") } });
+      await ack({ response_action: "errors", errors: { [NOTE_BLOCK]: t("slack.escalation.noteNeeded") } });
+      return;
+    }
+    // Asked before the modal closes, so that the answer can stand in it; core asks again as it acts.
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+      await ack({ response_action: "errors", errors: { [NOTE_BLOCK]: t("slack.coordinatorsOnly") } });
       return;
     }
     await ack();
     deps.metrics.slackRequests.inc({ kind: "close_request" });
-    await deps.core.coordination.closeUnmatched(view.private_metadata, note);
+    await deps.core.coordination.closeUnmatched({ slackUserId: body.user.id }, view.private_metadata, note);
   });
 }
 
@@ -100,4 +111,15 @@ export async function renderEscalation(deps: SlackDeps, id: string) {
   if (!request) return undefined;
   const t = slackT(deps);
   return { text: t("slack.escalation.title", { reference: request.reference }), blocks: escalationBlocks(request, t, deps.i18n) };
+}
+
+/** A newcomer keeps asking beyond the limit of open requests: the coordinators see their open requests (references only). */
+export async function renderLimit(deps: SlackDeps, newcomerId: string) {
+  const open = await deps.core.requests.openOfNewcomer(newcomerId);
+  const t = slackT(deps);
+  const list = open.map((r) => `• ${r.reference} · ${t(`requests.kind.${r.kind}`)} · ${t(`slack.escalation.status.${r.status}`, { note: "" })}`).join("\n");
+  return {
+    text: t("slack.limit.title"),
+    blocks: [header(t("slack.limit.title")), section(t("slack.limit.text", { max: deps.core.settings.limits.openPerKind })), ...(list ? [section(list)] : []), context(t("slack.limit.hint"))],
+  };
 }

@@ -90,7 +90,7 @@ const selected = (values: Values, block: string) => (values[block]?.value?.selec
 export function register(app: App, deps: SlackDeps): void {
   app.command("/catalog", async ({ ack, command, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.isCoordinator(command.user_id))) {
+    if (!(await deps.core.isCoordinator({ slackUserId: command.user_id }))) {
       await ack({ response_type: "ephemeral", text: t("slack.coordinatorsOnly") });
       return;
     }
@@ -99,7 +99,7 @@ export function register(app: App, deps: SlackDeps): void {
 
   const open = (make: (t: T, id: string) => Promise<webApi.ViewsOpenArguments["view"]>) =>
     acknowledged(async ({ action, body, client, context: ctx }: ActionArgs) => {
-      if (!(await deps.isCoordinator(body.user.id))) return;
+      if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) return;
       await client.views.open({ trigger_id: body.trigger_id, view: await make(slackT(deps, localeOf(ctx)), action.value ?? "") });
     });
   app.action<BlockButtonAction>(ACTIONS.editContact, open(async (t, id) => contactModal(t, await deps.core.catalog.contactPointById(id))));
@@ -123,13 +123,13 @@ export function register(app: App, deps: SlackDeps): void {
       translations: existing?.translations,
       exampleData: false,
     });
-    if (!parsed.success || !(await deps.isCoordinator(body.user.id))) {
+    if (!parsed.success || !(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
       const field = parsed.success ? "name" : String(parsed.error.issues[0]?.path[0] ?? "name");
       await ack({ response_action: "errors", errors: { [field]: parsed.success ? t("slack.coordinatorsOnly") : t("slack.catalog.invalid") } });
       return;
     }
     await ack();
-    await deps.core.catalog.saveContactPoint(parsed.data, existing?.id);
+    await deps.core.catalogEditing.saveContactPoint({ slackUserId: body.user.id }, parsed.data, existing?.id);
   });
 
   app.view<ViewSubmitAction>(ACTIONS.offerModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
@@ -146,12 +146,12 @@ export function register(app: App, deps: SlackDeps): void {
       translations: existing?.translations,
       exampleData: false,
     });
-    if (!parsed.success || !(await deps.isCoordinator(body.user.id))) {
+    if (!parsed.success || !(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
       const field = parsed.success ? "title" : String(parsed.error.issues[0]?.path[0] ?? "title");
       await ack({ response_action: "errors", errors: { [field]: parsed.success ? t("slack.coordinatorsOnly") : t("slack.catalog.invalid") } });
       return;
     }
     await ack();
-    await deps.core.catalog.saveLeisureOffer(parsed.data, existing?.id);
+    await deps.core.catalogEditing.saveLeisureOffer({ slackUserId: body.user.id }, parsed.data, existing?.id);
   });
 }

@@ -13,8 +13,6 @@ export type SlackDeps = {
   metrics: Metrics;
   /** The network works in German; members whose Slack locale is English read English. */
   defaultLocale: Locale;
-  /** Members of the coordinators' channel may schedule meetings, add AGs, approve volunteers. */
-  isCoordinator: (slackUserId: string) => Promise<boolean>;
   /** The public base URL of this server (calendar files), known once it listens. */
   publicUrl: () => string;
 };

@@ -46,11 +46,11 @@ export function digestBlocks(digest: Digest, t: T, deps: Pick<SlackDeps, "i18n">
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.command("/digest", async ({ ack, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  app.command("/digest", async ({ ack, command, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const locale = localeOf(ctx);
     const t = slackT(deps, locale);
     deps.metrics.slackRequests.inc({ kind: "command_digest" });
-    const digest = await deps.core.digest.weekly(new Date());
+    const digest = await deps.core.digest.for({ slackUserId: command.user_id });
     await ack({ response_type: "ephemeral", text: t("slack.digest.title"), blocks: digestBlocks(digest, t, deps, locale) });
   });
 }
@@ -58,6 +58,6 @@ export function register(app: App, deps: SlackDeps): void {
 /** The digest the weekly job posts (its id is the week; the figures are those of the moment of posting). */
 export async function renderDigest(deps: SlackDeps) {
   const t = slackT(deps);
-  const digest = await deps.core.digest.weekly(new Date());
+  const digest = await deps.core.digest.forNetwork();
   return { text: t("slack.digest.title"), blocks: digestBlocks(digest, t, deps) };
 }

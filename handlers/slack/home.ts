@@ -5,6 +5,7 @@ import type { PollView } from "../../core/polls.js";
 import { ACTIONS, choice } from "./action-ids.js";
 import { actions, button, context, divider, escape, header, section, type Block } from "./blocks.js";
 import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
+import { volunteerButtons } from "./volunteer-cards.js";
 
 
 /** RSVP buttons for a meeting, the member's answer marked. */
@@ -29,15 +30,20 @@ export function pollLine(poll: PollView, t: T): string {
   return `*${escape(poll.question)}*\n${state}`;
 }
 
-/** The member's App Home: their AGs, the next meetings with their answer, open polls with their vote, events. */
+/**
+ * The member's App Home: their AGs, the next meetings and open polls of their channels with their answers,
+ * events; coordinators also see the approved and suspended volunteers with what they may do.
+ */
 export async function homeView(deps: SlackDeps, slackUserId: string, locale: Locale): Promise<Block[]> {
   const t = slackT(deps, locale);
-  const [groups, mine, meetings, polls, events] = await Promise.all([
+  const actor = { slackUserId };
+  const [groups, mine, meetings, polls, events, coordinator] = await Promise.all([
     deps.core.groups.list(),
     deps.core.groups.of(slackUserId),
-    deps.core.meetings.upcoming({ limit: 5, slackUserId }),
-    deps.core.polls.open(5),
+    deps.core.home.meetings(actor, 5),
+    deps.core.home.polls(actor, 5),
     deps.core.meetings.events(5),
+    deps.core.isCoordinator(actor),
   ]);
   const blocks: Block[] = [header(t("slack.home.title")), section(`*${t("slack.home.groups")}*`)];
   for (const group of groups) {
@@ -53,9 +59,7 @@ export async function homeView(deps: SlackDeps, slackUserId: string, locale: Loc
   for (const meeting of meetings) blocks.push(section(meetingLine(meeting, t, deps, locale)), actions(`home-rsvp-${meeting.id}`, rsvpButtons(meeting, t)));
   blocks.push(divider(), section(`*${t("slack.home.polls")}*`));
   if (polls.length === 0) blocks.push(context(t("slack.home.noPolls")));
-  for (const { id } of polls) {
-    const poll = await deps.core.polls.view(id, slackUserId);
-    if (!poll) continue;
+  for (const poll of polls) {
     blocks.push(section(pollLine(poll, t)));
     if (!(poll.anonymous && poll.voted)) {
       blocks.push(actions(`home-poll-${poll.id}`, poll.options.map((o) => button(`${poll.mine.includes(o.id) ? "✓ " : ""}${o.label}`, choice(ACTIONS.vote, o.id), `${poll.id}:${o.id}`))));
@@ -67,7 +71,23 @@ export async function homeView(deps: SlackDeps, slackUserId: string, locale: Loc
     const when = event.startsAt ? deps.i18n.formatDateTime(locale, event.startsAt) : t("slack.home.dateToCome");
     blocks.push(section(`*${escape(event.name)}* · ${when}${event.place ? ` · ${escape(event.place)}` : ""}`));
   }
+  if (coordinator) blocks.push(...(await volunteerSection(deps, t)));
+  // Slack takes at most 100 blocks in the Home tab; the volunteers come last and are the first to go.
   return blocks.slice(0, 100);
+}
+
+/** For coordinators: who helps, who is suspended, and a button to change that. */
+async function volunteerSection(deps: SlackDeps, t: T): Promise<Block[]> {
+  const volunteers = await deps.core.volunteers.vetted(20);
+  const blocks: Block[] = [divider(), section(`*${t("slack.home.volunteers")}*`)];
+  if (volunteers.length === 0) blocks.push(context(t("slack.home.noVolunteers")));
+  for (const volunteer of volunteers) {
+    const [action] = volunteerButtons(volunteer, t);
+    const state = t(`slack.volunteer.decided.${volunteer.status}`, { by: volunteer.decidedBy ? `<@${volunteer.decidedBy}>` : "–" });
+    const roles = volunteer.roles.map((r) => t(`volunteer.role.${r}`)).join(", ");
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*${escape(volunteer.firstName)}* · ${roles}\n${state}` }, ...(action ? { accessory: action } : {}) });
+  }
+  return blocks;
 }
 
 export async function publishHome(deps: SlackDeps, client: webApi.WebClient, slackUserId: string, locale: Locale): Promise<void> {

@@ -112,7 +112,7 @@ async function meetingModal(deps: SlackDeps, t: T, prefill: Prefill): Promise<we
 
 /** Opens the meeting modal, for coordinators; others are told who may schedule meetings. */
 export async function openMeetingModal(deps: SlackDeps, client: webApi.WebClient, triggerId: string, userId: string, locale: Locale, prefill: Prefill = {}): Promise<boolean> {
-  if (!(await deps.isCoordinator(userId))) return false;
+  if (!(await deps.core.isCoordinator({ slackUserId: userId }))) return false;
   await client.views.open({ trigger_id: triggerId, view: await meetingModal(deps, slackT(deps, locale), prefill) });
   return true;
 }
@@ -121,7 +121,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.command("/meeting", async ({ ack, command, client, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     deps.metrics.slackRequests.inc({ kind: "command_meeting" });
-    if (!(await deps.isCoordinator(command.user_id))) {
+    if (!(await deps.core.isCoordinator({ slackUserId: command.user_id }))) {
       await ack({ response_type: "ephemeral", text: t("slack.coordinatorsOnly") });
       return;
     }
@@ -142,7 +142,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const { startsAt } = start;
-    if (!(await deps.isCoordinator(body.user.id))) {
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
       await ack({ response_action: "errors", errors: { place: t("slack.coordinatorsOnly") } });
       return;
     }
@@ -150,14 +150,14 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     deps.metrics.slackRequests.inc({ kind: meetingId ? "meeting_rescheduled" : "meeting_scheduled" });
     if (meetingId) {
-      await deps.core.meetings.reschedule(meetingId, { startsAt, place, agenda });
+      await deps.core.meetings.reschedule({ slackUserId: body.user.id }, meetingId, { startsAt, place, agenda });
       return;
     }
     const selected = values.group?.value?.selected_option?.value ?? NETWORK;
     const groupId = selected === NETWORK ? null : selected;
     const groupName = groupId ? (await deps.core.groups.list()).find((g) => g.id === groupId)?.name : undefined;
     const title = values.title?.value?.value?.trim() || (groupName ? t("slack.meeting.defaultTitle", { group: groupName }) : t("slack.meeting.networkTitle"));
-    await deps.core.meetings.schedule({ groupId, title, startsAt, place, agenda }, body.user.id);
+    await deps.core.meetings.schedule({ slackUserId: body.user.id }, { groupId, title, startsAt, place, agenda });
   });
 
   // The link opens in the browser; the click only needs its acknowledgement.
@@ -191,12 +191,12 @@ export function register(app: App, deps: SlackDeps): void {
 
   app.action<BlockButtonAction>(ACTIONS.cancelMeeting, acknowledged(async ({ body, action, respond, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.isCoordinator(body.user.id))) {
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
       await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
       return;
     }
     deps.metrics.slackRequests.inc({ kind: "meeting_cancelled" });
-    await deps.core.meetings.cancel(action.value ?? "");
+    await deps.core.meetings.cancel({ slackUserId: body.user.id }, action.value ?? "");
   }));
 
   // The calendar button is a link; Slack still sends the click, which needs an acknowledgement.

@@ -1,12 +1,12 @@
 import type { SlackTemplate } from "../../core/outbox.js";
-import { renderEscalation } from "./alerts.js";
-import { escape, section, type Block } from "./blocks.js";
+import { renderEscalation, renderLimit } from "./alerts.js";
+import { section, type Block } from "./blocks.js";
 import { slackT, type SlackDeps } from "./context.js";
 import { renderDigest } from "./digest.js";
 import { renderAnnouncement, renderNudge, renderReminder } from "./meetings.js";
 import { renderMentoring, renderReport } from "./newcomers.js";
 import { renderPoll, renderPollResults } from "./polls.js";
-import { registrationBlocks } from "./volunteers.js";
+import { renderChanges, renderRegistration } from "./volunteers.js";
 
 type Rendered = { text: string; blocks?: Block[] } | undefined;
 
@@ -17,14 +17,15 @@ type Rendered = { text: string; blocks?: Block[] } | undefined;
  * cannot call `<!channel>`.
  */
 export function createSlackRenderer(deps: SlackDeps): (template: SlackTemplate, id: string) => Promise<Rendered> {
+  // A volunteer's card is only ever updated once the volunteer is gone when they erased their data: it says so.
+  const orErased = async (rendered: Promise<Rendered>): Promise<Rendered> => {
+    const t = slackT(deps);
+    return (await rendered) ?? { text: t("slack.volunteer.erased"), blocks: [section(t("slack.volunteer.erased"))] };
+  };
   const renderers: Record<SlackTemplate, (id: string) => Promise<Rendered>> = {
-    "volunteer-registration": async (id) => {
-      const volunteer = await deps.core.volunteers.byId(id);
-      const t = slackT(deps);
-      // Only ever asked to update a card whose volunteer erased their data: what is left is that it was erased.
-      if (!volunteer) return { text: t("slack.volunteer.erased"), blocks: [section(t("slack.volunteer.erased"))] };
-      return { text: escape(t("slack.volunteer.title", { name: volunteer.firstName })), blocks: registrationBlocks(volunteer, t) };
-    },
+    "volunteer-registration": (id) => orErased(renderRegistration(deps, id)),
+    "volunteer-changes": (id) => orErased(renderChanges(deps, id)),
+    "request-limit": (id) => renderLimit(deps, id),
     "request-escalation": (id) => renderEscalation(deps, id),
     "mentoring-confirmation": (id) => renderMentoring(deps, id),
     "discrimination-report": (id) => renderReport(deps, id),

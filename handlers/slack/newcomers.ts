@@ -46,12 +46,13 @@ export function register(app: App, deps: SlackDeps): void {
   const decide = (confirm: boolean) =>
     acknowledged(async ({ action, body, respond, context: ctx }: ActionArgs) => {
       const t = slackT(deps, localeOf(ctx));
-      if (!(await deps.isCoordinator(body.user.id))) {
+      if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
         await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
         return;
       }
       deps.metrics.slackRequests.inc({ kind: confirm ? "mentoring_confirmed" : "mentoring_rejected" });
-      const result = confirm ? await deps.core.mentoring.confirm(action.value ?? "") : await deps.core.mentoring.reject(action.value ?? "");
+      const actor = { slackUserId: body.user.id };
+      const result = confirm ? await deps.core.mentoring.confirm(actor, action.value ?? "") : await deps.core.mentoring.reject(actor, action.value ?? "");
       if (result.kind === "already-decided") await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.mentoring.alreadyDecided") });
     });
   app.action<BlockButtonAction>(ACTIONS.confirmMentoring, decide(true));
@@ -61,7 +62,7 @@ export function register(app: App, deps: SlackDeps): void {
     ACTIONS.answerReport,
     acknowledged(async ({ action, body, client, context: ctx }: ActionArgs) => {
       const t = slackT(deps, localeOf(ctx));
-      if (!(await deps.isCoordinator(body.user.id))) return;
+      if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) return;
       await client.views.open({
         trigger_id: body.trigger_id,
         view: {
@@ -87,11 +88,11 @@ export function register(app: App, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors: { answer: t("slack.escalation.noteNeeded") } });
       return;
     }
-    if (!(await deps.isCoordinator(body.user.id))) {
+    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
       await ack({ response_action: "errors", errors: { answer: t("slack.coordinatorsOnly") } });
       return;
     }
     await ack();
-    await deps.core.reports.answer(view.private_metadata, answer, body.user.id);
+    await deps.core.reports.answer({ slackUserId: body.user.id }, view.private_metadata, answer);
   });
 }

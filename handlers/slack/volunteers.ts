@@ -1,63 +1,58 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
-import type { Locale } from "../../core/i18n.js";
-import { languageName } from "../../core/messages.js";
-import type { VolunteerProfile } from "../../core/volunteers.js";
-import { DISTRICT_NAMES, isOneOf, DISTRICTS } from "../../core/vocabulary.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, escape, fields, header, type Block } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, acknowledged, slackT } from "./context.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import { publishHome } from "./home.js";
+import { changeBlocks, registrationBlocks } from "./volunteer-cards.js";
 
 export const APPROVE_VOLUNTEER = ACTIONS.approveVolunteer;
 export const REJECT_VOLUNTEER = ACTIONS.rejectVolunteer;
 
-type T = ReturnType<typeof slackT>;
-
-/** A registration as coordinators see it: what the volunteer offers, and Approve / Reject while pending. */
-export function registrationBlocks(volunteer: VolunteerProfile, t: T, locale: Locale = "de", decidedBy?: string | null): Block[] {
-  const languages = volunteer.languages.map((l) => `${languageName(l.language, locale)} (${t(`volunteer.level.${l.level}`)})`).join(", ");
-  const places = volunteer.remoteOnly
-    ? t("volunteer.remoteOnly")
-    : volunteer.districts.map((d) => (isOneOf(DISTRICTS, d) ? DISTRICT_NAMES[d] : d)).join(", ");
-  const blocks: Block[] = [
-    header(t("slack.volunteer.title", { name: volunteer.firstName })),
-    fields([
-      `*${t("slack.volunteer.roles")}*\n${volunteer.roles.map((r) => t(`volunteer.role.${r}`)).join(", ")}`,
-      `*${t("slack.volunteer.languages")}*\n${escape(languages)}`,
-      `*${t("slack.volunteer.german")}*\n${t(`volunteer.german.${volunteer.germanLevel}`)}`,
-      `*${t("slack.volunteer.places")}*\n${escape(places)}`,
-      `*${t("slack.volunteer.capacity")}*\n${t("slack.volunteer.perWeek", { count: volunteer.weeklyCapacity })}`,
-    ]),
-  ];
-  if (volunteer.status === "PENDING") {
-    blocks.push(
-      actions(`volunteer-${volunteer.id}`, [
-        button(t("slack.volunteer.approve"), APPROVE_VOLUNTEER, volunteer.id, "primary"),
-        button(t("slack.volunteer.reject"), REJECT_VOLUNTEER, volunteer.id, "danger"),
-      ]),
-    );
-  } else {
-    blocks.push(context(t(`slack.volunteer.decided.${volunteer.status}`, { by: decidedBy ? `<@${decidedBy}>` : "–" })));
-  }
-  return blocks;
-}
-
-/** Approve or Reject: the first coordinator's decision counts; the message shows it. */
-export function decideCommand(deps: SlackDeps, decision: "APPROVED" | "REJECTED") {
-  return async ({ body, action, respond }: ActionArgs) => {
-    deps.metrics.slackRequests.inc({ kind: `volunteer_${decision.toLowerCase()}` });
-    const t = slackT(deps);
-    const result = await deps.core.volunteers.decide(action.value ?? "", decision, body.user.id);
-    const volunteer = await deps.core.volunteers.byId(action.value ?? "");
-    if (result.kind === "not-found" || !volunteer) {
-      await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.volunteer.gone") });
-      return;
-    }
-    const by = result.kind === "already-decided" ? result.by : body.user.id;
-    await respond({ replace_original: true, text: t("slack.volunteer.title", { name: volunteer.firstName }), blocks: registrationBlocks(volunteer, t, "de", by) });
-  };
+/** The outcome of a coordinator's click, said to them alone. */
+function outcome(kind: string, t: T, params: Record<string, string | number> = {}): string {
+  if (kind === "not-coordinator") return t("slack.coordinatorsOnly");
+  if (kind === "not-found") return t("slack.volunteer.gone");
+  return t(`slack.volunteer.outcome.${kind}`, params);
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockButtonAction>(APPROVE_VOLUNTEER, acknowledged(decideCommand(deps, "APPROVED")));
-  app.action<BlockButtonAction>(REJECT_VOLUNTEER, acknowledged(decideCommand(deps, "REJECTED")));
+  /** A coordinator's decision on a volunteer; the card shows the new state, the coordinator hears the outcome. */
+  const decide = (kind: string, act: (actor: { slackUserId: string }, volunteerId: string) => Promise<{ kind: string; reopened?: number }>, card: "registration" | "changes") =>
+    acknowledged(async ({ body, action, respond, client, context: ctx }: ActionArgs) => {
+      deps.metrics.slackRequests.inc({ kind });
+      const t = slackT(deps, localeOf(ctx));
+      const volunteerId = action.value ?? "";
+      const result = await act({ slackUserId: body.user.id }, volunteerId);
+      // From App Home (no message to answer in): the Home tab shows the new state.
+      if (body.container.type === "view") return publishHome(deps, client, body.user.id, localeOf(ctx));
+      const volunteer = await deps.core.volunteers.byId(volunteerId);
+      if (result.kind === "not-coordinator" || result.kind === "not-found" || !volunteer) {
+        await respond({ response_type: "ephemeral", replace_original: false, text: outcome(result.kind, t) });
+        return;
+      }
+      const cardT = slackT(deps);
+      const blocks = card === "registration" ? registrationBlocks(volunteer, cardT) : changeBlocks(volunteer, cardT);
+      await respond({ replace_original: true, text: cardT(card === "registration" ? "slack.volunteer.title" : "slack.volunteer.changesTitle", { name: volunteer.firstName }), blocks });
+      await respond({ response_type: "ephemeral", replace_original: false, text: outcome(result.kind, t, { name: volunteer.firstName, count: result.reopened ?? 0 }) });
+    });
+  app.action<BlockButtonAction>(APPROVE_VOLUNTEER, decide("volunteer_approved", (actor, id) => deps.core.volunteers.decide(actor, id, "APPROVED"), "registration"));
+  app.action<BlockButtonAction>(REJECT_VOLUNTEER, decide("volunteer_rejected", (actor, id) => deps.core.volunteers.decide(actor, id, "REJECTED"), "registration"));
+  app.action<BlockButtonAction>(ACTIONS.suspendVolunteer, decide("volunteer_suspended", (actor, id) => deps.core.volunteers.suspend(actor, id), "registration"));
+  app.action<BlockButtonAction>(ACTIONS.reactivateVolunteer, decide("volunteer_reactivated", (actor, id) => deps.core.volunteers.reactivate(actor, id), "registration"));
+  app.action<BlockButtonAction>(ACTIONS.applyChanges, decide("volunteer_changes_applied", (actor, id) => deps.core.volunteers.decideChange(actor, id, true), "changes"));
+  app.action<BlockButtonAction>(ACTIONS.declineChanges, decide("volunteer_changes_declined", (actor, id) => deps.core.volunteers.decideChange(actor, id, false), "changes"));
+}
+
+/** The cards the outbound sender renders: a registration and a requested change. */
+export async function renderRegistration(deps: SlackDeps, id: string) {
+  const volunteer = await deps.core.volunteers.byId(id);
+  if (!volunteer) return undefined;
+  const t = slackT(deps);
+  return { text: t("slack.volunteer.title", { name: volunteer.firstName }), blocks: registrationBlocks(volunteer, t) };
+}
+
+export async function renderChanges(deps: SlackDeps, id: string) {
+  const volunteer = await deps.core.volunteers.byId(id);
+  if (!volunteer) return undefined;
+  const t = slackT(deps);
+  return { text: t("slack.volunteer.changesTitle", { name: volunteer.firstName }), blocks: changeBlocks(volunteer, t) };
 }

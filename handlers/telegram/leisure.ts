@@ -7,6 +7,7 @@ import { defineDialogue, requestKey } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { backToMenuKeyboard, mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
+import { notCreated } from "./requests.js";
 import { checked, label, rows, toggle } from "./reply.js";
 
 const SHOWN_OFFERS = 5;
@@ -89,7 +90,7 @@ const composer = defineDialogue<Draft, "interests" | "times" | "offers" | "note"
       }),
       button: async (value, draft, ctx, dialogueId) => {
         if (value !== "yes") return { end: mainMenu(label("cancel.done")) };
-        await ctx.core.requests.create(
+        const result = await ctx.core.requests.create(
           ctx.from?.id ?? 0,
           {
             kind: "LEISURE",
@@ -101,7 +102,8 @@ const composer = defineDialogue<Draft, "interests" | "times" | "offers" | "note"
           },
           requestKey(ctx, dialogueId),
         );
-        return { end: { parts: [label("mediation.sent")] } };
+        const refused = notCreated(result);
+        return { end: refused ?? { parts: [label("mediation.sent")] } };
       },
     },
   },

@@ -8,6 +8,7 @@ import { defineDialogue, requestKey, type Outcome, type StepSpec } from "./dialo
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
+import { notCreated } from "./requests.js";
 import { label, rows } from "./reply.js";
 
 const PLACE_MAX = 200;
@@ -194,7 +195,8 @@ const composer = defineDialogue<Draft, Step>({
           ...(!draft.asap && draft.day && draft.time ? { appointmentAt: appointmentAt(draft.day, draft.time, ctx.core.settings.timeZone) } : {}),
         };
         const result = await ctx.core.requests.create(ctx.from?.id ?? 0, request, requestKey(ctx, dialogueId));
-        if (result.kind === "no-consent") return { end: mainMenu(label("privacy.needed")) };
+        const refused = notCreated(result);
+        if (refused) return { end: refused };
         // The "received" message is written with the request itself; here the summary loses its buttons.
         return { end: { parts: [label("mediation.sent"), ...summaryOf(draft, ctx.core.settings.timeZone)] } };
       },

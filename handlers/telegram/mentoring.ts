@@ -4,6 +4,7 @@ import { defineDialogue, requestKey } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
+import { notCreated } from "./requests.js";
 import { label, rows } from "./reply.js";
 
 export const TOPICS = ["EVERYDAY", "AUTHORITIES", "WORK", "LANGUAGE", "FAMILY"] as const;
@@ -65,7 +66,7 @@ const composer = defineDialogue<Draft, "topic" | "language" | "gender" | "note" 
       }),
       button: async (value, draft, ctx, dialogueId) => {
         if (value !== "yes" || !draft.topic || !draft.language) return { end: mainMenu(label("cancel.done")) };
-        await ctx.core.requests.create(
+        const result = await ctx.core.requests.create(
           ctx.from?.id ?? 0,
           {
             kind: "MENTORING",
@@ -77,7 +78,8 @@ const composer = defineDialogue<Draft, "topic" | "language" | "gender" | "note" 
           },
           requestKey(ctx, dialogueId),
         );
-        return { end: { parts: [label("mediation.sent")] } };
+        const refused = notCreated(result);
+        return { end: refused ?? { parts: [label("mediation.sent")] } };
       },
     },
   },

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import type { Label } from "../../core/messages.js";
-import type { RequestListItem } from "../../core/requests.js";
+import type { CreateResult, RequestListItem } from "../../core/requests.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
 import type { Feature } from "./feature.js";
@@ -8,6 +8,13 @@ import { backToMenuKeyboard, mainMenu } from "./menu.js";
 import { label } from "./reply.js";
 
 const OPEN = new Set(["SEARCHING", "MATCHED"]);
+
+/** What the newcomer reads when a confirmed request was not stored: no consent, or a limit reached. */
+export function notCreated(result: CreateResult): Reply | undefined {
+  if (result.kind === "no-consent") return mainMenu(label("privacy.needed"));
+  if (result.kind === "limit") return mainMenu(label(`request.limit.${result.which}`, { max: result.max }));
+  return undefined;
+}
 
 function line(item: RequestListItem): Label {
   const when: Label = item.appointmentAt ? { dateTime: item.appointmentAt.toISOString() } : label("mediation.asap");

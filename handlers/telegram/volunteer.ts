@@ -161,7 +161,8 @@ const composer = defineDialogue<Draft, Step>({
           ...(draft.gender && draft.gender !== "NOT_SAID" ? { gender: draft.gender } : {}),
         });
         if (result.kind === "no-consent") return { end: mainMenu(label("privacy.needed")) };
-        const key = result.kind === "updated" && result.status === "APPROVED" ? "volunteer.updated" : "volunteer.pending";
+        const key =
+          result.kind === "change-pending" ? "volunteer.changePending" : result.kind === "updated" && result.status !== "PENDING" ? "volunteer.updated" : "volunteer.pending";
         return { end: { parts: [label(key, { name: draft.firstName })] } };
       },
     },

@@ -4,7 +4,7 @@
  * the way the documentation writes them ("Integer or String", "Array of MessageEntity"), "required"
  * in front where the documentation says so. Where a description states a limit, `says` quotes that
  * sentence and `sim/telegram-rules.ts` reads the limit from it. See README.md beside this file for the
- * version, where the facts come from and how `tests/sim/telegram-spec-drift.test.ts` compares this table
+ * version, where the facts come from and how `tests/sim/telegram-spec-drift.unit.test.ts` compares this table
  * with the machine-readable spec.
  */
 

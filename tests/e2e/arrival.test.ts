@@ -17,6 +17,7 @@ describe("arrivals and outbox rows written together", () => {
   beforeAll(async () => {
     name = await createTestDatabase();
     pool = new pg.Pool({ connectionString: databaseUrl(name), max: 4 });
+    pool.on("error", () => undefined); // connections still closing when afterAll drops the database
     db = new PrismaClient({ adapter: new PrismaPg(pool) });
     database = createDatabase(db, pool);
   });

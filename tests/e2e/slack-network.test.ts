@@ -17,6 +17,8 @@ describe("Slack network bot", () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ env: { MEETING_REMINDERS: "3d,2h" } });
+    // App Home and /digest show the meetings and polls of the member's channels: these two are in the network's.
+    for (const member of ["U0HOME", COORDINATOR]) stack.slack.join(NETWORK_CHANNEL, member);
     stack.slack.member("U0EN", "Jamie", { locale: "en-US" });
   });
   afterAll(() => stack?.stop());
@@ -213,7 +215,7 @@ describe("Slack network bot", () => {
     const { slack, app } = stack;
     const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
     await app.database.prisma.workingGroupMember.create({ data: { groupId: group.id, slackUserId: "U0HOME" } });
-    await app.core.meetings.schedule({ groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" }, COORDINATOR);
+    await app.core.meetings.schedule({ slackUserId: COORDINATOR }, { groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" });
     const event = await slack.event({ type: "app_home_opened", user: "U0HOME", tab: "home", channel: "D0HOME" });
     expect(event.status).toBe(200);
     const home = await slack.waitFor(() => slack.home("U0HOME"));

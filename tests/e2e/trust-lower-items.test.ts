@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS, choice } from "../../handlers/slack/action-ids.js";
 import { OUTBOUND_TELEGRAM } from "../../jobs/outbound-telegram.js";
 import { acceptOffer, copiesFrom, onboarded, requestOf, tapLast } from "../helpers/journeys.js";
-import { BALLOT_SECRET, COORDINATOR_CHANNEL, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
+import { BALLOT_SECRET, COORDINATOR, COORDINATOR_CHANNEL, NETWORK_CHANNEL, startStack, type Stack } from "../helpers/stack.js";
 import { onboard, plain, waitForText } from "../helpers/telegram.js";
 import { approvedVolunteer } from "../helpers/volunteers.js";
 import { eventually } from "../helpers/wait.js";
@@ -123,7 +123,7 @@ describe("the review's lower findings", () => {
     const { telegram, app } = stack;
     await onboarded(stack, CLOSED_NEWCOMER, "de");
     const closed = await requestOf(stack, CLOSED_NEWCOMER, { language: "fa" });
-    expect(await app.core.coordination.closeUnmatched(closed.id, "Frau K. aus der Lindenstraße, bitte zurückrufen")).toBe("closed");
+    expect(await app.core.coordination.closeUnmatched({ slackUserId: COORDINATOR }, closed.id, "Frau K. aus der Lindenstraße, bitte zurückrufen")).toEqual({ kind: "closed" });
     await app.core.privacy.erase(CLOSED_NEWCOMER);
     expect((await app.database.prisma.helpRequest.findUniqueOrThrow({ where: { id: closed.id } })).closingNote).toBeNull();
 

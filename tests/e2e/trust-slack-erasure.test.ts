@@ -92,7 +92,7 @@ describe("erasure reaches the coordinators' Slack channel", () => {
     expect(everything(slack.message(card))).not.toContain("Samira");
     expect(everything(slack.message(card))).toContain("Anmeldung gelöscht");
 
-    await waitForText(telegram, NEWCOMER, "kann leider nicht mehr");
+    await waitForText(telegram, NEWCOMER, "kann das leider nicht mehr");
     const back = await app.database.prisma.helpRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect([back.status, back.volunteerId, back.matchedAt]).toEqual(["SEARCHING", null, null]);
     expect((await app.database.prisma.telegramUser.findUnique({ where: { telegramId: NEWCOMER } }))?.relayRequestId).toBeNull();

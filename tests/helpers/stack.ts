@@ -2,8 +2,6 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
-import pg from "pg";
-import { inject } from "vitest";
 import { createApp, type Brueckenbot } from "../../bot/app.js";
 import { parseConfig } from "../../bot/config.js";
 import { prepareDemoPeople, simulator } from "../../bot/demo.js";
@@ -12,7 +10,10 @@ import { TELEGRAM_WEBHOOK_PATH } from "../../bot/http.js";
 import { createLogger } from "../../ops/log.js";
 import { SlackEmulator } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
-import { databaseUrl, DEFAULT_QUEUE, TEST_POSTGRES_URL, TEST_REDIS_URL } from "./env.js";
+import { databaseUrl, DEFAULT_QUEUE, TEST_REDIS_URL } from "./env.js";
+import { createTestDatabase, dropTestDatabase } from "./test-database.js";
+
+export { createTestDatabase, dropTestDatabase };
 
 export const TELEGRAM_TOKEN = "424242:test-token";
 export const SLACK_TOKEN = "xoxb-test-token";
@@ -47,6 +48,8 @@ export type StackOptions = {
   slackSocketMode?: boolean;
   /** Serve the browser simulator with the demo people, as in demo mode. */
   simulator?: boolean;
+  /** Leave the coordinators' channel public (the product must refuse to start). */
+  publicCoordinatorChannel?: boolean;
 };
 
 export const SLACK_APP_TOKEN = "xapp-test-app-token";
@@ -62,6 +65,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const telegram = await TelegramEmulator.start({ token: TELEGRAM_TOKEN });
   const slack = await SlackEmulator.start({ token: SLACK_TOKEN });
   slack.join(COORDINATOR_CHANNEL, COORDINATOR);
+  if (!options.publicCoordinatorChannel) slack.makePrivate(COORDINATOR_CHANNEL);
   if (options.slackSocketMode) slack.enableSocketMode(SLACK_APP_TOKEN);
   const port = await freePort();
   const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
@@ -114,7 +118,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.simulator ? { routes: simulator(config, current, telegram, slack, 4) } : {}),
   });
   built.app = app;
-  const url = await app.start();
+  let url: string;
+  try {
+    url = await app.start();
+  } catch (error) {
+    await app.stop();
+    await telegram.close();
+    await slack.close();
+    await dropTestDatabase(database);
+    throw error;
+  }
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
   if (options.simulator) await prepareDemoPeople(app, slack);
   let stopped = false;
@@ -134,39 +147,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await slack.close();
       await dropTestDatabase(database);
       if (queue === "redis") await deleteRedisKeys(redisPrefix);
+      // Every test through the stack is also a conformance test: the real platforms would have refused these.
+      const refused = [...telegram.violations.map((v) => `Telegram ${v.method}: ${v.description}`), ...slack.violations.map((v) => `Slack ${v.method}: ${v.error}`)];
+      if (refused.length > 0) throw new Error(`calls the platforms would refuse:\n${refused.join("\n")}`);
     },
   };
-}
-
-/** A fresh database from the migrated template. */
-export async function createTestDatabase(): Promise<string> {
-  // The creation time in the name lets a later run clean up what an interrupted one left behind.
-  const name = `brb_test_${Math.floor(Date.now() / 1000)}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`);
-  return name;
-}
-
-export async function dropTestDatabase(name: string): Promise<void> {
-  await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    // Creating from a template fails while another session is connected to it; retry briefly.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.query(sql);
-        return;
-      } catch (error) {
-        if (attempt >= 20 || !String(error).includes("being accessed by other users")) throw error;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 export async function deleteRedisKeys(prefix: string): Promise<void> {

@@ -25,6 +25,6 @@ export async function approvedVolunteer(
     ...(overrides.gender ? { gender: overrides.gender } : {}),
   });
   if (result.kind === "no-consent") throw new Error("no consent");
-  await core.volunteers.decide(result.volunteerId, "APPROVED", "U0COORD");
+  await core.volunteers.decide({ slackUserId: "U0COORD" }, result.volunteerId, "APPROVED");
   return result.volunteerId;
 }

@@ -1,0 +1,155 @@
+import { randomUUID } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { createDatabase, type Database } from "../../core/db.js";
+import type { Locale } from "../../core/i18n.js";
+import { createCore, type Core } from "../../core/index.js";
+import type { RequestDraft } from "../../core/requests.js";
+import type { CoreSettings, DispatchSettings } from "../../core/settings.js";
+import type { VolunteerRegistration } from "../../core/volunteers.js";
+import { PrismaClient } from "../../generated/prisma/client.js";
+import { databaseUrl } from "./env.js";
+import { createTestDatabase, dropTestDatabase } from "./test-database.js";
+
+export const COORDINATOR = "U0COORD";
+
+/** The network's settings with the production defaults; a test changes the dispatch settings its rule is about. */
+export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSettings {
+  return {
+    dispatch: {
+      waveSize: 3,
+      waveIntervalMs: 10 * 60_000,
+      strictWaves: 2,
+      escalateAfterMs: 30 * 60_000,
+      searchTimeoutMs: 48 * 3600_000,
+      stopBeforeAppointmentMs: 2 * 3600_000,
+      quietMs: 30 * 60_000,
+      ...dispatch,
+    },
+    reminders: { eveningHour: 18, beforeMs: 3600_000 },
+    meetings: { reminderOffsetsMs: [3 * 86_400_000, 2 * 3600_000] },
+    coordinatorChannel: "C0COORD",
+    networkChannel: "C0NETWORK",
+    timeZone: "Europe/Berlin",
+    retentionDays: 90,
+    closing: { afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 },
+    ballotSecret: "core-tests-ballot-secret-0123456789",
+  };
+}
+
+/** Core on a database of its own, without any platform, queue or worker: committed outbox rows stay in the table. */
+export type CoreOnDatabase = {
+  database: Database;
+  /** Bound to {@link testSettings}() unless given other dispatch settings. */
+  core: Core;
+  /** Another core on the same database, with other dispatch settings. */
+  coreWith(dispatch: Partial<DispatchSettings>): Core;
+  /** Empties every table, so that the next test of the file starts from nothing. */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * A fresh copy of the migrated template (one per test file), and core bound to it as the composition root
+ * binds it: `createCore(createDatabase(prisma, pool), settings)`.
+ */
+export async function openCore(dispatch: Partial<DispatchSettings> = {}): Promise<CoreOnDatabase> {
+  const name = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: databaseUrl(name), max: 20 });
+  // A connection still closing when the database is dropped hears "terminating connection": nothing to do.
+  pool.on("error", () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const database = createDatabase(prisma, pool);
+  return {
+    database,
+    core: createCore(database, testSettings(dispatch)),
+    coreWith: (other) => createCore(database, testSettings({ ...dispatch, ...other })),
+    clear: async () => {
+      // DELETE rather than TRUNCATE: for a test's few rows it is a hundred times faster. Every foreign key
+      // cascades or sets null, so the order does not matter.
+      const tables = await database.sql<{ name: string }>(
+        `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+        [],
+      );
+      await database.sqlTransaction(async (tx) => {
+        for (const { name } of tables) await tx.sql(`DELETE FROM ${name}`, []);
+      });
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+      await dropTestDatabase(name);
+    },
+  };
+}
+
+export type VolunteerSetup = Partial<VolunteerRegistration> & {
+  /** What the coordinator decides; "PENDING": nobody has decided yet. */
+  decision?: "APPROVED" | "REJECTED" | "PENDING";
+  locale?: Locale;
+};
+
+/**
+ * A volunteer set up through core as the bot does it: language, consent, registration, a coordinator's
+ * decision. By default an approved interpreter for Arabic (native) who goes to Beckum, three jobs a week.
+ */
+export async function volunteer(core: Core, telegramId: number, setup: VolunteerSetup = {}): Promise<string> {
+  const { decision = "APPROVED", locale = "de", ...registration } = setup;
+  await core.users.chooseLocale(telegramId, locale);
+  await core.users.giveConsent(telegramId);
+  const result = await core.volunteers.register(telegramId, {
+    firstName: `Volunteer${telegramId}`,
+    roles: ["INTERPRETER"],
+    languages: [{ language: "ar", level: "NATIVE" }],
+    germanLevel: "C1_C2",
+    districts: ["BECKUM"],
+    remoteOnly: false,
+    weeklyCapacity: 3,
+    ...registration,
+  });
+  if (result.kind === "no-consent") throw new Error(`volunteer ${telegramId} has not consented`);
+  if (decision !== "PENDING") await core.volunteers.decide(result.volunteerId, decision, COORDINATOR);
+  return result.volunteerId;
+}
+
+/** A newcomer who picked a language and accepted the privacy notice. */
+export async function newcomer(core: Core, telegramId: number, locale: Locale = "ar"): Promise<void> {
+  await core.users.chooseLocale(telegramId, locale);
+  await core.users.giveConsent(telegramId);
+}
+
+/** A newcomer's request as the dialogue confirms it; its first tick is due at once. */
+export async function ask(core: Core, telegramId: number, draft: RequestDraft): Promise<string> {
+  const result = await core.requests.create(telegramId, draft, `${telegramId}:${randomUUID()}`);
+  if (result.kind === "no-consent") throw new Error(`newcomer ${telegramId} has not consented`);
+  return result.requestId;
+}
+
+export type OfferSeen = { id: string; telegramId: number; wave: number; status: string };
+
+/** The offers of a request, wave by wave, each with the Telegram id of the volunteer it went to. */
+export async function offersOf(database: Database, requestId: string): Promise<OfferSeen[]> {
+  const offers = await database.prisma.offer.findMany({
+    where: { requestId },
+    orderBy: [{ wave: "asc" }, { volunteer: { user: { telegramId: "asc" } } }],
+    select: { id: true, wave: true, status: true, volunteer: { select: { user: { select: { telegramId: true } } } } },
+  });
+  return offers.map((o) => ({ id: o.id, telegramId: Number(o.volunteer.user.telegramId), wave: o.wave, status: o.status }));
+}
+
+/** The Telegram ids a request was offered to, in the order of the offers (within a wave: by Telegram id). */
+export async function offeredTo(database: Database, requestId: string): Promise<number[]> {
+  return (await offersOf(database, requestId)).map((o) => o.telegramId);
+}
+
+/**
+ * What core has told a person or a channel so far, oldest first, as the outbox holds it: the first
+ * translation key of each Telegram message, or the Slack template (`post:poll`, `update:poll`).
+ */
+export async function toldTo(database: Database, recipient: number | string): Promise<string[]> {
+  const rows = await database.prisma.outbox.findMany({ where: { recipient: String(recipient) }, orderBy: { id: "asc" }, select: { payload: true } });
+  return rows.map(({ payload }) => {
+    const intent = (payload ?? {}) as { kind?: string; template?: string; parts?: { key?: string }[] };
+    return intent.template ? `${intent.kind}:${intent.template}` : (intent.parts?.[0]?.key ?? String(intent.kind));
+  });
+}
