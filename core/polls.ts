@@ -228,8 +228,12 @@ export type PollView = {
   voted: boolean;
 };
 
-/** Everything needed to show a poll; names of voters only where the poll is not anonymous. */
-export async function pollView(db: DbOrTx, ballotSecret: string, pollId: string, slackUserId?: string): Promise<PollView | undefined> {
+/** Who looks at a poll, and the key to find their ballot in an anonymous one. */
+export type PollViewer = { slackUserId: string; ballotSecret: string };
+
+/** Everything needed to show a poll (to `viewer`: with their vote); names of voters only where the poll is not anonymous. */
+export async function pollView(db: DbOrTx, pollId: string, viewer?: PollViewer): Promise<PollView | undefined> {
+  const slackUserId = viewer?.slackUserId;
   const poll = await db.prisma.poll.findUnique({
     where: { id: pollId },
     select: {
@@ -256,7 +260,7 @@ export async function pollView(db: DbOrTx, ballotSecret: string, pollId: string,
   }));
   const participants = poll.anonymous ? poll._count.ballots : new Set(options.flatMap((o) => o.voters)).size;
   const mine = slackUserId && !poll.anonymous ? options.filter((o) => o.voters.includes(slackUserId)).map((o) => o.id) : [];
-  const voted = slackUserId ? (poll.anonymous ? (await db.prisma.pollBallot.count({ where: { pollId, voter: ballotOf(ballotSecret, pollId, slackUserId) } })) > 0 : mine.length > 0) : false;
+  const voted = viewer ? (poll.anonymous ? (await db.prisma.pollBallot.count({ where: { pollId, voter: ballotOf(viewer.ballotSecret, pollId, viewer.slackUserId) } })) > 0 : mine.length > 0) : false;
   const { _count: _ignored, ...rest } = poll;
   return { ...rest, options, participants, mine, voted };
 }
