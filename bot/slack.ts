@@ -63,6 +63,7 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   const clicks = pLimit(CLICKS_AT_ONCE);
   const lookups = pLimit(LOOKUPS_AT_ONCE);
   const pendingLookups = new Set<string>();
+  const inOrder = sequencer();
 
   app.use(async ({ body, context, client, next, ...args }) => {
     const b = body as Body;
@@ -99,7 +100,8 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
     if (b.type === "block_actions") {
       // Clicks acknowledge first (see `acknowledged`) and prepare after.
       context.prepare = prepare;
-      context.afterAck = clicks;
+      // One member's clicks are worked on in the order they came (a quick "yes" then "no" counts as such).
+      context.afterAck = <T>(work: () => Promise<T>) => inOrder(user ?? "", () => clicks(work));
     } else if (!(await prepare())) {
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (ack) await ack();
@@ -138,6 +140,21 @@ async function lookUpLocale(deps: Pick<SlackDeps, "core" | "log">, client: webAp
     .then((info) => localeFromSlack(info.user?.locale))
     .catch(() => "de" as const);
   await deps.core.slackMembers.rememberLocale(user, locale).catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered"));
+}
+
+/** Runs the work of one key one after another, in the order asked; different keys side by side. */
+function sequencer(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
+  const lanes = new Map<string, Promise<unknown>>();
+  return (key, work) => {
+    const previous = lanes.get(key) ?? Promise.resolve();
+    const mine = previous.then(work, work);
+    const settled = mine.catch(() => undefined);
+    lanes.set(key, settled);
+    void settled.then(() => {
+      if (lanes.get(key) === settled) lanes.delete(key);
+    });
+    return mine;
+  };
 }
 
 function rejectFutureTimestamps(req: Request, res: Response, next: NextFunction): void {

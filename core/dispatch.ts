@@ -72,13 +72,13 @@ async function search(tx: Queryable, request: Request, settings: CoreSettings, n
 }
 
 async function remindBoth(tx: Queryable, request: Request, settings: CoreSettings, now: Date, result: TickResult): Promise<TickResult> {
-  const { due, next } = remindersAt(request, settings.reminders, settings.timeZone, now);
+  const { due, skipped, next } = remindersAt(request, settings.reminders, settings.timeZone, now);
   if (due.length > 0) {
     const parties = await partiesOf(tx, request);
     for (const which of due) await remind(tx, request, parties, which);
   }
   await updateRequest(tx, request.id, {
-    ...(due.includes("evening") ? { remindedEveningAt: now } : {}),
+    ...(due.includes("evening") || skipped.includes("evening") ? { remindedEveningAt: now } : {}),
     ...(due.includes("hour") ? { remindedHourAt: now } : {}),
     nextTickAt: next,
   });

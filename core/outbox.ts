@@ -55,7 +55,7 @@ export type SlackIntent =
  */
 export type WakeUp =
   | { wake: "request" | "meeting" | "poll"; id: string; at: string }
-  | { wake: "slack-refresh"; message: Extract<SlackIntent, { kind: "update" }>; channel: string; at: string };
+  | { wake: "live-counts"; message: Extract<SlackIntent, { kind: "update" }>; channel: string; at: string };
 
 export type OutboxChannel = "TELEGRAM" | "SLACK" | "JOB";
 
@@ -106,7 +106,7 @@ export const wakeRequest = (db: Queryable, id: string, at: Date) => wakeAt(db, {
  * wake-up (the queue job id), so a burst of 200 votes makes a handful of `chat.update` calls, not 200.
  */
 export const refreshSoon = (db: Queryable, channel: string, message: Extract<SlackIntent, { kind: "update" }>, delayMs = 1000) =>
-  wakeAt(db, { wake: "slack-refresh", channel, message, at: new Date(Date.now() + delayMs).toISOString() });
+  wakeAt(db, { wake: "live-counts", channel, message, at: new Date(Date.now() + delayMs).toISOString() });
 
 function one(ids: bigint[]): bigint {
   const [id] = ids;

@@ -30,19 +30,25 @@ export function reminderTimes(
   };
 }
 
-/** The reminders due at `now` that have not gone out, and the time of the next one still to come. */
+/**
+ * The reminders due at `now` that have not gone out, those that are past their use (after an outage, "tomorrow"
+ * is not sent an hour before: only the later reminder goes), and the time of the next one still to come.
+ */
 export function remindersAt(
   request: Pick<Request, "appointmentAt" | "matchedAt" | "remindedEveningAt" | "remindedHourAt">,
   settings: ReminderSettings,
   timeZone: string,
   now: Date,
-): { due: Reminder[]; next: Date | null } {
+): { due: Reminder[]; skipped: Reminder[]; next: Date | null } {
   const times = reminderTimes(request, settings, timeZone);
   const sent = { evening: request.remindedEveningAt, hour: request.remindedHourAt };
   const open = REMINDERS.filter((which) => times[which] !== null && sent[which] === null);
   const appointmentAhead = request.appointmentAt !== null && request.appointmentAt > now;
+  const late = appointmentAhead ? open.filter((which) => (times[which] as Date) <= now) : [];
+  const due = late.includes("hour") ? ["hour" as const] : late;
   return {
-    due: appointmentAhead ? open.filter((which) => (times[which] as Date) <= now) : [],
+    due,
+    skipped: late.filter((which) => !due.includes(which)),
     next: earliest(...open.map((which) => times[which]).filter((at): at is Date => at !== null && at > now)),
   };
 }

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import { createCore } from "../../core/index.js";
 import { readRequest } from "../../core/request-store.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, newcomer, offersOf, openCore, testSettings, toldTo, volunteer, type CoreOnDatabase } from "../helpers/core.js";
+import { ask, newcomer, offersOf, useCore, testAuthority, testSettings, toldTo, volunteer } from "../helpers/core.js";
 
 // The dispatch tick – the work the queue wakes core up for – on real PostgreSQL, without a queue: waves,
 // widening, the coordinators' alert, the deadline, reminders.
@@ -14,16 +14,7 @@ const IN_PERSON: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "J
 const GOOD = [{ language: "ar", level: "GOOD" as const }];
 const BASIC = [{ language: "ar", level: "BASIC" as const }];
 
-let world: CoreOnDatabase;
-beforeAll(async () => {
-  world = await openCore();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  await world.clear();
-});
+const world = useCore();
 
 async function request(core: Core, draft: RequestDraft = IN_PERSON): Promise<string> {
   await newcomer(core, AMINA);
@@ -169,7 +160,7 @@ describe("ticks that find nothing to do", () => {
 describe("reminders through the tick", () => {
   it("reminds both sides once when the reminder is due, and not again", async () => {
     // The reminder "shortly before" set to two hours, the appointment two hours and three seconds ahead.
-    const core = createCore(world.database, { ...testSettings(), reminders: { eveningHour: 18, beforeMs: 2 * 3600_000 } });
+    const core = createCore(world.database, { ...testSettings(), reminders: { eveningHour: 18, beforeMs: 2 * 3600_000 } }, testAuthority);
     await volunteer(core, 101);
     const requestId = await request(core, { ...IN_PERSON, appointmentAt: new Date(Date.now() + 2 * 3600_000 + 3000) });
     await core.wakeUps.request(requestId);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, newcomer, offeredTo, offersOf, openCore, volunteer, type CoreOnDatabase } from "../helpers/core.js";
+import { ask, coordinator, newcomer, offeredTo, offersOf, useCore, volunteer } from "../helpers/core.js";
 
 // Who gets an offer, on real PostgreSQL through core alone: volunteers set up as the bot sets them up, a
 // request as the dialogue confirms it, and the dispatch tick the queue would run.
@@ -11,16 +11,7 @@ const FARID = 1001;
 const IN_PERSON: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "IN_PERSON", district: "BECKUM" };
 const BY_PHONE: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" };
 
-let world: CoreOnDatabase;
-beforeAll(async () => {
-  world = await openCore();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  await world.clear();
-});
+const world = useCore();
 
 /** A newcomer asks, one tick runs: the Telegram ids of the volunteers who got the first wave. */
 async function firstWave(draft: RequestDraft, core: Core = world.core, who = AMINA): Promise<number[]> {
@@ -246,7 +237,7 @@ describe("a coordinator offers a request to everyone", () => {
 
     await newcomer(core, AMINA);
     const requestId = await ask(core, AMINA, IN_PERSON);
-    expect(await core.coordination.offerToAll(requestId)).toEqual({ kind: "offered", count: 4 });
+    expect(await core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "offered", count: 4 });
     expect(await offeredTo(world.database, requestId)).toEqual([140, 141, 142, 143]);
   });
 
@@ -256,13 +247,13 @@ describe("a coordinator offers a request to everyone", () => {
     const requestId = await ask(world.core, AMINA, IN_PERSON);
     await world.core.wakeUps.request(requestId);
     await volunteer(world.core, 102);
-    expect(await world.core.coordination.offerToAll(requestId)).toEqual({ kind: "offered", count: 1 });
-    expect(await world.core.coordination.offerToAll(requestId)).toEqual({ kind: "offered", count: 0 });
+    expect(await world.core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "offered", count: 1 });
+    expect(await world.core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "offered", count: 0 });
     expect(await offersOf(world.database, requestId)).toMatchObject([
       { telegramId: 101, wave: 1 },
       { telegramId: 102, wave: 2 },
     ]);
     await world.core.requests.cancel(requestId, AMINA);
-    expect(await world.core.coordination.offerToAll(requestId)).toEqual({ kind: "not-searching", status: "CANCELLED" });
+    expect(await world.core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "not-searching", status: "CANCELLED" });
   });
 });

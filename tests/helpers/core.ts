@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { Authority } from "../../core/authority.js";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { createDatabase, type Database } from "../../core/db.js";
@@ -12,6 +14,11 @@ import { databaseUrl } from "./env.js";
 import { createTestDatabase, dropTestDatabase } from "./test-database.js";
 
 export const COORDINATOR = "U0COORD";
+
+/** Slack as the core tests see it: one coordinator, and everybody in every channel. */
+export const testAuthority: Authority = { isCoordinator: async (slackUserId) => slackUserId === COORDINATOR, isMember: async () => true };
+/** The coordinator, acting. */
+export const coordinator = { slackUserId: COORDINATOR };
 
 /** The network's settings with the production defaults; a test changes the dispatch settings its rule is about. */
 export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSettings {
@@ -27,6 +34,7 @@ export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSett
       ...dispatch,
     },
     reminders: { eveningHour: 18, beforeMs: 3600_000 },
+    limits: { openPerKind: 3, perDay: 5 },
     meetings: { reminderOffsetsMs: [3 * 86_400_000, 2 * 3600_000] },
     coordinatorChannel: "C0COORD",
     networkChannel: "C0NETWORK",
@@ -62,8 +70,8 @@ export async function openCore(dispatch: Partial<DispatchSettings> = {}): Promis
   const database = createDatabase(prisma, pool);
   return {
     database,
-    core: createCore(database, testSettings(dispatch)),
-    coreWith: (other) => createCore(database, testSettings({ ...dispatch, ...other })),
+    core: createCore(database, testSettings(dispatch), testAuthority),
+    coreWith: (other) => createCore(database, testSettings({ ...dispatch, ...other }), testAuthority),
     clear: async () => {
       // DELETE rather than TRUNCATE: for a test's few rows it is a hundred times faster. Every foreign key
       // cascades or sets null, so the order does not matter.
@@ -108,7 +116,7 @@ export async function volunteer(core: Core, telegramId: number, setup: Volunteer
     ...registration,
   });
   if (result.kind === "no-consent") throw new Error(`volunteer ${telegramId} has not consented`);
-  if (decision !== "PENDING") await core.volunteers.decide(result.volunteerId, decision, COORDINATOR);
+  if (decision !== "PENDING") await core.volunteers.decide(coordinator, result.volunteerId, decision);
   return result.volunteerId;
 }
 
@@ -121,7 +129,7 @@ export async function newcomer(core: Core, telegramId: number, locale: Locale = 
 /** A newcomer's request as the dialogue confirms it; its first tick is due at once. */
 export async function ask(core: Core, telegramId: number, draft: RequestDraft): Promise<string> {
   const result = await core.requests.create(telegramId, draft, `${telegramId}:${randomUUID()}`);
-  if (result.kind === "no-consent") throw new Error(`newcomer ${telegramId} has not consented`);
+  if (result.kind !== "created" && result.kind !== "exists") throw new Error(`newcomer ${telegramId}: ${result.kind}`);
   return result.requestId;
 }
 
@@ -152,4 +160,38 @@ export async function toldTo(database: Database, recipient: number | string): Pr
     const intent = (payload ?? {}) as { kind?: string; template?: string; parts?: { key?: string }[] };
     return intent.template ? `${intent.kind}:${intent.template}` : (intent.parts?.[0]?.key ?? String(intent.kind));
   });
+}
+
+/**
+ * One database for the test file, emptied before each test: call once at the top of a file. The returned
+ * object reads the opened core when a test runs.
+ *
+ * @example
+ * const world = useCore();
+ * it("…", async () => { await world.core.wakeUps.request(id); });
+ */
+export function useCore(): Pick<CoreOnDatabase, "database" | "core" | "coreWith"> {
+  let opened: CoreOnDatabase | undefined;
+  const world = () => {
+    if (!opened) throw new Error("useCore(): the database is not open yet (use it inside a test)");
+    return opened;
+  };
+  beforeAll(async () => {
+    opened = await openCore();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  beforeEach(async () => {
+    await world().clear();
+  });
+  return {
+    get database() {
+      return world().database;
+    },
+    get core() {
+      return world().core;
+    },
+    coreWith: (dispatch) => world().coreWith(dispatch),
+  };
 }
