@@ -81,8 +81,8 @@ describe("the browser simulator, in a real Chromium", () => {
     await expect.poll(() => phone(page, amina).locator(".msg.bot").last().innerText(), { timeout: 10_000 }).toMatch(/[A-Z2-9]{3}-[A-Z2-9]{3}/);
 
     // Right to left: Arabic messages are laid out right to left, with Latin names inside kept in order.
-    const direction = await phone(page, amina).locator(".msg.bot div[dir=auto]").last().evaluate((el) => getComputedStyle(el).direction);
-    expect(direction).toBe("rtl");
+    // Polled: a later edit in the chat (the summary's "sent") re-renders the phone under the locator.
+    await expect.poll(() => phone(page, amina).locator(".msg.bot div[dir=auto]").last().evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
 
     // Both volunteers see the offer; Yusuf accepts; Leyla's offer says it is taken (in Turkish).
     await expect.poll(() => phone(page, yusuf).innerText(), { timeout: 10_000 }).toContain("Neue Anfrage: Dolmetschen");
