@@ -129,12 +129,12 @@ export async function eraseMyData(db: Database, telegramId: number, settings: Co
 }
 
 /**
- * A volunteer's cards in the coordinators' channel (their registration) are shown as erased: the card's
- * renderer finds no volunteer any more. Cards not yet posted are not posted at all.
+ * A volunteer's cards in the coordinators' channel (their registration, changes they asked for) are shown as
+ * erased: the cards' renderer finds no volunteer any more. Cards not yet posted are not posted at all.
  */
 async function eraseVolunteerCards(tx: Tx, volunteer: { id: string; cardOutboxIds: bigint[] }, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<void> {
   await tx.sql(
-    `DELETE FROM "Outbox" WHERE channel = 'SLACK' AND status = 'PENDING' AND payload->>'template' = 'volunteer-registration' AND payload->>'id' = $1`,
+    `DELETE FROM "Outbox" WHERE channel = 'SLACK' AND status = 'PENDING' AND payload->>'template' IN ('volunteer-registration', 'volunteer-changes') AND payload->>'id' = $1`,
     [volunteer.id],
   );
   for (const outboxId of volunteer.cardOutboxIds) {

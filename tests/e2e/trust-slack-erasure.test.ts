@@ -72,12 +72,24 @@ describe("erasure reaches the coordinators' Slack channel", () => {
     expect((await app.database.prisma.discriminationReport.findUniqueOrThrow({ where: { id: row.id } })).text).toBeNull();
   });
 
-  it("a volunteer who erases their data leaves an erased registration card, and their job goes back to the search", async () => {
+  it("a volunteer who erases their data leaves erased registration and change cards, and their job goes back to the search", async () => {
     const { slack, telegram, app } = stack;
     await approvedVolunteer(stack, VOLUNTEER, { firstName: "Samira" });
     const card = await slack.waitFor(() => slack.channelMessages(COORDINATOR_CHANNEL).find((m) => everything(m).includes("Samira")));
+    // An approved volunteer asks to change their name: a second card, with both names, waits for a coordinator.
+    const change = await app.core.volunteers.register(VOLUNTEER, {
+      firstName: "Samira Noor",
+      roles: ["INTERPRETER"],
+      languages: [{ language: "ar", level: "NATIVE" }],
+      germanLevel: "C1_C2",
+      districts: ["BECKUM", "NEUBECKUM"],
+      remoteOnly: false,
+      weeklyCapacity: 3,
+    });
+    expect(change.kind).toBe("change-pending");
+    const changeCard = await slack.waitFor(() => slack.channelMessages(COORDINATOR_CHANNEL).find((m) => everything(m).includes("Samira Noor")));
     const volunteer = await app.database.prisma.volunteer.findFirstOrThrow({ where: { firstName: "Samira" } });
-    expect(volunteer.cardOutboxIds).toHaveLength(1);
+    expect(volunteer.cardOutboxIds).toHaveLength(2);
     await app.database.prisma.outbox.update({ where: { id: volunteer.cardOutboxIds[0] ?? 0n }, data: { createdAt: new Date(Date.now() - 40 * DAY) } });
     await app.core.retention.apply();
 
@@ -88,9 +100,10 @@ describe("erasure reaches the coordinators' Slack channel", () => {
 
     telegram.user(VOLUNTEER, { first_name: "Samira", language_code: "de" });
     await eraseThroughTheBot(VOLUNTEER);
-    await slack.waitFor(() => (slack.message(card)?.updates ?? 0) > 0);
-    expect(everything(slack.message(card))).not.toContain("Samira");
-    expect(everything(slack.message(card))).toContain("Anmeldung gelöscht");
+    for (const erased of [card, changeCard]) {
+      await slack.waitFor(() => (slack.message(erased)?.updates ?? 0) > 0 && everything(slack.message(erased)).includes("Anmeldung gelöscht"));
+      expect(everything(slack.message(erased))).not.toContain("Samira");
+    }
 
     await waitForText(telegram, NEWCOMER, "kann das leider nicht mehr");
     const back = await app.database.prisma.helpRequest.findUniqueOrThrow({ where: { id: request.id } });
