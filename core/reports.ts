@@ -1,3 +1,4 @@
+import { floodKey } from "./arrivals.js";
 import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr } from "./i18n.js";
 import { t } from "./messages.js";
@@ -8,7 +9,9 @@ export type ReportInput = { text: string; place?: string; anonymous: boolean };
 
 /**
  * Stores a discrimination report and delivers it only to the coordinators' channel. An anonymous report
- * keeps no link to the person (no Telegram id); with contact, coordinators can answer through the bot.
+ * keeps no link to the person (no Telegram id), not even by time: their flood counter (a row with their
+ * Telegram id and a time seconds after the report) goes, and the dialogue's messages leave no outbox row
+ * (the report dialogue forgets them once sent). With contact, coordinators can answer through the bot.
  */
 export async function reportDiscrimination(db: Database, telegramId: number, input: ReportInput, settings: { coordinatorChannel: string }): Promise<{ reference: string }> {
   return db.transaction(async (tx) => {
@@ -25,6 +28,7 @@ export async function reportDiscrimination(db: Database, telegramId: number, inp
     });
     const cardOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
     await tx.prisma.discriminationReport.update({ where: { id: report.id }, data: { cardOutboxId } });
+    if (input.anonymous) await tx.prisma.rateLimitHit.deleteMany({ where: { key: floodKey(telegramId) } });
     return { reference: report.reference };
   });
 }

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { floodKey } from "../../core/arrivals.js";
 import { ACTIONS, choice } from "../../handlers/slack/action-ids.js";
 import { OUTBOUND_TELEGRAM } from "../../jobs/outbound-telegram.js";
 import { acceptOffer, copiesFrom, onboarded, requestOf, tapLast } from "../helpers/journeys.js";
@@ -42,6 +43,8 @@ describe("the review's lower findings", () => {
     // Every message of the dialogue, the thanks included, is gone once delivered.
     await eventually(async () => expect(await app.database.prisma.outbox.count({ where: { recipient: String(REPORTER), createdAt: { gte: started } } })).toBe(0));
     expect(await app.database.prisma.botSession.count({ where: { key: String(REPORTER) } })).toBe(0);
+    // Nor does the flood counter, which holds the chat's id and a time seconds after the report.
+    expect(await app.database.prisma.rateLimitHit.count({ where: { key: floodKey(REPORTER) } })).toBe(0);
   });
 
   it("an anonymous ballot cannot be traced back by trying every member's id", async () => {
