@@ -39,6 +39,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
     relayRequestId: string | null;
     networkId: string | null;
     session: string | null;
+    approved: boolean;
   }>(// Keys are written in a fixed order (update ids, then flood keys, sorted) so that two batches touching
     // the same rows cannot deadlock; a redelivery inside one batch counts once, at its first place.
     `WITH input AS (
@@ -61,7 +62,8 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
        RETURNING key, count
      )
      SELECT f.n IS NOT NULL AS first, (h.count - r.c + r.k)::int AS hits,
-       u.id, u.locale, u."consentAt", u."relayRequestId", u."networkId", s.value::text AS session
+       u.id, u.locale, u."consentAt", u."relayRequestId", u."networkId", s.value::text AS session,
+       EXISTS (SELECT 1 FROM "Volunteer" v JOIN "VolunteerNetwork" vn ON vn."volunteerId" = v.id WHERE v."userId" = u.id AND vn.status = 'APPROVED') AS approved
      FROM input i
      LEFT JOIN firsts f ON f.n = i.n
      LEFT JOIN ranked r ON r.n = i.n

@@ -83,7 +83,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     mentoring: (id: string) => mentoringOverview(db, networkId, id),
     report: (id: string) => reportView(db, networkId, id),
     meeting: (id: string, slackUserId?: string) => meetings.meetingView(db, networkId, id, slackUserId),
-    poll: (id: string, slackUserId?: string) => polls.pollView(db, networkId, id, slackUserId),
+    poll: (id: string) => polls.pollView(db, networkId, id),
     openRequestsOfNewcomer: (newcomerId: string) => openRequestsOfNewcomer(db, networkId, newcomerId),
     /** The digest posted in the network's channel: its (and for a county its towns') figures; meetings announced there or in an AG's channel. */
     digest: async (now = new Date()) => {
@@ -154,9 +154,9 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       },
       polls: {
         create: (input: polls.PollInput, channel: string) => polls.createPoll(db, n, input, channel, by),
-        vote: (pollId: string, optionId: string) => polls.vote(db, n, pollId, optionId, by),
+        vote: (pollId: string, optionId: string) => polls.vote(db, n, pollId, optionId, by, settings.ballotSecret),
         close: (pollId: string) => polls.closePoll(db, pollId, { slackUserId: by, networkId: n }),
-        view: (pollId: string) => polls.pollView(db, n, pollId, by),
+        view: (pollId: string) => polls.pollView(db, n, pollId, { slackUserId: by, ballotSecret: settings.ballotSecret }),
       },
       groups: {
         list: () => groups.listWorkingGroups(db, n),
@@ -170,7 +170,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       /** App Home: the network's meetings and polls of the member's channels. */
       home: {
         meetings: (limit: number) => meetingsFor(db, n, home, limit),
-        polls: (limit: number) => pollsFor(db, n, home, limit),
+        polls: (limit: number) => pollsFor(db, n, home, limit, settings.ballotSecret),
       },
     };
   };

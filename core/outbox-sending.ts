@@ -134,10 +134,20 @@ export async function stalled(db: Queryable, olderThanMs: number, limit: number)
   return rows.map((r) => ({ id: BigInt(r.id), channel: r.channel }));
 }
 
-/** Drops delivered or failed rows (their content is already gone) once edits of them are unlikely. */
+/**
+ * Drops delivered or failed rows (their content is already gone) once edits of them are unlikely. The posts
+ * of Slack cards that must be shown as erased one day (a volunteer's registration, a report) are kept: an
+ * update needs the message's Slack id.
+ */
 export async function pruneOutbox(db: Queryable, olderThan: Date): Promise<number> {
   const [row] = await db.sql<{ n: number }>(
-    `WITH gone AS (DELETE FROM "Outbox" WHERE status IN ('SENT', 'FAILED') AND "createdAt" < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    `WITH cards AS (
+       SELECT unnest("cardOutboxIds") AS id FROM "Volunteer"
+       UNION SELECT "cardOutboxId" FROM "DiscriminationReport" WHERE "cardOutboxId" IS NOT NULL
+     ), gone AS (
+       DELETE FROM "Outbox" WHERE status IN ('SENT', 'FAILED') AND "createdAt" < $1 AND id NOT IN (SELECT id FROM cards WHERE id IS NOT NULL)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
     [olderThan],
   );
   return row?.n ?? 0;

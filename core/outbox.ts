@@ -4,8 +4,14 @@ import type { Keyboard, Label } from "./messages.js";
 
 export type { Button, ButtonAction, Keyboard, Label } from "./messages.js";
 
-/** What to show on Telegram: one or more labels (joined by blank lines), and buttons. */
-export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean };
+/**
+ * Whose data a message to someone else carries (Telegram ids): while it is unsent, it goes when they erase
+ * their data (a newcomer's place and note in the volunteer's details, a volunteer's name, a relayed message).
+ */
+export type Quotes = { quotes?: string[] };
+
+/** What to show on Telegram: one or more labels (joined by blank lines), and buttons; `forget` drops even its row once sent. */
+export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean } & Quotes;
 
 /** A message intent for Telegram, rendered in the recipient's language when it is sent. */
 export type TelegramIntent =
@@ -14,7 +20,7 @@ export type TelegramIntent =
   | ({ kind: "edit"; messageId: number } & TelegramText)
   | ({ kind: "editSent"; outboxId: string } & TelegramText)
   /** Relay a message (text, voice, photo) without its sender: Telegram's copyMessage. */
-  | { kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard }
+  | ({ kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard } & Quotes)
   /** Give this chat a command menu of its own (approved volunteers see their commands), or back the default one. */
   | { kind: "commands"; set: "volunteer" | "default"; locale: Locale };
 
@@ -85,6 +91,16 @@ export async function tellMany(db: Queryable, messages: { recipient: number | bi
 /** Posts (or updates) a Slack message in a channel of a network's workspace, rendered from the entity `id` when it is sent. */
 export async function tellSlack(db: Queryable, place: SlackPlace, intent: SlackIntent): Promise<bigint> {
   return one(await insertRows(db, [{ channel: "SLACK", recipient: place.channel, payload: intent, network: place.network }]));
+}
+
+/**
+ * Updates a Slack message posted earlier (row `outboxId`) where it was posted – its network's workspace and
+ * channel – whatever has changed since; nothing when that post is unknown.
+ */
+export async function updateSlackPost(db: Queryable, outboxId: string, intent: Omit<Extract<SlackIntent, { kind: "update" }>, "outboxId">): Promise<bigint | null> {
+  const [post] = await db.sql<{ recipient: string; networkId: string | null }>(`SELECT recipient, "networkId" FROM "Outbox" WHERE id = $1 AND channel = 'SLACK'`, [outboxId]);
+  if (!post?.networkId) return null;
+  return tellSlack(db, { network: post.networkId, channel: post.recipient }, { ...intent, outboxId });
 }
 
 /**

@@ -23,19 +23,31 @@ export type MeetingSettings = {
   reminderOffsetsMs: number[];
 };
 
-/** Everything core needs to know about the network it serves; bound once in the composition root. */
+/**
+ * Matched requests nobody reports done are closed by themselves (both sides told, the relay closed), so that
+ * their personal fields reach the retention schedule.
+ */
+export type ClosingSettings = {
+  /** An appointment's job closes this long after the appointment. */
+  afterAppointmentMs: number;
+  /** An "as soon as possible" job (and a mentoring match no coordinator decided on) closes this long after the match. */
+  asapAfterMatchMs: number;
+  /** A mentorship is reviewed (and closed in the bot) this long after the coordinators confirmed it. */
+  mentoringReviewMs: number;
+};
+
+/** How core works, the same for every network it serves; bound once in the composition root. (Each network's own Slack channels and districts are in the database.) */
 export type CoreSettings = {
   dispatch: DispatchSettings;
   reminders: ReminderSettings;
   meetings: MeetingSettings;
-  /** The Slack channel of the coordinators: registrations, alerts, reports. */
-  coordinatorChannel: string;
-  /** Where network meetings, AG meetings without a channel and the weekly digest are posted. */
-  networkChannel: string;
   /** Dates, reminders and schedules are in this zone. */
   timeZone: string;
   /** After this many days personal data of closed requests and of reports is erased. */
   retentionDays: number;
+  closing: ClosingSettings;
+  /** The key of anonymous polls' ballots (an HMAC of poll and member): without it a ballot cannot be traced back. */
+  ballotSecret: string;
   /** A newcomer's open requests of one kind, and requests a day, at most. */
   limits: { openPerKind: number; perDay: number };
 };

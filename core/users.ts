@@ -1,20 +1,40 @@
 import type { DbOrTx } from "./db.js";
 import { isLocale, type Locale } from "./i18n.js";
+import { tell } from "./outbox.js";
 
 /** What every update needs to know about its sender. */
 export type UserProfile = {
   id: string;
   locale: Locale | undefined;
   consentAt: Date | null;
+  /** Set while the person has an open relay chat (see `core/relay.ts`). */
   relayRequestId: string | null;
+  /** An approved volunteer (in any town): their own menu, help and commands. */
+  volunteer: boolean;
   /** The town they live in: their requests, contact points and reports go to its network. */
   networkId: string | null;
 };
 
-const profile = { id: true, locale: true, consentAt: true, relayRequestId: true, networkId: true } as const;
+const profile = {
+  id: true,
+  locale: true,
+  consentAt: true,
+  relayRequestId: true,
+  networkId: true,
+  volunteer: { select: { networks: { where: { status: "APPROVED" }, select: { networkId: true }, take: 1 } } },
+} as const;
 
-export function toProfile(row: { id: string; locale: string | null; consentAt: Date | null; relayRequestId: string | null; networkId: string | null }): UserProfile {
-  return { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt, relayRequestId: row.relayRequestId, networkId: row.networkId };
+type ProfileRow = { id: string; locale: string | null; consentAt: Date | null; relayRequestId: string | null; networkId: string | null };
+
+export function toProfile(row: ProfileRow & ({ volunteer: { networks: unknown[] } | null } | { approved: boolean })): UserProfile {
+  return {
+    id: row.id,
+    locale: isLocale(row.locale) ? row.locale : undefined,
+    consentAt: row.consentAt,
+    relayRequestId: row.relayRequestId,
+    volunteer: "approved" in row ? row.approved : (row.volunteer?.networks.length ?? 0) > 0,
+    networkId: row.networkId,
+  };
 }
 
 /** The sender of an update, or undefined for someone the bot does not know (yet, or any more). */
@@ -24,7 +44,8 @@ export async function findUser(db: DbOrTx, telegramId: number): Promise<UserProf
 }
 
 /**
- * Remembers the language a person picked; the first step of onboarding.
+ * Remembers the language a person picked; the first step of onboarding. Everything told from now on is in
+ * this language – an approved volunteer's command menu too.
  *
  * @example
  * await chooseLocale(db, 4711, "ar");
@@ -36,17 +57,15 @@ export async function chooseLocale(db: DbOrTx, telegramId: number, locale: Local
     update: { locale },
     select: profile,
   });
-  return toProfile(row);
+  const user = toProfile(row);
+  if (user.volunteer) await tell(db, telegramId, { kind: "commands", set: "volunteer", locale });
+  return user;
 }
 
 /** The person accepted the privacy notice. */
 export async function giveConsent(db: DbOrTx, telegramId: number): Promise<UserProfile | undefined> {
-  const rows = await db.prisma.telegramUser.updateManyAndReturn({
-    where: { telegramId },
-    data: { consentAt: new Date() },
-    select: profile,
-  });
-  return rows[0] ? toProfile(rows[0]) : undefined;
+  const { count } = await db.prisma.telegramUser.updateMany({ where: { telegramId }, data: { consentAt: new Date() } });
+  return count === 0 ? undefined : findUser(db, telegramId);
 }
 
 /** The person declined the privacy notice: nothing about them is kept. */

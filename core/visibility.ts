@@ -25,11 +25,11 @@ export async function meetingsFor(db: DbOrTx, networkId: string, member: { slack
 }
 
 /** The open polls of the member's channels in their network, each with the member's vote. */
-export async function pollsFor(db: DbOrTx, networkId: string, member: { slackUserId: string; canSee: CanSee }, limit: number): Promise<PollView[]> {
+export async function pollsFor(db: DbOrTx, networkId: string, member: { slackUserId: string; canSee: CanSee }, limit: number, ballotSecret: string): Promise<PollView[]> {
   const views: PollView[] = [];
   for (const { id } of await openPolls(db, networkId, limit * 4)) {
     if (views.length >= limit) break;
-    const poll = await pollView(db, networkId, id, member.slackUserId);
+    const poll = await pollView(db, networkId, id, { slackUserId: member.slackUserId, ballotSecret });
     if (poll && (await member.canSee(poll.channel))) views.push(poll);
   }
   return views;

@@ -1,5 +1,5 @@
 import { Prisma } from "../generated/prisma/client.js";
-import type { Database, DbOrTx } from "./db.js";
+import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr, type Locale } from "./i18n.js";
 import { tellCoordinators } from "./networks.js";
 import type { GermanLevel, Level, Role } from "./vocabulary.js";
@@ -175,6 +175,7 @@ export async function registerVolunteer(db: Database, telegramId: number, regist
         } else if (!unchanged) {
           // A decided card stays as it was decided; a new one is posted.
           const changeOutboxId = await tellCoordinators(tx, m.networkId, { kind: "post", template: "volunteer-changes", id: existing.id });
+          if (changeOutboxId !== null) await rememberCard(tx, existing.id, changeOutboxId);
           await tx.prisma.volunteerNetwork.update({ where: { volunteerId_networkId: { volunteerId: existing.id, networkId: m.networkId } }, data: { changeOutboxId } });
         }
       }
@@ -196,6 +197,7 @@ export async function registerVolunteer(db: Database, telegramId: number, regist
       const membership = memberships.find((m) => m.networkId === networkId);
       if (membership && membership.status !== "REJECTED" && !(membership.status === "PENDING" && !vettedSomewhere)) continue;
       const cardOutboxId = await tellCoordinators(tx, networkId, { kind: "post", template: "volunteer-registration", id: volunteerId });
+      if (cardOutboxId !== null) await rememberCard(tx, volunteerId, cardOutboxId);
       await tx.prisma.volunteerNetwork.upsert({
         where: { volunteerId_networkId: { volunteerId, networkId } },
         create: { volunteerId, networkId, cardOutboxId },
@@ -213,4 +215,9 @@ export async function setPaused(db: DbOrTx, telegramId: number, paused: boolean)
     data: { paused },
   });
   return count === 0 ? "not-volunteer" : "done";
+}
+
+/** Remembers a card about the volunteer in the coordinators' channel, to show it as erased when they erase their data. */
+export async function rememberCard(q: Queryable, volunteerId: string, outboxId: bigint): Promise<void> {
+  await q.sql(`UPDATE "Volunteer" SET "cardOutboxIds" = array_append("cardOutboxIds", $2::bigint) WHERE id = $1`, [volunteerId, String(outboxId)]);
 }

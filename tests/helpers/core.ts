@@ -40,6 +40,8 @@ export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSett
     networkChannel: "C0NETWORK",
     timeZone: "Europe/Berlin",
     retentionDays: 90,
+    closing: { afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 },
+    ballotSecret: "core-tests-ballot-secret-0123456789",
   };
 }
 
