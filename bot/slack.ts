@@ -12,8 +12,9 @@ import { register as registerNewcomers } from "../handlers/slack/newcomers.js";
 import { register as registerHome } from "../handlers/slack/home.js";
 import { register as registerMeetings } from "../handlers/slack/meetings.js";
 import { register as registerPolls } from "../handlers/slack/polls.js";
+import { register as registerSetup } from "../handlers/slack/setup.js";
 import { register as registerVolunteers } from "../handlers/slack/volunteers.js";
-import { isKnownAction } from "../handlers/slack/action-ids.js";
+import { ACTIONS, isKnownAction } from "../handlers/slack/action-ids.js";
 import type { SlackMode } from "./config.js";
 import type { ChannelDirectory } from "./coordinators.js";
 
@@ -29,12 +30,16 @@ export type SlackSettings = { token: string; apiUrl: string; mode: SlackMode; co
 
 type Body = {
   type?: string;
+  command?: string;
+  team_id?: string;
+  team?: { id?: string } | null;
+  view?: { callback_id?: string };
   actions?: { action_id?: string; url?: string }[];
   response_url?: string;
   event_id?: string;
   trigger_id?: string;
   user_id?: string;
-  user?: { id?: string } | string;
+  user?: { id?: string; team_id?: string } | string;
   event?: { user?: string };
 };
 
@@ -70,6 +75,8 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
     const user = b.user_id ?? (typeof b.user === "string" ? b.user : b.user?.id) ?? b.event?.user;
     // Slack retries what it thinks was not acknowledged: events by event id, the rest by trigger id.
     const key = b.event_id ?? b.trigger_id;
+    // The workspace, as Slack signed it: the member acts in the network it serves, and nowhere else.
+    const teamId = b.team_id ?? b.team?.id ?? (typeof b.user === "object" ? b.user.team_id : undefined);
     const prepare = async () => {
       const arrival = await deps.core.slackMembers.arrive(key, user);
       if (!arrival.first) {
@@ -83,7 +90,13 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
           void lookups(() => lookUpLocale(deps, client, user)).finally(() => pendingLookups.delete(user));
         }
       }
-      return true;
+      context.member = user && teamId ? await deps.core.member({ slackUserId: user, teamId }) : undefined;
+      if (context.member || worksWithoutNetwork(b)) return true;
+      // A workspace that serves no network yet (or no more): said once, and nothing else happens.
+      deps.metrics.slackRequests.inc({ kind: "not_linked" });
+      await answer(args, b, deps.i18n.t(arrival.locale ?? "de", "slack.notLinked", {}, { isolate: false }));
+      context.answered = Boolean(b.command);
+      return false;
     };
     if (b.type === "block_actions" && !b.actions?.some((a) => isKnownAction(a.action_id ?? ""))) {
       // A button of an older version or a removed feature: acknowledged all the same (Slack would show an
@@ -103,8 +116,8 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
       // One member's clicks are worked on in the order they came (a quick "yes" then "no" counts as such).
       context.afterAck = <T>(work: () => Promise<T>) => inOrder(user ?? "", () => clicks(work));
     } else if (!(await prepare())) {
-      const ack = (args as { ack?: () => Promise<void> }).ack;
-      if (ack) await ack();
+      // Not acknowledged yet unless a slash command was answered in its acknowledgement.
+      if (!context.answered) await (args as { ack?: () => Promise<void> }).ack?.();
       return;
     }
     await next();
@@ -123,6 +136,7 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   registerDigest(app, slackDeps);
   registerNewcomers(app, slackDeps);
   registerCatalog(app, slackDeps);
+  registerSetup(app, slackDeps);
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });
@@ -140,6 +154,29 @@ async function lookUpLocale(deps: Pick<SlackDeps, "core" | "log">, client: webAp
     .then((info) => localeFromSlack(info.user?.locale))
     .catch(() => "de" as const);
   await deps.core.slackMembers.rememberLocale(user, locale).catch((error: unknown) => deps.log.debug({ err: error }, "slack locale not remembered"));
+}
+
+/**
+ * What a workspace without a network may still do: open its Home tab (where it is linked), link itself, and
+ * report members joining or leaving channels.
+ */
+function worksWithoutNetwork(body: Body): boolean {
+  if (body.type === "event_callback") return true;
+  if (body.type === "block_actions") return body.actions?.every((a) => a.action_id === ACTIONS.linkWorkspace) ?? false;
+  return body.type === "view_submission" && body.view?.callback_id === ACTIONS.linkWorkspaceModal;
+}
+
+/** Says something to the member where they acted: in a slash command's acknowledgement, or ephemerally by a click's response URL. */
+async function answer(args: object, body: Body, text: string): Promise<void> {
+  const { ack, respond } = args as {
+    ack?: (response?: { response_type: "ephemeral"; text: string }) => Promise<void>;
+    respond?: (message: { response_type: "ephemeral"; replace_original: false; text: string }) => Promise<unknown>;
+  };
+  if (body.command && ack) {
+    await ack({ response_type: "ephemeral", text });
+  } else if (body.response_url && respond) {
+    await respond({ response_type: "ephemeral", replace_original: false, text });
+  }
 }
 
 /** Runs the work of one key one after another, in the order asked; different keys side by side. */

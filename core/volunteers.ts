@@ -1,7 +1,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr, type Locale } from "./i18n.js";
-import { tellCoordinators } from "./networks.js";
+import { tellCoordinators, type District } from "./networks.js";
 import type { GermanLevel, Level, Role } from "./vocabulary.js";
 
 /** What a coordinator vets: who the volunteer says they are and what they can do. */
@@ -40,6 +40,8 @@ export type VolunteerProfile = VolunteerRegistration & {
   decidedBy: string | null;
   requestedChange: Vetted | null;
   networks: ServedNetwork[];
+  /** The names of the districts they go to, from their towns. */
+  districtNames: string[];
 };
 
 const profileSelect = {
@@ -54,7 +56,7 @@ const profileSelect = {
   paused: true,
   requestedChange: true,
   languages: { select: { language: true, level: true }, orderBy: { language: "asc" } },
-  networks: { select: { status: true, decidedBy: true, network: { select: { id: true, name: true } } }, orderBy: { network: { name: "asc" } } },
+  networks: { select: { status: true, decidedBy: true, network: { select: { id: true, name: true, districts: true } } }, orderBy: { network: { name: "asc" } } },
   user: { select: { telegramId: true, locale: true } },
 } as const satisfies Prisma.VolunteerSelect;
 
@@ -70,6 +72,7 @@ export function overallStatus(networks: Pick<ServedNetwork, "status">[]): Volunt
 function toProfile(row: ProfileRow, networkId?: string): VolunteerProfile {
   const networks = row.networks.map((n) => ({ id: n.network.id, name: n.network.name, status: n.status, decidedBy: n.decidedBy }));
   const here = networkId ? networks.find((n) => n.id === networkId) : networks.find((n) => n.status === overallStatus(networks));
+  const names = new Map(row.networks.flatMap((n) => (n.network.districts as District[]).map((d) => [d.code, d.name] as const)));
   return {
     id: row.id,
     firstName: row.firstName,
@@ -87,6 +90,7 @@ function toProfile(row: ProfileRow, networkId?: string): VolunteerProfile {
     decidedBy: here?.decidedBy ?? null,
     requestedChange: (row.requestedChange as Vetted | null) ?? null,
     networks,
+    districtNames: row.districts.map((code) => names.get(code) ?? code),
   };
 }
 

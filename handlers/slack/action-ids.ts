@@ -33,6 +33,11 @@ export const ACTIONS = {
   offerModal: "catalog_offer_modal",
   /** The calendar link of a meeting: Slack reports clicks on link buttons too, and wants them acknowledged. */
   calendar: "meeting_ics",
+  /** The town's posters, a link too. */
+  openPosters: "posters_open",
+  /** Linking a newly installed workspace to its network with a setup code. */
+  linkWorkspace: "setup_link",
+  linkWorkspaceModal: "setup_link_modal",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ACTIONS));

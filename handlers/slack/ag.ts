@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareA
 import type { WorkingGroupSummary } from "../../core/working-groups.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import type { Member } from "../../core/index.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome } from "./home.js";
 
 const { joinGroup: JOIN_GROUP, leaveGroup: LEAVE_GROUP, addGroup: ADD_GROUP, addGroupModal: ADD_GROUP_MODAL } = ACTIONS;
@@ -24,17 +25,17 @@ export function workingGroupBlocks(groups: WorkingGroupSummary[], t: T, mine: Se
   return blocks;
 }
 
-async function listFor(deps: SlackDeps, userId: string, t: T): Promise<Block[]> {
-  const [groups, mine, coordinator] = await Promise.all([deps.core.groups.list(), deps.core.groups.of(userId), deps.core.isCoordinator({ slackUserId: userId })]);
+async function listFor(member: Member, t: T): Promise<Block[]> {
+  const [groups, mine, coordinator] = await Promise.all([member.groups.list(), member.groups.mine(), member.isCoordinator()]);
   return workingGroupBlocks(groups, t, mine, coordinator);
 }
 
 /** `/ag`: the working groups, answered in the acknowledgement itself (well within Slack's 3 s). */
 export function listWorkingGroupsCommand(deps: SlackDeps) {
-  return async ({ ack, command, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  return async ({ ack, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     deps.metrics.slackRequests.inc({ kind: "command_ag" });
-    await ack({ response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(deps, command.user_id, t) });
+    await ack({ response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(memberOf(ctx), t) });
   };
 }
 
@@ -44,18 +45,19 @@ export function register(app: App, deps: SlackDeps): void {
   const membership = (join: boolean) => async ({ body, action, respond, client, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: join ? "ag_join" : "ag_leave" });
     const t = slackT(deps, localeOf(ctx));
+    const member = memberOf(ctx);
     const groupId = action.value ?? "";
-    if (join) await deps.core.groups.join(groupId, body.user.id);
-    else await deps.core.groups.leave(groupId, body.user.id);
-    if (body.container.type === "view") await publishHome(deps, client, body.user.id, localeOf(ctx));
-    else await respond({ replace_original: true, response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(deps, body.user.id, t) });
+    if (join) await member.groups.join(groupId);
+    else await member.groups.leave(groupId);
+    if (body.container.type === "view") await publishHome(deps, client, member, localeOf(ctx));
+    else await respond({ replace_original: true, response_type: "ephemeral", text: t("slack.ag.title"), blocks: await listFor(member, t) });
   };
   app.action<BlockButtonAction>(JOIN_GROUP, acknowledged(membership(true)));
   app.action<BlockButtonAction>(LEAVE_GROUP, acknowledged(membership(false)));
 
   app.action<BlockButtonAction>(ADD_GROUP, acknowledged(async ({ body, client, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) return;
+    if (!(await memberOf(ctx).isCoordinator())) return;
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
@@ -73,9 +75,10 @@ export function register(app: App, deps: SlackDeps): void {
     });
   }));
 
-  app.view<ViewSubmitAction>(ADD_GROUP_MODAL, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(ADD_GROUP_MODAL, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    const member = memberOf(ctx);
+    if (!(await member.isCoordinator())) {
       await ack({ response_action: "errors", errors: { name: t("slack.coordinatorsOnly") } });
       return;
     }
@@ -87,7 +90,7 @@ export function register(app: App, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors: { name: t("slack.ag.nameNeeded") } });
       return;
     }
-    const created = await deps.core.groups.create({ slackUserId: body.user.id }, { name, description, ...(channel ? { slackChannel: channel } : {}) });
+    const created = await member.groups.create({ name, description, ...(channel ? { slackChannel: channel } : {}) });
     if (created.kind === "not-coordinator") {
       await ack({ response_action: "errors", errors: { name: t("slack.coordinatorsOnly") } });
       return;

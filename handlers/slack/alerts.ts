@@ -2,10 +2,9 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs
 import type { RequestOverview } from "../../core/coordination.js";
 import type { I18n } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
-import { DISTRICT_NAMES, DISTRICTS, isOneOf } from "../../core/vocabulary.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, fields, header, section, type Block } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, acknowledged, localeOf, slackT } from "./context.js";
+import { type ActionArgs, type NetworkView, type SlackDeps, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 
 export const OFFER_TO_ALL = ACTIONS.offerToAll;
 export const CLOSE_REQUEST = ACTIONS.closeRequest;
@@ -18,7 +17,7 @@ type T = ReturnType<typeof slackT>;
 /** Anonymised facts of a request, for coordinators (never a name, a note, a place). */
 export function requestFields(request: RequestOverview, t: T, i18n: I18n): Block {
   const when = request.appointmentAt ? i18n.formatDateTime("de", request.appointmentAt) : t("mediation.asap");
-  const district = request.district && isOneOf(DISTRICTS, request.district) ? DISTRICT_NAMES[request.district] : t("slack.request.remote");
+  const district = request.district ? (request.districtName ?? request.district) : t("slack.request.remote");
   return fields([
     `*${t("slack.request.kind")}*\n${t(`requests.kind.${request.kind}`)}`,
     `*${t("slack.request.language")}*\n${languageName(request.language, "de")}`,
@@ -50,10 +49,10 @@ export function escalationBlocks(request: RequestOverview, t: T, i18n: I18n): Bl
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, body, respond, context: ctx }: ActionArgs) => {
+  app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "offer_to_all" });
     const t = slackT(deps, localeOf(ctx));
-    const result = await deps.core.coordination.offerToAll({ slackUserId: body.user.id }, action.value ?? "");
+    const result = await memberOf(ctx).coordination.offerToAll(action.value ?? "");
     const text =
       result.kind === "offered" ? t("slack.escalation.offered", { count: result.count }) : result.kind === "not-coordinator" ? t("slack.coordinatorsOnly") : t("slack.escalation.notSearching");
     await respond({ response_type: "ephemeral", replace_original: false, text });
@@ -61,7 +60,7 @@ export function register(app: App, deps: SlackDeps): void {
 
   app.action<BlockButtonAction>(CLOSE_REQUEST, acknowledged(async ({ action, body, client, respond, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    if (!(await memberOf(ctx).isCoordinator())) {
       await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
       return;
     }
@@ -95,27 +94,27 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     // Asked before the modal closes, so that the answer can stand in it; core asks again as it acts.
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    if (!(await memberOf(ctx).isCoordinator())) {
       await ack({ response_action: "errors", errors: { [NOTE_BLOCK]: t("slack.coordinatorsOnly") } });
       return;
     }
     await ack();
     deps.metrics.slackRequests.inc({ kind: "close_request" });
-    await deps.core.coordination.closeUnmatched({ slackUserId: body.user.id }, view.private_metadata, note);
+    await memberOf(ctx).coordination.closeUnmatched(view.private_metadata, note);
   });
 }
 
 /** Renders the alert from the request's current state (the outbound Slack sender uses this). */
-export async function renderEscalation(deps: SlackDeps, id: string) {
-  const request = await deps.core.coordination.overview(id);
+export async function renderEscalation(deps: SlackDeps, network: NetworkView, id: string) {
+  const request = await network.request(id);
   if (!request) return undefined;
   const t = slackT(deps);
   return { text: t("slack.escalation.title", { reference: request.reference }), blocks: escalationBlocks(request, t, deps.i18n) };
 }
 
 /** A newcomer keeps asking beyond the limit of open requests: the coordinators see their open requests (references only). */
-export async function renderLimit(deps: SlackDeps, newcomerId: string) {
-  const open = await deps.core.requests.openOfNewcomer(newcomerId);
+export async function renderLimit(deps: SlackDeps, network: NetworkView, newcomerId: string) {
+  const open = await network.openRequestsOfNewcomer(newcomerId);
   const t = slackT(deps);
   const list = open.map((r) => `• ${r.reference} · ${t(`requests.kind.${r.kind}`)} · ${t(`slack.escalation.status.${r.status}`, { note: "" })}`).join("\n");
   return {

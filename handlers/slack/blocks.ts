@@ -27,7 +27,14 @@ export const button = (text: string, actionId: string, value: string, style?: Bu
   value,
   ...(style ? { style } : {}),
 });
-type Element = ReturnType<typeof button> | { type: "button"; text: { type: "plain_text"; text: string }; url: string; action_id: string };
+/** A button that opens a link (Slack still reports the click: its listener only acknowledges it). */
+export const linkButton = (text: string, actionId: string, url: string) => ({
+  type: "button" as const,
+  text: { type: "plain_text" as const, text: clip(text, BUTTON_TEXT_MAX) },
+  url,
+  action_id: actionId,
+});
+type Element = ReturnType<typeof button> | ReturnType<typeof linkButton>;
 
 /** An actions block; its elements' action ids must differ (Slack refuses the message otherwise: a bug here). */
 export function actions(blockId: string, elements: Element[]): Block {

@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareA
 import { CONTACT_CATEGORIES, contactPointSchema, FREE_TIMES, INTERESTS, leisureOfferSchema, type ContactPointView, type LeisureOfferView } from "../../core/catalog.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
-import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
+import type { Member } from "../../core/index.js";
+import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
 
 type Option = { text: { type: "plain_text"; text: string }; value: string };
 const option = (text: string, value: string): Option => ({ text: { type: "plain_text", text: text.slice(0, 75) }, value });
@@ -84,33 +85,39 @@ function offerModal(t: T, offer?: LeisureOfferView): webApi.ViewsOpenArguments["
 }
 
 type Values = ViewSubmitAction["view"]["state"]["values"];
+/** An entry found for a coordinator, or nothing (another network's, gone, or not a coordinator). */
+const found = <T extends object>(result: T | { kind: "not-coordinator" } | undefined): T | undefined => (result && !("kind" in result && result.kind === "not-coordinator") ? (result as T) : undefined);
 const text = (values: Values, block: string) => values[block]?.value?.value?.trim() || undefined;
 const selected = (values: Values, block: string) => (values[block]?.value?.selected_options ?? []).map((o) => o.value);
 
 export function register(app: App, deps: SlackDeps): void {
-  app.command("/catalog", async ({ ack, command, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  app.command("/catalog", async ({ ack, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.core.isCoordinator({ slackUserId: command.user_id }))) {
+    const member = memberOf(ctx);
+    const [points, offers] = await Promise.all([member.catalog.contactPoints(), member.catalog.leisureOffers()]);
+    if (!Array.isArray(points) || !Array.isArray(offers)) {
       await ack({ response_type: "ephemeral", text: t("slack.coordinatorsOnly") });
       return;
     }
-    await ack({ response_type: "ephemeral", text: t("slack.catalog.title"), blocks: catalogBlocks(await deps.core.catalog.allContactPoints(), await deps.core.catalog.allLeisureOffers(), t) });
+    await ack({ response_type: "ephemeral", text: t("slack.catalog.title"), blocks: catalogBlocks(points, offers, t) });
   });
 
-  const open = (make: (t: T, id: string) => Promise<webApi.ViewsOpenArguments["view"]>) =>
+  const open = (make: (t: T, id: string, member: Member) => Promise<webApi.ViewsOpenArguments["view"]>) =>
     acknowledged(async ({ action, body, client, context: ctx }: ActionArgs) => {
-      if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) return;
-      await client.views.open({ trigger_id: body.trigger_id, view: await make(slackT(deps, localeOf(ctx)), action.value ?? "") });
+      const member = memberOf(ctx);
+      if (!(await member.isCoordinator())) return;
+      await client.views.open({ trigger_id: body.trigger_id, view: await make(slackT(deps, localeOf(ctx)), action.value ?? "", member) });
     });
-  app.action<BlockButtonAction>(ACTIONS.editContact, open(async (t, id) => contactModal(t, await deps.core.catalog.contactPointById(id))));
+  app.action<BlockButtonAction>(ACTIONS.editContact, open(async (t, id, member) => contactModal(t, found(await member.catalog.contactPoint(id)))));
   app.action<BlockButtonAction>(ACTIONS.newContact, open(async (t) => contactModal(t)));
-  app.action<BlockButtonAction>(ACTIONS.editOffer, open(async (t, id) => offerModal(t, await deps.core.catalog.leisureOfferById(id))));
+  app.action<BlockButtonAction>(ACTIONS.editOffer, open(async (t, id, member) => offerModal(t, found(await member.catalog.leisureOffer(id)))));
   app.action<BlockButtonAction>(ACTIONS.newOffer, open(async (t) => offerModal(t)));
 
-  app.view<ViewSubmitAction>(ACTIONS.contactModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(ACTIONS.contactModal, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
+    const member = memberOf(ctx);
     const values = view.state.values;
-    const existing = view.private_metadata ? await deps.core.catalog.contactPointById(view.private_metadata) : undefined;
+    const existing = view.private_metadata ? found(await member.catalog.contactPoint(view.private_metadata)) : undefined;
     const parsed = contactPointSchema.safeParse({
       name: text(values, "name"),
       categories: selected(values, "categories"),
@@ -123,19 +130,20 @@ export function register(app: App, deps: SlackDeps): void {
       translations: existing?.translations,
       exampleData: false,
     });
-    if (!parsed.success || !(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    if (!parsed.success || !(await member.isCoordinator())) {
       const field = parsed.success ? "name" : String(parsed.error.issues[0]?.path[0] ?? "name");
       await ack({ response_action: "errors", errors: { [field]: parsed.success ? t("slack.coordinatorsOnly") : t("slack.catalog.invalid") } });
       return;
     }
     await ack();
-    await deps.core.catalogEditing.saveContactPoint({ slackUserId: body.user.id }, parsed.data, existing?.id);
+    await member.catalog.saveContactPoint(parsed.data, existing?.id);
   });
 
-  app.view<ViewSubmitAction>(ACTIONS.offerModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(ACTIONS.offerModal, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
+    const member = memberOf(ctx);
     const values = view.state.values;
-    const existing = view.private_metadata ? await deps.core.catalog.leisureOfferById(view.private_metadata) : undefined;
+    const existing = view.private_metadata ? found(await member.catalog.leisureOffer(view.private_metadata)) : undefined;
     const parsed = leisureOfferSchema.safeParse({
       title: text(values, "title"),
       interests: selected(values, "interests"),
@@ -146,12 +154,12 @@ export function register(app: App, deps: SlackDeps): void {
       translations: existing?.translations,
       exampleData: false,
     });
-    if (!parsed.success || !(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    if (!parsed.success || !(await member.isCoordinator())) {
       const field = parsed.success ? "title" : String(parsed.error.issues[0]?.path[0] ?? "title");
       await ack({ response_action: "errors", errors: { [field]: parsed.success ? t("slack.coordinatorsOnly") : t("slack.catalog.invalid") } });
       return;
     }
     await ack();
-    await deps.core.catalogEditing.saveLeisureOffer({ slackUserId: body.user.id }, parsed.data, existing?.id);
+    await member.catalog.saveLeisureOffer(parsed.data, existing?.id);
   });
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
-import type { Core } from "../../core/index.js";
+import type { Core, Member } from "../../core/index.js";
 import type { Logger } from "../../ops/log.js";
 import type { Metrics } from "../../ops/metrics.js";
 
@@ -23,6 +23,20 @@ export function slackT(deps: Pick<SlackDeps, "i18n">, locale: Locale = "de") {
 }
 
 export type T = ReturnType<typeof slackT>;
+
+/**
+ * The member who acts, in the network their workspace serves, as the Slack middleware found them: every
+ * listener acts through it, so that nothing reaches another network. A workspace that serves no network yet
+ * is answered by the middleware (`slack.notLinked`) before any listener but the set-up's runs.
+ */
+export function memberOf(context: Record<string, unknown>): Member {
+  const member = context.member as Member | undefined;
+  if (!member) throw new Error("a Slack listener ran without the member's network");
+  return member;
+}
+
+/** A network's things as the renderers of its Slack messages read them. */
+export type NetworkView = ReturnType<Core["inNetwork"]>;
 
 /** The member's language, as the Slack middleware found it. */
 export const localeOf = (context: Record<string, unknown>): Locale => (context.locale === "en" ? "en" : "de");

@@ -3,17 +3,17 @@ import type { Digest } from "../../core/digest.js";
 import type { Locale } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { context, divider, escape, fields, header, section, type Block } from "./blocks.js";
-import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
+import { localeOf, memberOf, slackT, type NetworkView, type SlackDeps, type T } from "./context.js";
 
 /** The weekly digest: what newcomers asked for, what was matched, volunteer hours, what comes next. */
-export function digestBlocks(digest: Digest, t: T, deps: Pick<SlackDeps, "i18n">, locale: Locale = "de"): Block[] {
+export function digestBlocks(digest: Digest, network: string, t: T, deps: Pick<SlackDeps, "i18n">, locale: Locale = "de"): Block[] {
   const period = `${deps.i18n.formatShortDate(locale, digest.from)} – ${deps.i18n.formatShortDate(locale, digest.to)}`;
   const languages = digest.byLanguage.length
     ? digest.byLanguage.map((l) => `${languageName(l.language, locale)}: ${l.count}`).join(", ")
     : t("slack.digest.none");
   const leisure = digest.leisureDemand.length ? digest.leisureDemand.map((d) => `${t(`leisure.interest.${d.interest}`)}: ${d.count}`).join(", ") : t("slack.digest.none");
   const blocks: Block[] = [
-    header(t("slack.digest.title")),
+    header(`${t("slack.digest.title")} · ${network}`),
     context(period),
     fields([
       `*${t("slack.digest.requests")}*\n${digest.requests}`,
@@ -46,18 +46,20 @@ export function digestBlocks(digest: Digest, t: T, deps: Pick<SlackDeps, "i18n">
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.command("/digest", async ({ ack, command, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  app.command("/digest", async ({ ack, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const locale = localeOf(ctx);
     const t = slackT(deps, locale);
     deps.metrics.slackRequests.inc({ kind: "command_digest" });
-    const digest = await deps.core.digest.for({ slackUserId: command.user_id });
-    await ack({ response_type: "ephemeral", text: t("slack.digest.title"), blocks: digestBlocks(digest, t, deps, locale) });
+    const member = memberOf(ctx);
+    const digest = await member.digest();
+    await ack({ response_type: "ephemeral", text: t("slack.digest.title"), blocks: digestBlocks(digest, member.network.name, t, deps, locale) });
   });
 }
 
 /** The digest the weekly job posts (its id is the week; the figures are those of the moment of posting). */
-export async function renderDigest(deps: SlackDeps) {
+export async function renderDigest(deps: SlackDeps, network: NetworkView) {
   const t = slackT(deps);
-  const digest = await deps.core.digest.forNetwork();
-  return { text: t("slack.digest.title"), blocks: digestBlocks(digest, t, deps) };
+  const { network: about, digest } = await network.digest();
+  if (!about) return undefined;
+  return { text: t("slack.digest.title"), blocks: digestBlocks(digest, about.name, t, deps) };
 }

@@ -3,8 +3,10 @@ import type { Locale } from "../../core/i18n.js";
 import type { MeetingView } from "../../core/meetings.js";
 import type { PollView } from "../../core/polls.js";
 import { ACTIONS, choice } from "./action-ids.js";
-import { actions, button, context, divider, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, divider, escape, header, linkButton, section, type Block } from "./blocks.js";
+import type { Member } from "../../core/index.js";
 import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
+import { publishSetupHome } from "./setup.js";
 import { volunteerButtons } from "./volunteer-cards.js";
 
 
@@ -34,18 +36,17 @@ export function pollLine(poll: PollView, t: T): string {
  * The member's App Home: their AGs, the next meetings and open polls of their channels with their answers,
  * events; coordinators also see the approved and suspended volunteers with what they may do.
  */
-export async function homeView(deps: SlackDeps, slackUserId: string, locale: Locale): Promise<Block[]> {
+export async function homeView(deps: SlackDeps, member: Member, locale: Locale): Promise<Block[]> {
   const t = slackT(deps, locale);
-  const actor = { slackUserId };
   const [groups, mine, meetings, polls, events, coordinator] = await Promise.all([
-    deps.core.groups.list(),
-    deps.core.groups.of(slackUserId),
-    deps.core.home.meetings(actor, 5),
-    deps.core.home.polls(actor, 5),
-    deps.core.meetings.events(5),
-    deps.core.isCoordinator(actor),
+    member.groups.list(),
+    member.groups.mine(),
+    member.home.meetings(5),
+    member.home.polls(5),
+    member.meetings.events(5),
+    member.isCoordinator(),
   ]);
-  const blocks: Block[] = [header(t("slack.home.title")), section(`*${t("slack.home.groups")}*`)];
+  const blocks: Block[] = [header(t("slack.home.title", { network: member.network.name })), section(`*${t("slack.home.groups")}*`)];
   for (const group of groups) {
     const member = mine.has(group.id);
     blocks.push({
@@ -71,15 +72,16 @@ export async function homeView(deps: SlackDeps, slackUserId: string, locale: Loc
     const when = event.startsAt ? deps.i18n.formatDateTime(locale, event.startsAt) : t("slack.home.dateToCome");
     blocks.push(section(`*${escape(event.name)}* · ${when}${event.place ? ` · ${escape(event.place)}` : ""}`));
   }
-  if (coordinator) blocks.push(...(await volunteerSection(deps, t)));
+  if (coordinator) blocks.push(...(await volunteerSection(member, t)), ...posterSection(deps, member, t));
   // Slack takes at most 100 blocks in the Home tab; the volunteers come last and are the first to go.
   return blocks.slice(0, 100);
 }
 
 /** For coordinators: who helps, who is suspended, and a button to change that. */
-async function volunteerSection(deps: SlackDeps, t: T): Promise<Block[]> {
-  const volunteers = await deps.core.volunteers.vetted(20);
+async function volunteerSection(member: Member, t: T): Promise<Block[]> {
+  const volunteers = await member.volunteers.vetted(20);
   const blocks: Block[] = [divider(), section(`*${t("slack.home.volunteers")}*`)];
+  if (!Array.isArray(volunteers)) return [];
   if (volunteers.length === 0) blocks.push(context(t("slack.home.noVolunteers")));
   for (const volunteer of volunteers) {
     const [action] = volunteerButtons(volunteer, t);
@@ -90,14 +92,23 @@ async function volunteerSection(deps: SlackDeps, t: T): Promise<Block[]> {
   return blocks;
 }
 
-export async function publishHome(deps: SlackDeps, client: webApi.WebClient, slackUserId: string, locale: Locale): Promise<void> {
-  await client.views.publish({ user_id: slackUserId, view: { type: "home", blocks: await homeView(deps, slackUserId, locale) } });
+/** For coordinators: the town's posters to print (A4) or send (picture), in every language. */
+function posterSection(deps: SlackDeps, member: Member, t: T): Block[] {
+  const base = `${deps.publicUrl()}/posters/${encodeURIComponent(member.network.slug)}`;
+  return [divider(), section(`*${t("slack.home.posters")}*\n${t("slack.home.postersText", { url: base })}`), actions("home-posters", [linkButton(t("slack.home.postersOpen"), ACTIONS.openPosters, base)])];
+}
+
+export async function publishHome(deps: SlackDeps, client: webApi.WebClient, member: Member, locale: Locale): Promise<void> {
+  await client.views.publish({ user_id: member.actor.slackUserId, view: { type: "home", blocks: await homeView(deps, member, locale) } });
 }
 
 export function register(app: App, deps: SlackDeps): void {
   app.event("app_home_opened", async ({ event, client, context: ctx }) => {
     if (event.tab !== "home") return;
     deps.metrics.slackRequests.inc({ kind: "app_home" });
-    await publishHome(deps, client, event.user, localeOf(ctx));
+    const member = ctx.member as Member | undefined;
+    // A workspace not linked to a network yet: its Home tab is where a coordinator links it.
+    if (!member) return publishSetupHome(deps, client, event.user, localeOf(ctx));
+    await publishHome(deps, client, member, localeOf(ctx));
   });
 }

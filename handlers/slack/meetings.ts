@@ -3,7 +3,8 @@ import type { Locale } from "../../core/i18n.js";
 import { RSVP_ANSWERS, type MeetingView, type Rsvp } from "../../core/meetings.js";
 import { ACTIONS, anyChoice } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import type { Member } from "../../core/index.js";
+import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome, rsvpButtons } from "./home.js";
 
 const NETWORK = "network";
@@ -44,8 +45,8 @@ export function announcementBlocks(meeting: MeetingView, t: T, deps: Pick<SlackD
 
 type Prefill = { meetingId?: string; groupId?: string | null; title?: string; startsAt?: Date; place?: string; agenda?: string | null };
 
-async function meetingModal(deps: SlackDeps, t: T, prefill: Prefill): Promise<webApi.ViewsOpenArguments["view"]> {
-  const groups = await deps.core.groups.list();
+async function meetingModal(deps: SlackDeps, member: Member, t: T, prefill: Prefill): Promise<webApi.ViewsOpenArguments["view"]> {
+  const groups = await member.groups.list();
   const options = [
     { text: { type: "plain_text" as const, text: t("slack.meeting.network") }, value: NETWORK },
     ...groups.map((g) => ({ text: { type: "plain_text" as const, text: g.name.slice(0, 75) }, value: g.id })),
@@ -111,9 +112,9 @@ async function meetingModal(deps: SlackDeps, t: T, prefill: Prefill): Promise<we
 }
 
 /** Opens the meeting modal, for coordinators; others are told who may schedule meetings. */
-export async function openMeetingModal(deps: SlackDeps, client: webApi.WebClient, triggerId: string, userId: string, locale: Locale, prefill: Prefill = {}): Promise<boolean> {
-  if (!(await deps.core.isCoordinator({ slackUserId: userId }))) return false;
-  await client.views.open({ trigger_id: triggerId, view: await meetingModal(deps, slackT(deps, locale), prefill) });
+export async function openMeetingModal(deps: SlackDeps, client: webApi.WebClient, triggerId: string, member: Member, locale: Locale, prefill: Prefill = {}): Promise<boolean> {
+  if (!(await member.isCoordinator())) return false;
+  await client.views.open({ trigger_id: triggerId, view: await meetingModal(deps, member, slackT(deps, locale), prefill) });
   return true;
 }
 
@@ -121,15 +122,16 @@ export function register(app: App, deps: SlackDeps): void {
   app.command("/meeting", async ({ ack, command, client, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     deps.metrics.slackRequests.inc({ kind: "command_meeting" });
-    if (!(await deps.core.isCoordinator({ slackUserId: command.user_id }))) {
+    const member = memberOf(ctx);
+    if (!(await member.isCoordinator())) {
       await ack({ response_type: "ephemeral", text: t("slack.coordinatorsOnly") });
       return;
     }
     await ack();
-    await openMeetingModal(deps, client, command.trigger_id, command.user_id, localeOf(ctx));
+    await openMeetingModal(deps, client, command.trigger_id, member, localeOf(ctx));
   });
 
-  app.view<ViewSubmitAction>(ACTIONS.meetingModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(ACTIONS.meetingModal, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const values = view.state.values;
     const day = values.day?.value?.selected_date ?? undefined;
@@ -142,7 +144,8 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     const { startsAt } = start;
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    const member = memberOf(ctx);
+    if (!(await member.isCoordinator())) {
       await ack({ response_action: "errors", errors: { place: t("slack.coordinatorsOnly") } });
       return;
     }
@@ -150,14 +153,14 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     deps.metrics.slackRequests.inc({ kind: meetingId ? "meeting_rescheduled" : "meeting_scheduled" });
     if (meetingId) {
-      await deps.core.meetings.reschedule({ slackUserId: body.user.id }, meetingId, { startsAt, place, agenda });
+      await member.meetings.reschedule(meetingId, { startsAt, place, agenda });
       return;
     }
     const selected = values.group?.value?.selected_option?.value ?? NETWORK;
     const groupId = selected === NETWORK ? null : selected;
-    const groupName = groupId ? (await deps.core.groups.list()).find((g) => g.id === groupId)?.name : undefined;
+    const groupName = groupId ? (await member.groups.list()).find((g) => g.id === groupId)?.name : undefined;
     const title = values.title?.value?.value?.trim() || (groupName ? t("slack.meeting.defaultTitle", { group: groupName }) : t("slack.meeting.networkTitle"));
-    await deps.core.meetings.schedule({ slackUserId: body.user.id }, { groupId, title, startsAt, place, agenda });
+    await member.meetings.schedule({ groupId, title, startsAt, place, agenda });
   });
 
   // The link opens in the browser; the click only needs its acknowledgement.
@@ -168,9 +171,10 @@ export function register(app: App, deps: SlackDeps): void {
     const t = slackT(deps, localeOf(ctx));
     const [meetingId = "", answer = ""] = (action.value ?? "").split(":");
     if (!RSVP_ANSWERS.includes(answer as Rsvp)) return;
-    const result = await deps.core.meetings.rsvp(meetingId, body.user.id, answer as Rsvp);
+    const member = memberOf(ctx);
+    const result = await member.meetings.rsvp(meetingId, answer as Rsvp);
     if (body.container.type === "view") {
-      await publishHome(deps, client, body.user.id, localeOf(ctx));
+      await publishHome(deps, client, member, localeOf(ctx));
       return;
     }
     const text = result.kind === "answered" ? t("slack.meeting.answered", { answer: t(`slack.meeting.rsvp.${result.answer}`) }) : t("slack.meeting.closed");
@@ -178,9 +182,10 @@ export function register(app: App, deps: SlackDeps): void {
   }));
 
   app.action<BlockButtonAction>(ACTIONS.rescheduleMeeting, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
-    const meeting = await deps.core.meetings.view(action.value ?? "");
+    const member = memberOf(ctx);
+    const meeting = await member.meetings.view(action.value ?? "");
     if (!meeting) return;
-    const opened = await openMeetingModal(deps, client, body.trigger_id, body.user.id, localeOf(ctx), {
+    const opened = await openMeetingModal(deps, client, body.trigger_id, member, localeOf(ctx), {
       meetingId: meeting.id,
       startsAt: meeting.startsAt,
       place: meeting.place,
@@ -189,14 +194,14 @@ export function register(app: App, deps: SlackDeps): void {
     if (!opened) await respond({ response_type: "ephemeral", replace_original: false, text: slackT(deps, localeOf(ctx))("slack.coordinatorsOnly") });
   }));
 
-  app.action<BlockButtonAction>(ACTIONS.cancelMeeting, acknowledged(async ({ body, action, respond, context: ctx }: ActionArgs) => {
+  app.action<BlockButtonAction>(ACTIONS.cancelMeeting, acknowledged(async ({ action, respond, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    const result = await memberOf(ctx).meetings.cancel(action.value ?? "");
+    if (result.kind === "not-coordinator") {
       await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
       return;
     }
     deps.metrics.slackRequests.inc({ kind: "meeting_cancelled" });
-    await deps.core.meetings.cancel({ slackUserId: body.user.id }, action.value ?? "");
   }));
 
   // The calendar button is a link; Slack still sends the click, which needs an acknowledgement.
@@ -206,16 +211,16 @@ export function register(app: App, deps: SlackDeps): void {
 }
 
 /** Renders the announcement (post or update) from the meeting's current state. */
-export async function renderAnnouncement(deps: SlackDeps, id: string) {
-  const meeting = await deps.core.meetings.view(id);
+export async function renderAnnouncement(deps: SlackDeps, network: NetworkView, id: string) {
+  const meeting = await network.meeting(id);
   if (!meeting) return undefined;
   const t = slackT(deps);
   return { text: `${escape(meeting.title)} – ${deps.i18n.formatDateTime("de", meeting.startsAt)}`, blocks: announcementBlocks(meeting, t, deps) };
 }
 
 /** The reminder in the channel, with the RSVP buttons once more. */
-export async function renderReminder(deps: SlackDeps, id: string) {
-  const meeting = await deps.core.meetings.view(id);
+export async function renderReminder(deps: SlackDeps, network: NetworkView, id: string) {
+  const meeting = await network.meeting(id);
   if (!meeting || meeting.status === "CANCELLED") return undefined;
   const t = slackT(deps);
   const text = escape(t("slack.meeting.reminder", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt), place: meeting.place }));
@@ -223,8 +228,8 @@ export async function renderReminder(deps: SlackDeps, id: string) {
 }
 
 /** A direct nudge to an AG member who has not answered yet. */
-export async function renderNudge(deps: SlackDeps, id: string) {
-  const meeting = await deps.core.meetings.view(id);
+export async function renderNudge(deps: SlackDeps, network: NetworkView, id: string) {
+  const meeting = await network.meeting(id);
   if (!meeting || meeting.status === "CANCELLED") return undefined;
   const t = slackT(deps);
   const text = escape(t("slack.meeting.nudge", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt) }));

@@ -1,7 +1,7 @@
 import type { SlackTemplate } from "../../core/outbox.js";
 import { renderEscalation, renderLimit } from "./alerts.js";
 import { section, type Block } from "./blocks.js";
-import { slackT, type SlackDeps } from "./context.js";
+import { slackT, type NetworkView, type SlackDeps } from "./context.js";
 import { renderDigest } from "./digest.js";
 import { renderAnnouncement, renderNudge, renderReminder } from "./meetings.js";
 import { renderMentoring, renderReport } from "./newcomers.js";
@@ -16,25 +16,26 @@ type Rendered = { text: string; blocks?: Block[] } | undefined;
  * (notifications, screen readers): whatever a person typed into it is escaped, so that a poll question
  * cannot call `<!channel>`.
  */
-export function createSlackRenderer(deps: SlackDeps): (template: SlackTemplate, id: string) => Promise<Rendered> {
+export function createSlackRenderer(deps: SlackDeps): (template: SlackTemplate, id: string, networkId: string) => Promise<Rendered> {
   // A volunteer's card is only ever updated once the volunteer is gone when they erased their data: it says so.
   const orErased = async (rendered: Promise<Rendered>): Promise<Rendered> => {
     const t = slackT(deps);
     return (await rendered) ?? { text: t("slack.volunteer.erased"), blocks: [section(t("slack.volunteer.erased"))] };
   };
-  const renderers: Record<SlackTemplate, (id: string) => Promise<Rendered>> = {
-    "volunteer-registration": (id) => orErased(renderRegistration(deps, id)),
-    "volunteer-changes": (id) => orErased(renderChanges(deps, id)),
-    "request-limit": (id) => renderLimit(deps, id),
-    "request-escalation": (id) => renderEscalation(deps, id),
-    "mentoring-confirmation": (id) => renderMentoring(deps, id),
-    "discrimination-report": (id) => renderReport(deps, id),
-    "meeting-announcement": (id) => renderAnnouncement(deps, id),
-    "meeting-reminder": (id) => renderReminder(deps, id),
-    "meeting-nudge": (id) => renderNudge(deps, id),
-    poll: (id) => renderPoll(deps, id),
-    "poll-results": (id) => renderPollResults(deps, id),
-    "weekly-digest": () => renderDigest(deps),
+  const renderers: Record<SlackTemplate, (network: NetworkView, id: string) => Promise<Rendered>> = {
+    "volunteer-registration": (network, id) => orErased(renderRegistration(deps, network, id)),
+    "volunteer-changes": (network, id) => orErased(renderChanges(deps, network, id)),
+    "request-limit": (network, id) => renderLimit(deps, network, id),
+    "request-escalation": (network, id) => renderEscalation(deps, network, id),
+    "mentoring-confirmation": (network, id) => renderMentoring(deps, network, id),
+    "discrimination-report": (network, id) => renderReport(deps, network, id),
+    "meeting-announcement": (network, id) => renderAnnouncement(deps, network, id),
+    "meeting-reminder": (network, id) => renderReminder(deps, network, id),
+    "meeting-nudge": (network, id) => renderNudge(deps, network, id),
+    poll: (network, id) => renderPoll(deps, network, id),
+    "poll-results": (network, id) => renderPollResults(deps, network, id),
+    "weekly-digest": (network) => renderDigest(deps, network),
   };
-  return (template, id) => renderers[template](id);
+  // Each message is rendered from its own network's things only: the network its outbox row names.
+  return (template, id, networkId) => renderers[template](deps.core.inNetwork(networkId), id);
 }

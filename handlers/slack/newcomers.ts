@@ -3,13 +3,13 @@ import type { ReportView } from "../../core/reports.js";
 import { ACTIONS } from "./action-ids.js";
 import { requestFields } from "./alerts.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
-import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
+import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type NetworkView, type SlackDeps, type T } from "./context.js";
 
 /** A mentoring match waiting for a coordinator; after the decision, who decided. */
-export async function renderMentoring(deps: SlackDeps, id: string) {
-  const request = await deps.core.coordination.overview(id);
+export async function renderMentoring(deps: SlackDeps, network: NetworkView, id: string) {
+  const request = await network.request(id);
   if (!request) return undefined;
-  const full = await deps.core.mentoring.overview(id);
+  const full = await network.mentoring(id);
   const t = slackT(deps);
   const title = t("slack.mentoring.title", { reference: request.reference });
   const blocks: Block[] = [header(title), requestFields(request, t, deps.i18n)];
@@ -35,8 +35,8 @@ export function reportBlocks(report: ReportView, t: T, deps: Pick<SlackDeps, "i1
   return blocks;
 }
 
-export async function renderReport(deps: SlackDeps, id: string) {
-  const report = await deps.core.reports.view(id);
+export async function renderReport(deps: SlackDeps, network: NetworkView, id: string) {
+  const report = await network.report(id);
   if (!report) return undefined;
   const t = slackT(deps);
   return { text: t("slack.report.title", { reference: report.reference }), blocks: reportBlocks(report, t, deps) };
@@ -44,15 +44,15 @@ export async function renderReport(deps: SlackDeps, id: string) {
 
 export function register(app: App, deps: SlackDeps): void {
   const decide = (confirm: boolean) =>
-    acknowledged(async ({ action, body, respond, context: ctx }: ActionArgs) => {
+    acknowledged(async ({ action, respond, context: ctx }: ActionArgs) => {
       const t = slackT(deps, localeOf(ctx));
-      if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+      const member = memberOf(ctx);
+      const result = confirm ? await member.mentoring.confirm(action.value ?? "") : await member.mentoring.reject(action.value ?? "");
+      if (result.kind === "not-coordinator") {
         await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.coordinatorsOnly") });
         return;
       }
       deps.metrics.slackRequests.inc({ kind: confirm ? "mentoring_confirmed" : "mentoring_rejected" });
-      const actor = { slackUserId: body.user.id };
-      const result = confirm ? await deps.core.mentoring.confirm(actor, action.value ?? "") : await deps.core.mentoring.reject(actor, action.value ?? "");
       if (result.kind === "already-decided") await respond({ response_type: "ephemeral", replace_original: false, text: t("slack.mentoring.alreadyDecided") });
     });
   app.action<BlockButtonAction>(ACTIONS.confirmMentoring, decide(true));
@@ -62,7 +62,7 @@ export function register(app: App, deps: SlackDeps): void {
     ACTIONS.answerReport,
     acknowledged(async ({ action, body, client, context: ctx }: ActionArgs) => {
       const t = slackT(deps, localeOf(ctx));
-      if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) return;
+      if (!(await memberOf(ctx).isCoordinator())) return;
       await client.views.open({
         trigger_id: body.trigger_id,
         view: {
@@ -81,18 +81,19 @@ export function register(app: App, deps: SlackDeps): void {
     }),
   );
 
-  app.view<ViewSubmitAction>(ACTIONS.answerReportModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(ACTIONS.answerReportModal, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const answer = view.state.values.answer?.value?.value?.trim() ?? "";
     if (!answer) {
       await ack({ response_action: "errors", errors: { answer: t("slack.escalation.noteNeeded") } });
       return;
     }
-    if (!(await deps.core.isCoordinator({ slackUserId: body.user.id }))) {
+    const member = memberOf(ctx);
+    if (!(await member.isCoordinator())) {
       await ack({ response_action: "errors", errors: { answer: t("slack.coordinatorsOnly") } });
       return;
     }
     await ack();
-    await deps.core.reports.answer({ slackUserId: body.user.id }, view.private_metadata, answer);
+    await member.reports.answer(view.private_metadata, answer);
   });
 }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareA
 import { MAX_OPTIONS, winners, type PollDraft, type PollField, type PollView } from "../../core/polls.js";
 import { ACTIONS, anyChoice, choice } from "./action-ids.js";
 import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT, memberOf, type NetworkView } from "./context.js";
 import { publishHome } from "./home.js";
 import { openMeetingModal } from "./meetings.js";
 
@@ -112,10 +112,10 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    await deps.core.polls.create(parsed, command.channel_id, command.user_id);
+    await memberOf(ctx).polls.create(parsed, command.channel_id);
   });
 
-  app.view<ViewSubmitAction>(ACTIONS.pollModal, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(ACTIONS.pollModal, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const poll = deps.core.polls.check(draftFromModal(view.state.values));
     if ("error" in poll) {
@@ -123,46 +123,48 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    await deps.core.polls.create(poll, view.private_metadata, body.user.id);
+    await memberOf(ctx).polls.create(poll, view.private_metadata);
   });
 
   app.action<BlockButtonAction>(anyChoice(ACTIONS.vote), acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "vote" });
     const t = slackT(deps, localeOf(ctx));
     const [pollId = "", optionId = ""] = (action.value ?? "").split(":");
-    const result = await deps.core.polls.vote(pollId, optionId, body.user.id);
+    const member = memberOf(ctx);
+    const result = await member.polls.vote(pollId, optionId);
     if (body.container.type === "view") {
-      await publishHome(deps, client, body.user.id, localeOf(ctx));
+      await publishHome(deps, client, member, localeOf(ctx));
       return;
     }
     const text = "option" in result ? t(`slack.poll.vote.${result.kind}`, { option: escape(result.option) }) : t(`slack.poll.vote.${result.kind}`);
     await respond({ response_type: "ephemeral", replace_original: false, text });
   }));
 
-  app.action<BlockButtonAction>(ACTIONS.closePoll, acknowledged(async ({ body, action, respond, context: ctx }: ActionArgs) => {
+  app.action<BlockButtonAction>(ACTIONS.closePoll, acknowledged(async ({ action, respond, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
-    const result = await deps.core.polls.close(action.value ?? "", body.user.id);
+    const result = await memberOf(ctx).polls.close(action.value ?? "");
     if (result.kind !== "closed") await respond({ response_type: "ephemeral", replace_original: false, text: t(`slack.poll.closeResult.${result.kind}`) });
   }));
 
   app.action<BlockButtonAction>(ACTIONS.meetingFromPoll, acknowledged(async ({ body, action, client, respond, context: ctx }: ActionArgs) => {
     const [pollId = "", optionId = ""] = (action.value ?? "").split(":");
-    const poll = await deps.core.polls.view(pollId);
+    const member = memberOf(ctx);
+    const poll = await member.polls.view(pollId);
     const option = poll?.options.find((o) => o.id === optionId);
     if (!poll || !option?.startsAt) return;
-    const opened = await openMeetingModal(deps, client, body.trigger_id, body.user.id, localeOf(ctx), { title: poll.question, startsAt: option.startsAt });
+    const opened = await openMeetingModal(deps, client, body.trigger_id, member, localeOf(ctx), { title: poll.question, startsAt: option.startsAt });
     if (!opened) await respond({ response_type: "ephemeral", replace_original: false, text: slackT(deps, localeOf(ctx))("slack.coordinatorsOnly") });
   }));
 }
 
-export async function renderPoll(deps: SlackDeps, id: string) {
-  const poll = await deps.core.polls.view(id);
+export async function renderPoll(deps: SlackDeps, network: NetworkView, id: string) {
+  const poll = await network.poll(id);
   if (!poll) return undefined;
   return { text: `📊 ${escape(poll.question)}`, blocks: pollBlocks(poll, slackT(deps), deps) };
 }
 
-export async function renderPollResults(deps: SlackDeps, id: string) {
-  const poll = await deps.core.polls.view(id);
+export async function renderPollResults(deps: SlackDeps, network: NetworkView, id: string) {
+  const poll = await network.poll(id);
   if (!poll) return undefined;
   return { text: `🏁 ${escape(poll.question)}`, blocks: resultBlocks(poll, slackT(deps)) };
 }

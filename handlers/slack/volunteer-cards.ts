@@ -1,7 +1,6 @@
 import type { Locale } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import type { Vetted, VolunteerProfile } from "../../core/volunteers.js";
-import { DISTRICT_NAMES, isOneOf, DISTRICTS } from "../../core/vocabulary.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, button, context, escape, fields, header, section, type Block } from "./blocks.js";
 import type { T } from "./context.js";
@@ -29,7 +28,7 @@ export function volunteerButtons(volunteer: VolunteerProfile, t: T) {
 
 /** A registration as coordinators see it: what the volunteer offers, and what a coordinator can do now. */
 export function registrationBlocks(volunteer: VolunteerProfile, t: T, locale: Locale = "de"): Block[] {
-  const places = volunteer.remoteOnly ? t("volunteer.remoteOnly") : volunteer.districts.map((d) => (isOneOf(DISTRICTS, d) ? DISTRICT_NAMES[d] : d)).join(", ");
+  const places = volunteer.remoteOnly ? t("volunteer.remoteOnly") : volunteer.districtNames.join(", ");
   const blocks: Block[] = [
     header(t("slack.volunteer.title", { name: volunteer.firstName })),
     fields([

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { ACTIONS } from "./action-ids.js";
-import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT } from "./context.js";
+import type { Member } from "../../core/index.js";
+import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome } from "./home.js";
 import { changeBlocks, registrationBlocks } from "./volunteer-cards.js";
 
@@ -16,16 +17,17 @@ function outcome(kind: string, t: T, params: Record<string, string | number> = {
 
 export function register(app: App, deps: SlackDeps): void {
   /** A coordinator's decision on a volunteer; the card shows the new state, the coordinator hears the outcome. */
-  const decide = (kind: string, act: (actor: { slackUserId: string }, volunteerId: string) => Promise<{ kind: string; reopened?: number }>, card: "registration" | "changes") =>
+  const decide = (kind: string, act: (member: Member, volunteerId: string) => Promise<{ kind: string; reopened?: number }>, card: "registration" | "changes") =>
     acknowledged(async ({ body, action, respond, client, context: ctx }: ActionArgs) => {
       deps.metrics.slackRequests.inc({ kind });
       const t = slackT(deps, localeOf(ctx));
+      const member = memberOf(ctx);
       const volunteerId = action.value ?? "";
-      const result = await act({ slackUserId: body.user.id }, volunteerId);
+      const result = await act(member, volunteerId);
       // From App Home (no message to answer in): the Home tab shows the new state.
-      if (body.container.type === "view") return publishHome(deps, client, body.user.id, localeOf(ctx));
-      const volunteer = await deps.core.volunteers.byId(volunteerId);
-      if (result.kind === "not-coordinator" || result.kind === "not-found" || !volunteer) {
+      if (body.container.type === "view") return publishHome(deps, client, member, localeOf(ctx));
+      const volunteer = await member.volunteers.view(volunteerId);
+      if (result.kind === "not-coordinator" || result.kind === "not-found" || !volunteer || "kind" in volunteer) {
         await respond({ response_type: "ephemeral", replace_original: false, text: outcome(result.kind, t) });
         return;
       }
@@ -34,24 +36,24 @@ export function register(app: App, deps: SlackDeps): void {
       await respond({ replace_original: true, text: cardT(card === "registration" ? "slack.volunteer.title" : "slack.volunteer.changesTitle", { name: volunteer.firstName }), blocks });
       await respond({ response_type: "ephemeral", replace_original: false, text: outcome(result.kind, t, { name: volunteer.firstName, count: result.reopened ?? 0 }) });
     });
-  app.action<BlockButtonAction>(APPROVE_VOLUNTEER, decide("volunteer_approved", (actor, id) => deps.core.volunteers.decide(actor, id, "APPROVED"), "registration"));
-  app.action<BlockButtonAction>(REJECT_VOLUNTEER, decide("volunteer_rejected", (actor, id) => deps.core.volunteers.decide(actor, id, "REJECTED"), "registration"));
-  app.action<BlockButtonAction>(ACTIONS.suspendVolunteer, decide("volunteer_suspended", (actor, id) => deps.core.volunteers.suspend(actor, id), "registration"));
-  app.action<BlockButtonAction>(ACTIONS.reactivateVolunteer, decide("volunteer_reactivated", (actor, id) => deps.core.volunteers.reactivate(actor, id), "registration"));
-  app.action<BlockButtonAction>(ACTIONS.applyChanges, decide("volunteer_changes_applied", (actor, id) => deps.core.volunteers.decideChange(actor, id, true), "changes"));
-  app.action<BlockButtonAction>(ACTIONS.declineChanges, decide("volunteer_changes_declined", (actor, id) => deps.core.volunteers.decideChange(actor, id, false), "changes"));
+  app.action<BlockButtonAction>(APPROVE_VOLUNTEER, decide("volunteer_approved", (member, id) => member.volunteers.decide(id, "APPROVED"), "registration"));
+  app.action<BlockButtonAction>(REJECT_VOLUNTEER, decide("volunteer_rejected", (member, id) => member.volunteers.decide(id, "REJECTED"), "registration"));
+  app.action<BlockButtonAction>(ACTIONS.suspendVolunteer, decide("volunteer_suspended", (member, id) => member.volunteers.suspend(id), "registration"));
+  app.action<BlockButtonAction>(ACTIONS.reactivateVolunteer, decide("volunteer_reactivated", (member, id) => member.volunteers.reactivate(id), "registration"));
+  app.action<BlockButtonAction>(ACTIONS.applyChanges, decide("volunteer_changes_applied", (member, id) => member.volunteers.decideChange(id, true), "changes"));
+  app.action<BlockButtonAction>(ACTIONS.declineChanges, decide("volunteer_changes_declined", (member, id) => member.volunteers.decideChange(id, false), "changes"));
 }
 
 /** The cards the outbound sender renders: a registration and a requested change. */
-export async function renderRegistration(deps: SlackDeps, id: string) {
-  const volunteer = await deps.core.volunteers.byId(id);
+export async function renderRegistration(deps: SlackDeps, network: NetworkView, id: string) {
+  const volunteer = await network.volunteer(id);
   if (!volunteer) return undefined;
   const t = slackT(deps);
   return { text: t("slack.volunteer.title", { name: volunteer.firstName }), blocks: registrationBlocks(volunteer, t) };
 }
 
-export async function renderChanges(deps: SlackDeps, id: string) {
-  const volunteer = await deps.core.volunteers.byId(id);
+export async function renderChanges(deps: SlackDeps, network: NetworkView, id: string) {
+  const volunteer = await network.volunteer(id);
   if (!volunteer) return undefined;
   const t = slackT(deps);
   return { text: t("slack.volunteer.changesTitle", { name: volunteer.firstName }), blocks: changeBlocks(volunteer, t) };
