@@ -56,8 +56,10 @@ export async function votes(members: number): Promise<{ figures: Figure[]; memor
   try {
     // The poll, posted by the product as if a member had just created it.
     const queue = queueKit({ backend: "redis", prefix }).queue<{ outboxId: string }>(OUTBOUND_SLACK);
-    database.db.relayTo((told) => enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK").map((t) => t.id)));
-    const poll = await createPoll(database.db, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR");
+    database.db.relayTo((told) => enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK")));
+    // The product created its network at start and linked it to the emulator's workspace.
+    const network = await database.prisma.network.findUniqueOrThrow({ where: { slug: "beckum" }, select: { id: true } });
+    const poll = await createPoll(database.db, network.id, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR");
     await queue.close();
     const message = await slack.waitFor(() => slack.channelMessages(CHANNEL).find((m) => m.text?.includes("Wann treffen wir uns?")), 15_000);
     const options = await database.prisma.pollOption.findMany({ where: { pollId: poll.id }, orderBy: { position: "asc" } });

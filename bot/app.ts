@@ -19,6 +19,7 @@ import { installSchedules, startScheduledWorkers } from "../jobs/schedules.js";
 import { startWakeUpWorkers } from "../jobs/wake-ups.js";
 import { createLogger, type Logger } from "../ops/log.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
+import { installPosters } from "../posters/http.js";
 import { seedNetwork } from "../prisma/seed.js";
 import { channelDirectory } from "./coordinators.js";
 import { ConfigError, coreSettings, type Config } from "./config.js";
@@ -73,7 +74,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const i18n = createI18n({ timeZone: config.timeZone });
   const database = await openDatabase(config, { migrate: options.migrate ?? true });
-  if (options.seed) await seedNetwork(database.prisma);
   // Who is in which Slack channel: coordinators' powers and what App Home shows depend on it.
   // Short and without retries: a member's click waits on this, and when Slack cannot answer the answer is no.
   const slackClient = new webApi.WebClient(config.slack.token, {
@@ -83,8 +83,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
   });
-  const channels = channelDirectory(slackClient, config.slack.coordinatorChannel, log);
+  // Single-workspace mode: the one bot token's workspace, learnt from Slack at start.
+  let workspace: string | undefined;
+  const channels = channelDirectory((teamId) => (teamId === workspace ? slackClient : undefined), log);
   const core = createCore(database, coreSettings(config), channels);
+  const networkId = await core.networks.ensureFirst(config.network);
+  if (options.seed) await seedNetwork(database.prisma, networkId);
 
   const queues = await openQueues(
     config.queue.backend === "redis"
@@ -125,6 +129,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     { password: config.admin.password, openWithoutPassword: config.demo, writable: config.admin.queuesWritable },
     log,
   );
+  installPosters(http, {
+    i18n,
+    botUsername: () => (bot.isInited() ? bot.botInfo.username : undefined),
+    network: async (slug) => {
+      const network = await core.networks.bySlug(slug);
+      return network?.kind === "TOWN" ? { slug: network.slug, name: network.name } : undefined;
+    },
+  });
   options.routes?.(http);
   installNotFound(http);
 
@@ -133,8 +145,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let stopping: Promise<void> | undefined;
 
   /** Coordinators' powers follow membership of their channel: anyone who can join it must not be able to. */
-  const requirePrivateCoordinatorChannel = async () => {
-    const isPrivate = await channels.coordinatorChannelIsPrivate();
+  const requirePrivateCoordinatorChannel = async (teamId: string) => {
+    const isPrivate = await channels.isPrivate(teamId, config.slack.coordinatorChannel);
     if (isPrivate === true) return;
     throw new ConfigError([
       isPrivate === false
@@ -143,8 +155,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ]);
   };
 
+  /** The bot token's workspace serves the configured network, with the configured channels. */
+  const linkWorkspace = async () => {
+    const auth = await slackClient.auth.test().catch((error: unknown) => {
+      throw new ConfigError([`SLACK_BOT_TOKEN: Slack did not accept the token (${error instanceof Error ? error.message : String(error)})`]);
+    });
+    if (!auth.team_id) throw new ConfigError(["SLACK_BOT_TOKEN: Slack did not say which workspace the token belongs to"]);
+    workspace = auth.team_id;
+    if (!config.demo) await requirePrivateCoordinatorChannel(auth.team_id);
+    await core.networks.linkConfigured(networkId, { teamId: auth.team_id, coordinatorChannel: config.slack.coordinatorChannel, networkChannel: config.slack.networkChannel });
+  };
+
   const start = async () => {
-    if (!config.demo) await requirePrivateCoordinatorChannel();
+    await linkWorkspace();
     server = await listen(http, config.http.port, config.http.host);
     const address = server.address() as AddressInfo;
     publicUrl = config.http.publicUrl ?? `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;

@@ -52,6 +52,19 @@ const environment = z.object({
   SLACK_COORDINATOR_CHANNEL: optionalText,
   SLACK_CHANNEL_INTERVAL_MS: milliseconds(1000),
   SLACK_NETWORK_CHANNEL: optionalText,
+  NETWORK_SLUG: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: "expected 1-64 characters of A-Z a-z 0-9 _ - (it becomes the deep link t.me/<bot>?start=<slug>)" })
+      .optional(),
+  ),
+  NETWORK_NAME: optionalText.pipe(z.string().max(80, { message: "expected at most 80 characters" }).optional()),
+  NETWORK_DISTRICTS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\s*[A-Z0-9_]{2,32}:[^,:]+(\s*,\s*[A-Z0-9_]{2,32}:[^,:]+)*\s*$/, { message: "expected CODE:Name pairs separated by commas, e.g. BECKUM:Beckum,NEUBECKUM:Neubeckum" })
+      .optional(),
+  ),
   MEETING_REMINDERS: z
     .string()
     .default("3d,2h")
@@ -122,6 +135,11 @@ export type Config = {
     networkChannel: string;
     channelIntervalMs: number;
   };
+  /**
+   * The network this deployment's Slack workspace (SLACK_BOT_TOKEN) serves, created on first start: a
+   * deployment for one town needs nothing else. More towns come from a networks file (`npm run networks`).
+   */
+  network: { slug: string; name: string; districts: { code: string; name: string }[] };
   meetings: MeetingSettings;
   dispatch: DispatchSettings;
   reminders: ReminderSettings;
@@ -150,6 +168,17 @@ export const DEMO = {
   slackSigningSecret: "brueckenbot-demo-signing-secret",
   coordinatorChannel: "C0COORDINATE",
   networkChannel: "C0NETZWERK",
+  /** Beckum, the network this product was first built for, with its four districts. */
+  network: {
+    slug: "beckum",
+    name: "Beckum",
+    districts: [
+      { code: "BECKUM", name: "Beckum" },
+      { code: "NEUBECKUM", name: "Neubeckum" },
+      { code: "ROLAND", name: "Roland" },
+      { code: "VELLERN", name: "Vellern" },
+    ],
+  },
   /** Only for the demo's own ballots: a real network sets BALLOT_SECRET. */
   ballotSecret: "brueckenbot-demo-ballot-secret-not-for-real-polls",
 } as const;
@@ -223,6 +252,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       networkChannel: e.SLACK_NETWORK_CHANNEL ?? (demo ? DEMO.networkChannel : (e.SLACK_COORDINATOR_CHANNEL ?? DEMO.coordinatorChannel)),
       channelIntervalMs: e.SLACK_CHANNEL_INTERVAL_MS,
     },
+    network: {
+      slug: e.NETWORK_SLUG ?? DEMO.network.slug,
+      name: e.NETWORK_NAME ?? (e.NETWORK_SLUG ? e.NETWORK_SLUG : DEMO.network.name),
+      districts: e.NETWORK_DISTRICTS ? parseDistricts(e.NETWORK_DISTRICTS) : e.NETWORK_SLUG && e.NETWORK_SLUG !== DEMO.network.slug ? [] : [...DEMO.network.districts],
+    },
     meetings: { reminderOffsetsMs: parseDurations(e.MEETING_REMINDERS) ?? [] },
     dispatch: {
       waveSize: e.DISPATCH_WAVE_SIZE,
@@ -259,8 +293,6 @@ export function coreSettings(config: Config): CoreSettings {
     dispatch: config.dispatch,
     reminders: config.reminders,
     meetings: config.meetings,
-    coordinatorChannel: config.slack.coordinatorChannel,
-    networkChannel: config.slack.networkChannel,
     timeZone: config.timeZone,
     retentionDays: config.retentionDays,
     closing: config.closing,
@@ -272,6 +304,14 @@ export function coreSettings(config: Config): CoreSettings {
 /** Reads and validates this process's environment. */
 export function loadConfig(): Config {
   return parseConfig(process.env);
+}
+
+/** "BECKUM:Beckum, NEUBECKUM:Neubeckum" → districts. */
+function parseDistricts(text: string): { code: string; name: string }[] {
+  return text.split(",").map((pair) => {
+    const [code = "", name = ""] = pair.split(":").map((part) => part.trim());
+    return { code, name };
+  });
 }
 
 /** "3d,2h,30m" → milliseconds; undefined when a part is not a duration. */

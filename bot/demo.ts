@@ -35,6 +35,9 @@ export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator):
   const { core } = app;
   slack.join(app.config.slack.coordinatorChannel, "U0SCHULTE");
   slack.makePrivate(app.config.slack.coordinatorChannel);
+  const town = await core.networks.bySlug(app.config.network.slug);
+  const coordinator = await core.member({ slackUserId: "U0SCHULTE", teamId: slack.teamId });
+  if (!town || !coordinator) throw new Error("the demo network is not linked to the demo workspace");
   const volunteers = [
     { id: 7101, firstName: "Yusuf", locale: "de" as const, languages: [{ language: "ar", level: "NATIVE" as const }] },
     { id: 7102, firstName: "Leyla", locale: "tr" as const, languages: [{ language: "ar", level: "FLUENT" as const }, { language: "tr", level: "NATIVE" as const }] },
@@ -43,6 +46,7 @@ export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator):
     if ((await core.volunteers.of(v.id))?.status === "APPROVED") continue;
     await core.users.chooseLocale(v.id, v.locale);
     await core.users.giveConsent(v.id);
+    await core.users.placeIn(v.id, town.id);
     const registered = await core.volunteers.register(v.id, {
       firstName: v.firstName,
       roles: ["INTERPRETER"],
@@ -51,8 +55,9 @@ export async function prepareDemoPeople(app: Brueckenbot, slack: SlackEmulator):
       districts: ["BECKUM", "NEUBECKUM"],
       remoteOnly: false,
       weeklyCapacity: 50,
+      networks: [town.id],
     });
-    if (registered.kind !== "no-consent") await core.volunteers.decide({ slackUserId: "U0SCHULTE" }, registered.volunteerId, "APPROVED");
+    if ("volunteerId" in registered) await coordinator.volunteers.decide(registered.volunteerId, "APPROVED");
   }
 }
 
@@ -67,7 +72,7 @@ export function simulator(config: Config, getApp: () => Brueckenbot, telegram: T
         personas,
         scenario: async (step) => {
           const app = getApp();
-          const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
+          const group = await app.database.prisma.workingGroup.findFirstOrThrow({ where: { slug: "zusammenleben-gestalten", network: { slug: app.config.network.slug } } });
           await playScenario(
             telegram,
             slack,

@@ -124,8 +124,8 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   });
 
   // Someone joined or left a channel (the coordinators' one, an AG's): its member list is asked again.
-  app.event("member_joined_channel", async ({ event }) => channels.forget(event.channel));
-  app.event("member_left_channel", async ({ event }) => channels.forget(event.channel));
+  app.event("member_joined_channel", async ({ event, body }) => channels.forget(body.team_id, event.channel));
+  app.event("member_left_channel", async ({ event, body }) => channels.forget(body.team_id, event.channel));
 
   registerWorkingGroups(app, slackDeps);
   registerVolunteers(app, slackDeps);

@@ -29,6 +29,7 @@ import { offersFeature } from "../handlers/telegram/offers.js";
 import { relayFeature } from "../handlers/telegram/relay.js";
 import { requestsFeature } from "../handlers/telegram/requests.js";
 import { startFeature } from "../handlers/telegram/start.js";
+import { townFeature } from "../handlers/telegram/town.js";
 import { volunteerJobsFeature } from "../handlers/telegram/volunteer-jobs.js";
 import { volunteerFeature } from "../handlers/telegram/volunteer.js";
 
@@ -60,6 +61,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   // catch-all comes last.
   const features = [
     startFeature,
+    townFeature,
     languageFeature,
     helpFeature,
     cancelFeature,

@@ -192,6 +192,10 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       find: async (query: string) => networks.findTowns(query, await networks.towns(db)),
       ofTeam: networkOfTeam,
       ensureFirst: (first: networks.FirstNetwork) => networks.ensureFirstNetwork(db, first),
+      linkConfigured: async (networkId: string, slack: Parameters<typeof networks.linkConfiguredWorkspace>[2]) => {
+        teams.clear();
+        await networks.linkConfiguredWorkspace(db, networkId, slack);
+      },
       import: (data: unknown) => networks.importNetworks(db, data),
       link: async (teamId: string, code: string, channels: Parameters<typeof networks.linkWorkspace>[3]) => {
         teams.delete(teamId);

@@ -54,22 +54,32 @@ export async function networkAndTowns(q: Queryable, id: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-/** What the composition root knows of the first network: a single-town deployment needs nothing more. */
-export type FirstNetwork = { slug: string; name: string; districts?: District[]; slack: { teamId: string | null; coordinatorChannel: string; networkChannel: string } };
+/** The network a deployment's configuration names: a single-town deployment needs nothing more. */
+export type FirstNetwork = { slug: string; name: string; districts: District[] };
 
 /**
- * Makes sure the first network exists and knows its Slack workspace and channels (single-workspace mode: from
- * the configuration, at every start). Returns its id.
+ * Makes sure the configuration's network exists (created with its name and districts the first time; what
+ * coordinators or a networks file changed since stays). Returns its id.
  */
 export async function ensureFirstNetwork(db: DbOrTx, first: FirstNetwork): Promise<string> {
-  const slack = { slackTeamId: first.slack.teamId, coordinatorChannel: first.slack.coordinatorChannel, networkChannel: first.slack.networkChannel };
   const network = await db.prisma.network.upsert({
     where: { slug: first.slug },
-    create: { slug: first.slug, name: first.name, ...(first.districts ? { districts: first.districts } : {}), ...slack },
-    update: slack,
+    create: { slug: first.slug, name: first.name, districts: first.districts },
+    update: {},
     select: { id: true },
   });
   return network.id;
+}
+
+/**
+ * Single-workspace mode (one bot token): that workspace serves the configuration's network, with the
+ * configured channels – set at every start, so that changing them in the configuration takes effect.
+ */
+export async function linkConfiguredWorkspace(db: Database, networkId: string, slack: { teamId: string; coordinatorChannel: string; networkChannel: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.prisma.network.updateMany({ where: { slackTeamId: slack.teamId, id: { not: networkId } }, data: { slackTeamId: null } });
+    await tx.prisma.network.update({ where: { id: networkId }, data: { slackTeamId: slack.teamId, coordinatorChannel: slack.coordinatorChannel, networkChannel: slack.networkChannel } });
+  });
 }
 
 /**

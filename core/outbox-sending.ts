@@ -7,7 +7,7 @@ import type { OutboxChannel, WakeUp } from "./outbox.js";
  */
 
 /** A row taken for sending: the head of its recipient's queue. */
-export type ClaimedMessage = { id: bigint; channel: OutboxChannel; recipient: string; payload: unknown };
+export type ClaimedMessage = { id: bigint; channel: OutboxChannel; recipient: string; payload: unknown; networkId: string | null };
 
 /** What the sender should do for one outbox row. */
 export type Claim =
@@ -26,18 +26,19 @@ export type Claim =
  */
 /**
  * The recipient's queue around row `$1`: the row (`me`), the oldest message still to send to the same
- * recipient (`head`) and the last one sent (`last`), for the pace.
+ * recipient (`head`) and the last one sent (`last`), for the pace. A Slack recipient is a channel of one
+ * network's workspace: two workspaces may have channels with the same id.
  */
 const QUEUE_OF_ROW = `
     WITH me AS (
-      SELECT channel, recipient, status FROM "Outbox" WHERE id = $1
+      SELECT channel, recipient, "networkId", status FROM "Outbox" WHERE id = $1
     ), head AS (
       SELECT o.id, o.status, o."claimedUntil" FROM "Outbox" o, me
-      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
+      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o."networkId" IS NOT DISTINCT FROM me."networkId" AND o.status IN ('PENDING', 'SENDING')
       ORDER BY o.id LIMIT 1
     ), last AS (
       SELECT o."sentAt" FROM "Outbox" o, me
-      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status = 'SENT'
+      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o."networkId" IS NOT DISTINCT FROM me."networkId" AND o.status = 'SENT'
       ORDER BY o.id DESC LIMIT 1
     )`;
 
@@ -51,7 +52,7 @@ export async function claimNext(db: Queryable, outboxId: bigint, pace: { leaseMs
       AND EXISTS (SELECT 1 FROM me WHERE me.status IN ('PENDING', 'SENDING'))
       AND (o.status = 'PENDING' OR o."claimedUntil" < now())
       AND NOT EXISTS (SELECT 1 FROM last WHERE last."sentAt" > now() - make_interval(secs => $3))
-    RETURNING o.id::text, o.channel::text AS channel, o.recipient, o.payload`,
+    RETURNING o.id::text, o.channel::text AS channel, o.recipient, o.payload, o."networkId"`,
     [String(outboxId), pace.leaseMs / 1000, pace.intervalMs / 1000],
   );
   const row = claimed[0];
@@ -122,16 +123,16 @@ export async function pendingWakeUps(db: Queryable, ids: bigint[] | undefined, o
  * Rows that should be on their way but may have lost their queue job (a crash between commit and
  * queueing, a Redis restart): pending for longer than `olderThanMs`, or taken by a sender that died.
  */
-export async function stalled(db: Queryable, olderThanMs: number, limit: number): Promise<{ id: bigint; channel: OutboxChannel }[]> {
-  const rows = await db.sql<{ id: string; channel: OutboxChannel }>(
-    `SELECT id::text, channel::text AS channel FROM "Outbox"
+export async function stalled(db: Queryable, olderThanMs: number, limit: number): Promise<{ id: bigint; channel: OutboxChannel; network?: string }[]> {
+  const rows = await db.sql<{ id: string; channel: OutboxChannel; network: string | null }>(
+    `SELECT id::text, channel::text AS channel, "networkId" AS network FROM "Outbox"
      WHERE channel <> 'JOB' AND (
        (status = 'PENDING' AND "createdAt" < now() - make_interval(secs => $1))
        OR (status = 'SENDING' AND "claimedUntil" < now()))
      ORDER BY id LIMIT $2`,
     [olderThanMs / 1000, limit],
   );
-  return rows.map((r) => ({ id: BigInt(r.id), channel: r.channel }));
+  return rows.map((r) => ({ id: BigInt(r.id), channel: r.channel, ...(r.network ? { network: r.network } : {}) }));
 }
 
 /**

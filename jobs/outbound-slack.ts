@@ -4,23 +4,26 @@ import type { Core } from "../core/index.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
 import { SLACK_TEMPLATES, type SlackIntent, type SlackTemplate } from "../core/outbox.js";
+import type { ClaimedMessage } from "../core/outbox-sending.js";
 import type { Queues } from "./connection.js";
 
 /** Messages the bot posts in Slack channels (coordinators' alerts, registrations, announcements). */
 export const OUTBOUND_SLACK = "outbound-slack";
 
-export type OutboundSlackJob = { outboxId: string };
+/** A job carries the outbox row's id and the network whose workspace the message goes to; never its content. */
+export type OutboundSlackJob = { outboxId: string; network?: string };
 
 /** A Slack message rendered from current data; undefined when the entity is gone. */
 export type SlackMessage = { text: string; blocks?: types.KnownBlock[] };
-export type SlackRenderer = (template: SlackTemplate, id: string) => Promise<SlackMessage | undefined>;
+/** Renders a template for an entity of a network (the network the outbox row names). */
+export type SlackRenderer = (template: SlackTemplate, id: string, networkId: string) => Promise<SlackMessage | undefined>;
 
-export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, ids: bigint[]): Promise<void> {
-  if (ids.length === 0) return;
+export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, rows: { id: bigint; network?: string }[]): Promise<void> {
+  if (rows.length === 0) return;
   await queue.addBulk(
-    ids.map((id) => ({
+    rows.map(({ id, network }) => ({
       name: "post",
-      data: { outboxId: String(id) },
+      data: { outboxId: String(id), ...(network ? { network } : {}) },
       opts: { jobId: `slack-${id}`, attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
     })),
   );
@@ -57,7 +60,7 @@ export function startOutboundSlack(deps: {
         return;
       }
       try {
-        const sentRef = await deliver(deps, message.recipient, intent);
+        const sentRef = await deliver(deps, message, intent);
         await deps.core.outbox.markSent(message.id, sentRef);
         deps.metrics.outbound.inc({ channel: "slack", outcome: "sent" });
       } catch (error) {
@@ -90,9 +93,11 @@ async function retryAt(job: Job, timestamp: number, token: string | undefined): 
   throw new DelayedError();
 }
 
-async function deliver(deps: { core: Core; client: webApi.WebClient; render: SlackRenderer }, channel: string, intent: SlackIntent): Promise<string | undefined> {
-  const rendered = await deps.render(intent.template, intent.id);
+async function deliver(deps: { core: Core; client: webApi.WebClient; render: SlackRenderer }, message: ClaimedMessage, intent: SlackIntent): Promise<string | undefined> {
+  // A row of an older version without its network has nobody to render it for.
+  const rendered = message.networkId ? await deps.render(intent.template, intent.id, message.networkId) : undefined;
   if (!rendered) return undefined;
+  const channel = message.recipient;
   if (intent.kind === "update") {
     const ts = await deps.core.outbox.sentRefOf(BigInt(intent.outboxId));
     if (ts === undefined) return undefined;

@@ -41,7 +41,10 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
   const queueAll = async (told: Told[]) => {
     const ids = (channel: Told["channel"]) => told.filter((t) => t.channel === channel).map((t) => t.id);
     await enqueueOutboundTelegram(telegram, ids("TELEGRAM"));
-    await enqueueOutboundSlack(slack, ids("SLACK"));
+    await enqueueOutboundSlack(
+      slack,
+      told.filter((t) => t.channel === "SLACK"),
+    );
     // Wake-ups written in this unit of work come with their content; others (from the sweep) are read.
     const jobs = told.filter((t) => t.channel === "JOB");
     const carried = jobs.flatMap((t) => (t.wakeUp ? [{ id: t.id, wakeUp: t.wakeUp }] : []));

@@ -13,10 +13,10 @@ export const POLLS = "polls";
 /** Live counts: a message re-rendered shortly after a burst of votes or answers. */
 export const SLACK_REFRESH = "slack-refresh";
 
-type RefreshData = { channel: string; message: Extract<SlackIntent, { kind: "update" }> };
+type RefreshData = { channel: string; network: string; message: Extract<SlackIntent, { kind: "update" }> };
 
-/** A queue job as the queues keep it: ids only (and, for a refresh, which message). */
-export type WakeUpJob = { queue: string; name: string; jobId: string; data: { id: string } | RefreshData; at: Date };
+/** A queue job as the queues keep it: ids and the network only (and, for a refresh, which message). */
+export type WakeUpJob = { queue: string; name: string; jobId: string; data: { id: string; network: string } | RefreshData; at: Date };
 
 /**
  * Where a wake-up goes: its queue, its job name and its job id. The id is derived from the domain (the
@@ -27,14 +27,14 @@ export function jobFor(wakeUp: WakeUp): WakeUpJob {
   const at = new Date(wakeUp.at);
   switch (wakeUp.wake) {
     case "request":
-      return { queue: DISPATCH, name: "tick", jobId: `tick-${wakeUp.id}-${at.getTime()}`, data: { id: wakeUp.id }, at };
+      return { queue: DISPATCH, name: "tick", jobId: `tick-${wakeUp.id}-${at.getTime()}`, data: { id: wakeUp.id, network: wakeUp.network }, at };
     case "meeting":
-      return { queue: MEETINGS, name: "tick", jobId: `meeting-${wakeUp.id}-${at.getTime()}`, data: { id: wakeUp.id }, at };
+      return { queue: MEETINGS, name: "tick", jobId: `meeting-${wakeUp.id}-${at.getTime()}`, data: { id: wakeUp.id, network: wakeUp.network }, at };
     case "poll":
-      return { queue: POLLS, name: "close", jobId: `poll-close-${wakeUp.id}`, data: { id: wakeUp.id }, at };
+      return { queue: POLLS, name: "close", jobId: `poll-close-${wakeUp.id}`, data: { id: wakeUp.id, network: wakeUp.network }, at };
     case "live-counts": {
-      const { message, channel } = wakeUp;
-      return { queue: SLACK_REFRESH, name: "refresh", jobId: `refresh-${message.template}-${message.id}-${Math.floor(at.getTime() / 1000)}`, data: { channel, message }, at };
+      const { message, channel, network } = wakeUp;
+      return { queue: SLACK_REFRESH, name: "refresh", jobId: `refresh-${message.template}-${message.id}-${Math.floor(at.getTime() / 1000)}`, data: { channel, network, message }, at };
     }
   }
 }
@@ -69,8 +69,9 @@ export function startWakeUpWorkers(deps: { core: Core; queues: Queues; log: Logg
   });
   queues.worker(POLLS, async (job) => core.wakeUps.poll(idOf(job.data)));
   queues.worker<RefreshData>(SLACK_REFRESH, async (job) => {
-    const { channel, message } = job.data;
-    if (typeof channel !== "string" || message?.kind !== "update") throw new UnrecoverableError("refresh job without its message");
-    await core.wakeUps.slackRefresh(channel, message);
+    const { channel, network, message } = job.data;
+    // A refresh queued by an older version names no network: the next vote or answer queues a new one.
+    if (typeof channel !== "string" || typeof network !== "string" || message?.kind !== "update") throw new UnrecoverableError("refresh job without its message");
+    await core.wakeUps.slackRefresh({ network, channel }, message);
   });
 }

@@ -30,21 +30,27 @@ export function readCatalogFile(path: string): unknown {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [path] = process.argv.slice(2);
+  // npm run catalog:import -- catalog.yaml [network slug]; the configuration's network by default.
+  const [path, slug = process.env.NETWORK_SLUG ?? "beckum"] = process.argv.slice(2);
   const url = process.env.DATABASE_URL;
   if (!path || !url) {
-    console.error("usage: DATABASE_URL=postgresql://… npm run catalog:import -- catalog.yaml");
+    console.error("usage: DATABASE_URL=postgresql://… npm run catalog:import -- catalog.yaml [network]");
     process.exit(2);
   }
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const result = await importCatalog(createDatabase(prisma, pool), readCatalogFile(path));
+  const network = await prisma.network.findUnique({ where: { slug }, select: { id: true } });
+  const result = network ? await importCatalog(createDatabase(prisma, pool), network.id, readCatalogFile(path)) : undefined;
   await prisma.$disconnect();
   await pool.end();
+  if (!result) {
+    console.error(`${slug}: no such network (npm run networks -- list)`);
+    process.exit(1);
+  }
   if (result.kind === "invalid") {
     console.error(`Nothing was imported. ${result.problems.length} problem(s):`);
     for (const problem of result.problems) console.error(`  ${problem}`);
     process.exit(1);
   }
-  console.log(`Imported ${result.contactPoints} contact points and ${result.leisureOffers} leisure offers.`);
+  console.log(`Imported ${result.contactPoints} contact points and ${result.leisureOffers} leisure offers into ${slug}.`);
 }

@@ -26,23 +26,27 @@ export const NETWORK_EVENTS = [
   { name: "Fest der Kulturen", description: "Das Integrationsnetzwerk beteiligt sich am Fest der Kulturen. (Beispieldaten: Termin folgt)" },
 ] as const;
 
-/** Idempotent: running it again changes nothing that coordinators edited since. */
-export async function seedNetwork(db: PrismaClient): Promise<void> {
+/**
+ * A network's starting point: Beckum's working groups and events from the seed document, and the example
+ * catalogue (marked as example data). Idempotent: running it again changes nothing that coordinators edited
+ * since.
+ */
+export async function seedNetwork(db: PrismaClient, networkId: string): Promise<void> {
   for (const group of WORKING_GROUPS) {
-    await db.workingGroup.upsert({ where: { slug: group.slug }, create: group, update: {} });
+    await db.workingGroup.upsert({ where: { networkId_slug: { networkId, slug: group.slug } }, create: { ...group, networkId }, update: {} });
   }
   for (const event of NETWORK_EVENTS) {
-    await db.networkEvent.upsert({ where: { name: event.name }, create: event, update: {} });
+    await db.networkEvent.upsert({ where: { networkId_name: { networkId, name: event.name } }, create: { ...event, networkId }, update: {} });
   }
   // Example entries are added once; what coordinators have edited since stays as it is.
   const catalog = readCatalogFile(projectPath("prisma", "example-catalog.yaml")) as { contactPoints: unknown[]; leisureOffers: unknown[] };
   for (const entry of catalog.contactPoints) {
     const point = contactPointSchema.parse(entry);
-    await db.contactPoint.upsert({ where: { name: point.name }, create: { ...point, translations: point.translations ?? undefined }, update: {} });
+    await db.contactPoint.upsert({ where: { networkId_name: { networkId, name: point.name } }, create: { ...point, networkId, translations: point.translations ?? undefined }, update: {} });
   }
   for (const entry of catalog.leisureOffers) {
     const offer = leisureOfferSchema.parse(entry);
-    await db.leisureOffer.upsert({ where: { title: offer.title }, create: { ...offer, translations: offer.translations ?? undefined }, update: {} });
+    await db.leisureOffer.upsert({ where: { networkId_title: { networkId, title: offer.title } }, create: { ...offer, networkId, translations: offer.translations ?? undefined }, update: {} });
   }
 }
 
@@ -52,8 +56,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("DATABASE_URL: required to seed (the embedded database is seeded by npm start)");
     process.exit(1);
   }
+  // npm run db:seed -- <network slug>; the configuration's network by default.
+  const slug = process.argv[2] ?? process.env.NETWORK_SLUG ?? "beckum";
   const prisma = new Client({ adapter: new PrismaPg({ connectionString: url }) });
-  await seedNetwork(prisma);
+  const network = await prisma.network.findUnique({ where: { slug }, select: { id: true } });
+  if (!network) {
+    console.error(`${slug}: no such network (npm run networks -- list; the configuration's network is created by npm start)`);
+    await prisma.$disconnect();
+    process.exit(1);
+  }
+  await seedNetwork(prisma, network.id);
   await prisma.$disconnect();
-  console.log(`Seeded ${WORKING_GROUPS.length} working groups.`);
+  console.log(`Seeded ${WORKING_GROUPS.length} working groups for ${slug}.`);
 }

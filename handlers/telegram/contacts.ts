@@ -8,6 +8,7 @@ import { defineDialogue } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { backToMenuKeyboard } from "./menu.js";
 import { label, rows } from "./reply.js";
+import { townOf } from "./town.js";
 
 /** A contact point in the reader's language where a translation exists. */
 export function contactLabel(point: ContactPointView, locale: BotContext["locale"]): Label {
@@ -68,7 +69,8 @@ privateChat.callbackQuery(CALLBACK.contactCategory.filter, async (ctx) => {
     return ctx.replace(categories());
   }
   await ctx.answerCallbackQuery();
-  await ctx.replace(results(await ctx.core.catalog.contactPointsIn(category), ctx, label(`contacts.category.${category}`)));
+  const town = await ctx.core.town(townOf(ctx));
+  await ctx.replace(results(await town.contactPointsIn(category), ctx, label(`contacts.category.${category}`)));
 });
 
 // A search in the person's own words: one question, the answer is the search.
@@ -85,7 +87,8 @@ composer.use(
         message: async (message, _draft, ctx) => {
           const query = message.text?.trim();
           if (!query) return { go: "search" };
-          const found = await ctx.core.catalog.searchContactPoints(query, categoryWords(ctx.deps.i18n));
+          const town = await ctx.core.town(townOf(ctx));
+          const found = await town.searchContactPoints(query, categoryWords(ctx.deps.i18n));
           return { end: results(found, ctx, label("contacts.found", { query })) };
         },
       },

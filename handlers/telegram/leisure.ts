@@ -9,6 +9,7 @@ import { backToMenuKeyboard, mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
 import { notCreated } from "./requests.js";
 import { checked, label, rows, toggle } from "./reply.js";
+import { townOf } from "./town.js";
 
 const SHOWN_OFFERS = 5;
 
@@ -59,7 +60,8 @@ const composer = defineDialogue<Draft, "interests" | "times" | "offers" | "note"
         if (value === "done") {
           if (!draft.times.length) return { go: "times", hint: label("volunteer.pickOne") };
           // What nobody offers is counted (anonymously) for the AG "Zusammenleben gestalten".
-          await ctx.core.catalog.recordUnmetInterests(draft.interests, await ctx.core.catalog.matchingOffers(draft.interests, draft.times));
+          const town = await ctx.core.town(townOf(ctx));
+          await town.recordUnmetInterests(draft.interests, await town.matchingOffers(draft.interests, draft.times));
           return { go: "offers" };
         }
         if (isOneOf(FREE_TIMES, value)) draft.times = toggle(draft.times, value);
@@ -68,7 +70,7 @@ const composer = defineDialogue<Draft, "interests" | "times" | "offers" | "note"
     },
     offers: {
       ask: async (ctx, draft, choice) => {
-        const offers = await ctx.core.catalog.matchingOffers(draft.interests, draft.times);
+        const offers = await (await ctx.core.town(townOf(ctx))).matchingOffers(draft.interests, draft.times);
         const company = [choice("company", label("leisure.company"))];
         if (offers.length === 0) return { parts: [label("leisure.noOffers")], keyboard: [company, ...backToMenuKeyboard()] };
         return {

@@ -1,7 +1,8 @@
 import { appointmentAt, nextDays, parseDay, parseTime } from "../../core/appointments.js";
 import type { Label } from "../../core/messages.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { DISTRICT_NAMES, DISTRICTS, isOneOf, MEDIATION_LANGUAGES, MODES, PURPOSES, SUGGESTED_LANGUAGE } from "../../core/vocabulary.js";
+import type { District } from "../../core/networks.js";
+import { isOneOf, MEDIATION_LANGUAGES, MODES, PURPOSES, SUGGESTED_LANGUAGE } from "../../core/vocabulary.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext } from "./context.js";
 import { defineDialogue, requestKey, type Outcome, type StepSpec } from "./dialogue.js";
@@ -10,6 +11,7 @@ import { mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
 import { notCreated } from "./requests.js";
 import { label, rows } from "./reply.js";
+import { townOf } from "./town.js";
 
 const PLACE_MAX = 200;
 const TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00", "17:00"];
@@ -26,14 +28,16 @@ type Draft = Noted & {
   asap?: boolean;
   district?: string;
   place?: string;
+  /** The districts of the newcomer's town, as it had them when the dialogue began. */
+  districts?: District[];
 };
 
 const invalid = (step: Step): Outcome<Step> => ({ go: step, hint: label("mediation.invalidChoice") });
 /** After the time: a place for meetings in person, else the note. */
-const afterWhen = (draft: Draft): Step => (draft.mode === "IN_PERSON" ? "district" : "note");
+const afterWhen = (draft: Draft): Step => (draft.mode !== "IN_PERSON" ? "note" : draft.districts?.length ? "district" : "place");
 
 /** A step answered by one of a fixed list of buttons, kept in the draft under the step's name. */
-function pick(here: "purpose" | "district", question: string, values: readonly string[], next: Step, show: (value: string) => Label, perRow = 2): StepSpec<Draft, Step> {
+function pick(here: "purpose", question: string, values: readonly string[], next: Step, show: (value: string) => Label, perRow = 2): StepSpec<Draft, Step> {
   return {
     ask: (_ctx, _draft, choice) => ({ parts: [label(question)], keyboard: rows(values.map((v) => choice(v, show(v))), perRow) }),
     button: (value, draft) => {
@@ -52,7 +56,8 @@ function summaryOf(draft: Draft, timeZone: string): Label[] {
   if (draft.mode) lines.push(label("summary.mode", { mode: label(`mediation.mode.${draft.mode}`) }));
   const when = draft.asap || !draft.day || !draft.time ? label("mediation.asap") : { dateTime: appointmentAt(draft.day, draft.time, timeZone).toISOString() };
   lines.push(label("summary.when", { when }));
-  if (draft.district && isOneOf(DISTRICTS, draft.district)) lines.push(label("summary.district", { district: { text: DISTRICT_NAMES[draft.district] } }));
+  const district = draft.districts?.find((d) => d.code === draft.district);
+  if (district) lines.push(label("summary.district", { district: { text: district.name } }));
   if (draft.place) lines.push(label("summary.place", { place: draft.place }));
   if (draft.note) lines.push(label("summary.note", { note: draft.note }));
   for (const attachment of draft.attachments ?? []) lines.push(label(`summary.attachment.${attachment.kind}`));
@@ -77,7 +82,7 @@ const composer = defineDialogue<Draft, Step>({
   prefix: "m",
   start: { button: CALLBACK.mediation.pack({}) },
   first: "language",
-  begin: () => ({ draft: {} }),
+  begin: async (ctx) => ({ draft: { districts: (await ctx.core.networks.byId(townOf(ctx)))?.districts ?? [] } }),
   gone: label("mediation.expired"),
   steps: {
     language: {
@@ -157,7 +162,14 @@ const composer = defineDialogue<Draft, Step>({
         return time ? acceptTime(ctx, draft, time) : { go: "time", hint: label(message.text ? "mediation.badTime" : "mediation.useButtons") };
       },
     },
-    district: pick("district", "mediation.ask.district", DISTRICTS, "place", (d) => ({ text: isOneOf(DISTRICTS, d) ? DISTRICT_NAMES[d] : d })),
+    district: {
+      ask: (_ctx, draft, choice) => ({ parts: [label("mediation.ask.district")], keyboard: rows((draft.districts ?? []).map((d) => choice(d.code, { text: d.name }))) }),
+      button: (value, draft) => {
+        if (!draft.districts?.some((d) => d.code === value)) return invalid("district");
+        draft.district = value;
+        return { go: "place" };
+      },
+    },
     place: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("mediation.ask.place", { max: PLACE_MAX })], keyboard: [[choice("skip", label("mediation.skip"))]] }),
       button: (value) => (value === "skip" ? { go: "note" } : invalid("place")),

@@ -11,7 +11,13 @@ import { label } from "./reply.js";
 function show(data: MyData, retentionDays: number): Reply {
   const parts: Label[] = [
     label("mydata.title"),
-    { lines: [label("mydata.language", { language: { language: data.locale } }), label("mydata.consent", { date: data.consentAt ? { date: data.consentAt.toISOString() } : "–" })] },
+    {
+      lines: [
+        label("mydata.language", { language: { language: data.locale } }),
+        ...(data.town ? [label("mydata.town", { town: { text: data.town } })] : []),
+        label("mydata.consent", { date: data.consentAt ? { date: data.consentAt.toISOString() } : "–" }),
+      ],
+    },
   ];
   if (data.requests.length === 0) parts.push(label("mydata.noRequests"));
   for (const r of data.requests) {
@@ -32,6 +38,8 @@ function show(data: MyData, retentionDays: number): Reply {
       lines: [
         label("mydata.volunteer", { name: v.firstName }),
         label("mydata.volunteerStats", { languages: v.languages.join(", "), capacity: v.weeklyCapacity, jobs: label("mydata.jobs", { count: v.jobs }), hours: label("mydata.hours", { count: v.hours }) }),
+        // Where they help, and what each town's coordinators decided.
+        ...(v.towns.length > 1 ? v.towns.map((town) => label("mydata.volunteerTown", { town: { text: town.name }, status: label(`mydata.townStatus.${town.status}`) })) : []),
       ],
     });
   }

@@ -57,8 +57,9 @@ const composer = defineDialogue<Draft, "text" | "place" | "contact" | "confirm">
       }),
       button: async (value, draft, ctx) => {
         if (value !== "yes" || !draft.text) return { end: mainMenu(label("cancel.done")) };
-        const { reference } = await ctx.core.reports.report(ctx.from?.id ?? 0, { text: draft.text, anonymous: draft.anonymous ?? true, ...(draft.place ? { place: draft.place } : {}) });
-        return { end: mainMenu(label(draft.anonymous ? "report.thanksAnonymous" : "report.thanks", { reference })) };
+        const reported = await ctx.core.reports.report(ctx.from?.id ?? 0, { text: draft.text, anonymous: draft.anonymous ?? true, ...(draft.place ? { place: draft.place } : {}) });
+        if (reported.kind === "no-town") return { end: mainMenu(label("town.needed")) };
+        return { end: mainMenu(label(draft.anonymous ? "report.thanksAnonymous" : "report.thanks", { reference: reported.reference })) };
       },
     },
   },

@@ -13,6 +13,7 @@ const OPEN = new Set(["SEARCHING", "MATCHED"]);
 export function notCreated(result: CreateResult): Reply | undefined {
   if (result.kind === "no-consent") return mainMenu(label("privacy.needed"));
   if (result.kind === "limit") return mainMenu(label(`request.limit.${result.which}`, { max: result.max }));
+  if (result.kind === "no-town") return mainMenu(label("town.needed"));
   return undefined;
 }
 

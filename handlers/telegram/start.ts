@@ -5,7 +5,8 @@ import { type BotContext, type Reply } from "./context.js";
 import { label } from "./reply.js";
 import type { Feature } from "./feature.js";
 import { CALLBACK } from "./callback-data.js";
-import { withResume } from "./dialogue.js";
+import { currentDialogue, withResume } from "./dialogue.js";
+import { placeByLink, townQuestion } from "./town.js";
 import { menuFor } from "./menu.js";
 
 /**
@@ -37,8 +38,13 @@ const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.command("start", async (ctx) => {
-  if (ctx.user?.consentAt) return ctx.say(await withResume(ctx, await menuFor(ctx, label("start.welcomeBack"))));
-  await ctx.say(languageQuestion(ctx));
+  // A poster's link (t.me/<bot>?start=beckum) places the person in its town, before anything else.
+  const slug = ctx.match.trim();
+  const town = slug ? await placeByLink(ctx, slug) : undefined;
+  if (!ctx.user?.consentAt) return ctx.say(languageQuestion(ctx));
+  if (town) return ctx.say(await withResume(ctx, await menuFor(ctx, label("town.placed", { town: { text: town.name } }))));
+  if (slug || !ctx.user.networkId) return ctx.say(await townQuestion(ctx, ...(slug ? [label("town.unknownLink")] : [])));
+  await ctx.say(await withResume(ctx, await menuFor(ctx, label("start.welcomeBack"))));
 });
 
 privateChat.callbackQuery(CALLBACK.chooseLanguage.filter, async (ctx) => {
@@ -60,7 +66,7 @@ privateChat.callbackQuery(CALLBACK.consent.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   if (!user) return ctx.say(languageQuestion(ctx));
   ctx.user = user;
-  await ctx.replace(await menuFor(ctx, label("privacy.thanks")));
+  await ctx.replace(user.networkId ? await menuFor(ctx, label("privacy.thanks")) : await townQuestion(ctx, label("privacy.thanks")));
 });
 
 privateChat.callbackQuery(CALLBACK.decline.filter, async (ctx) => {
@@ -77,6 +83,18 @@ composer.use(async (ctx, next) => {
   if (allowedBeforeConsent) return next();
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("privacy.needed") });
   await ctx.say(ctx.user?.locale ? privacyNotice() : languageQuestion(ctx));
+});
+
+// Then, where there are several towns, the person's town: every service is a town's.
+composer.use(async (ctx, next) => {
+  if (ctx.user?.networkId || ctx.chat?.type !== "private") return next();
+  const allowedWithoutTown =
+    ctx.hasCommand(["help", "language", "town", "mydata", "deletemydata", "cancel"]) ||
+    [CALLBACK.language, CALLBACK.help, CALLBACK.myData, CALLBACK.eraseData, CALLBACK.eraseDataSure].some((c) => ctx.callbackQuery?.data === c.pack({})) ||
+    (await currentDialogue(ctx, "town")) !== undefined;
+  if (allowedWithoutTown) return next();
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+  await ctx.say(await townQuestion(ctx));
 });
 
 export const startFeature: Feature = { name: "start", composer, commands: ["start"] };

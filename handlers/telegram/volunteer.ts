@@ -1,7 +1,5 @@
 import {
   CAPACITIES,
-  DISTRICT_NAMES,
-  DISTRICTS,
   GERMAN_LEVELS,
   isOneOf,
   LEVELS,
@@ -11,6 +9,8 @@ import {
   type Level,
   type Role,
 } from "../../core/vocabulary.js";
+import type { District } from "../../core/networks.js";
+import type { BotContext } from "./context.js";
 import { defineDialogue, type Outcome } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
@@ -18,8 +18,10 @@ import { checked, label, MAX_TEXT_LENGTH, rows, toggle } from "./reply.js";
 
 const GENDERS = ["WOMAN", "MAN", "NOT_SAID"] as const;
 
-type Step = "roles" | "name" | "gender" | "languages" | "level" | "german" | "districts" | "capacity" | "conduct";
+type Step = "roles" | "name" | "gender" | "languages" | "level" | "german" | "towns" | "districts" | "capacity" | "conduct";
 type Draft = {
+  /** The towns they want to help in (each town's coordinators approve them for theirs). */
+  networks: string[];
   roles: Role[];
   firstName?: string;
   languages: string[];
@@ -35,9 +37,16 @@ type Draft = {
 const pendingLevel = (draft: Draft) => draft.languages.find((l) => !draft.levels[l]);
 const pickOne = (step: Step): Outcome<Step> => ({ go: step, hint: label("volunteer.pickOne") });
 
+/** The districts of the towns chosen, in the order of the towns. */
+async function districtsOf(ctx: BotContext, networks: string[]): Promise<District[]> {
+  const towns = await ctx.core.networks.towns();
+  return towns.filter((town) => networks.includes(town.id)).flatMap((town) => town.districts);
+}
+
 /**
- * `/volunteer`: roles, first name, languages and levels, German, districts or remote only, jobs per week,
- * the code of conduct; then a coordinator decides in Slack.
+ * `/volunteer`: roles, first name, languages and levels, German, the towns they help in (where there are
+ * several), districts or remote only, jobs per week, the code of conduct; then each town's coordinators
+ * decide in Slack.
  */
 const composer = defineDialogue<Draft, Step>({
   name: "volunteer",
@@ -48,6 +57,7 @@ const composer = defineDialogue<Draft, Step>({
     const existing = await ctx.core.volunteers.of(ctx.from?.id ?? 0);
     return {
       draft: {
+        networks: existing?.networks.filter((n) => n.status !== "REJECTED").map((n) => n.id) ?? (ctx.user?.networkId ? [ctx.user.networkId] : []),
         roles: existing?.roles ?? [],
         languages: existing?.languages.map((l) => l.language) ?? [],
         levels: {},
@@ -112,25 +122,50 @@ const composer = defineDialogue<Draft, Step>({
     },
     german: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("volunteer.ask.german")], keyboard: rows(GERMAN_LEVELS.map((l) => choice(l, label(`volunteer.german.${l}`)))) }),
-      button: (value, draft) => {
+      button: async (value, draft, ctx) => {
         if (!isOneOf(GERMAN_LEVELS, value)) return { go: "german" };
         draft.germanLevel = value;
-        return { go: "districts" };
+        // One town: nothing to choose.
+        const towns = await ctx.core.networks.towns();
+        const [only] = towns;
+        if (towns.length === 1 && only) {
+          draft.networks = [only.id];
+          return { go: "districts" };
+        }
+        return { go: "towns" };
+      },
+    },
+    towns: {
+      ask: async (ctx, draft, choice) => {
+        const towns = await ctx.core.networks.towns();
+        return {
+          parts: [label("volunteer.ask.towns")],
+          keyboard: [...rows(towns.map((town) => choice(town.id, checked(draft.networks.includes(town.id), { text: town.name })))), [choice("done", label("volunteer.done"))]],
+        };
+      },
+      button: async (value, draft, ctx) => {
+        if (value === "done") return draft.networks.length ? { go: "districts" } : pickOne("towns");
+        const town = await ctx.core.networks.byId(value);
+        if (town?.kind === "TOWN") draft.networks = toggle(draft.networks, town.id);
+        return { go: "towns" };
       },
     },
     districts: {
-      ask: (_ctx, draft, choice) => ({
-        parts: [label("volunteer.ask.districts")],
-        keyboard: [
-          ...rows(DISTRICTS.map((d) => choice(d, checked(draft.districts.includes(d), { text: DISTRICT_NAMES[d] })))),
-          [choice("REMOTE", checked(draft.remoteOnly, label("volunteer.remoteOnly")))],
-          [choice("done", label("volunteer.done"))],
-        ],
-      }),
-      button: (value, draft) => {
+      ask: async (ctx, draft, choice) => {
+        const districts = await districtsOf(ctx, draft.networks);
+        return {
+          parts: [label("volunteer.ask.districts")],
+          keyboard: [
+            ...rows(districts.map((d) => choice(d.code, checked(draft.districts.includes(d.code), { text: d.name })))),
+            [choice("REMOTE", checked(draft.remoteOnly, label("volunteer.remoteOnly")))],
+            [choice("done", label("volunteer.done"))],
+          ],
+        };
+      },
+      button: async (value, draft, ctx) => {
         if (value === "done") return draft.districts.length || draft.remoteOnly ? { go: "capacity" } : pickOne("districts");
         if (value === "REMOTE") draft.remoteOnly = !draft.remoteOnly;
-        else if (isOneOf(DISTRICTS, value)) draft.districts = toggle<string>(draft.districts, value);
+        else if ((await districtsOf(ctx, draft.networks)).some((d) => d.code === value)) draft.districts = toggle<string>(draft.districts, value);
         return { go: "districts" };
       },
     },
@@ -158,9 +193,11 @@ const composer = defineDialogue<Draft, Step>({
           districts: draft.remoteOnly ? [] : draft.districts,
           remoteOnly: draft.remoteOnly,
           weeklyCapacity: draft.weeklyCapacity,
+          networks: draft.networks,
           ...(draft.gender && draft.gender !== "NOT_SAID" ? { gender: draft.gender } : {}),
         });
         if (result.kind === "no-consent") return { end: mainMenu(label("privacy.needed")) };
+        if (result.kind === "no-town") return { go: "towns", hint: label("volunteer.pickOne") };
         const key =
           result.kind === "change-pending" ? "volunteer.changePending" : result.kind === "updated" && result.status !== "PENDING" ? "volunteer.updated" : "volunteer.pending";
         return { end: { parts: [label(key, { name: draft.firstName })] } };

@@ -22,8 +22,14 @@ CREATE TABLE "Network" (
     CONSTRAINT "Network_pkey" PRIMARY KEY ("id")
 );
 
-INSERT INTO "Network" ("id", "slug", "name", "kind", "districts") VALUES ('beckum', 'beckum', 'Beckum', 'TOWN',
-  '[{"code":"BECKUM","name":"Beckum"},{"code":"NEUBECKUM","name":"Neubeckum"},{"code":"ROLAND","name":"Roland"},{"code":"VELLERN","name":"Vellern"}]');
+-- A database in use becomes Beckum's network; a new one gets its first network from the configuration.
+INSERT INTO "Network" ("id", "slug", "name", "kind", "districts")
+SELECT 'beckum', 'beckum', 'Beckum', 'TOWN',
+  '[{"code":"BECKUM","name":"Beckum"},{"code":"NEUBECKUM","name":"Neubeckum"},{"code":"ROLAND","name":"Roland"},{"code":"VELLERN","name":"Vellern"}]'
+WHERE EXISTS (SELECT 1 FROM "TelegramUser") OR EXISTS (SELECT 1 FROM "HelpRequest") OR EXISTS (SELECT 1 FROM "WorkingGroup")
+   OR EXISTS (SELECT 1 FROM "Meeting") OR EXISTS (SELECT 1 FROM "Poll") OR EXISTS (SELECT 1 FROM "NetworkEvent")
+   OR EXISTS (SELECT 1 FROM "ContactPoint") OR EXISTS (SELECT 1 FROM "LeisureOffer") OR EXISTS (SELECT 1 FROM "LeisureDemand")
+   OR EXISTS (SELECT 1 FROM "DiscriminationReport");
 
 -- CreateTable
 CREATE TABLE "VolunteerNetwork" (
@@ -71,11 +77,13 @@ ALTER TABLE "WorkingGroup" ALTER COLUMN "networkId" DROP DEFAULT;
 
 -- Slack messages go to their network's workspace.
 ALTER TABLE "Outbox" ADD COLUMN "networkId" TEXT;
-UPDATE "Outbox" SET "networkId" = 'beckum' WHERE channel IN ('SLACK', 'JOB');
+UPDATE "Outbox" SET "networkId" = 'beckum',
+  payload = CASE WHEN channel = 'JOB' AND payload IS NOT NULL THEN payload || '{"network":"beckum"}'::jsonb ELSE payload END
+WHERE channel IN ('SLACK', 'JOB') AND EXISTS (SELECT 1 FROM "Network" WHERE id = 'beckum');
 
 -- Everyone the bot knows lives in the first town.
 ALTER TABLE "TelegramUser" ADD COLUMN "networkId" TEXT;
-UPDATE "TelegramUser" SET "networkId" = 'beckum';
+UPDATE "TelegramUser" SET "networkId" = 'beckum' WHERE EXISTS (SELECT 1 FROM "Network" WHERE id = 'beckum');
 
 ALTER TABLE "Volunteer" DROP COLUMN "changeOutboxId",
 DROP COLUMN "decidedAt",
