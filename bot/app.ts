@@ -7,6 +7,7 @@ import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createI18n, type I18n } from "../core/i18n.js";
 import { createCore, type Core } from "../core/index.js";
+import type { ClaimedMessage } from "../core/outbox-sending.js";
 import { encodeAction } from "../handlers/telegram/callback-data.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 import { createSlackRenderer } from "../handlers/slack/messages.js";
@@ -20,11 +21,15 @@ import { startWakeUpWorkers } from "../jobs/wake-ups.js";
 import { createLogger, type Logger } from "../ops/log.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { seedNetwork } from "../prisma/seed.js";
-import { channelDirectory } from "./coordinators.js";
+import { channelDirectory, workspaceAuthority, type ChannelDirectory } from "./coordinators.js";
 import { ConfigError, coreSettings, type Config } from "./config.js";
 import { openDatabase, QUEUE_SCHEMA, type DatabaseConnection } from "./database.js";
 import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
-import { createSlackApp } from "./slack.js";
+import { createSlackApp, type SlackAccess } from "./slack.js";
+import { slackClients, type SlackClients, type SlackTokens } from "./slack-clients.js";
+import { installPages } from "./slack-install-pages.js";
+import { singleUseStates, slackInstallations } from "./slack-installations.js";
+import { tokenCipher } from "./token-cipher.js";
 import { commandSets, createBot, registerCommands } from "./telegram.js";
 
 /** Updates the bot asks Telegram for. */
@@ -40,6 +45,8 @@ export type AppOptions = {
   botInfo?: UserFromGetMe;
   /** Routes added before the catch-all 404 (the simulator in demo mode). */
   routes?: (http: Express) => void;
+  /** The Slack workspace an outbox message goes to; without it every message goes to the single workspace (null). */
+  slackTeamOf?: (message: ClaimedMessage) => Promise<string | null>;
 };
 
 export type Brueckenbot = {
@@ -54,6 +61,10 @@ export type Brueckenbot = {
   relay: OutboxRelay;
   bot: Bot<BotContext>;
   slack: SlackApp;
+  /** A Web API client per Slack workspace, for what is sent outside a Slack request. */
+  slackClients: SlackClients;
+  /** Who is in which channel of which workspace (coordinators, App Home). */
+  channels: ChannelDirectory;
   http: Express;
   /** Listens, starts the workers and schedules, and connects both bots; resolves to the base URL. */
   start: () => Promise<string>;
@@ -74,17 +85,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const i18n = createI18n({ timeZone: config.timeZone });
   const database = await openDatabase(config, { migrate: options.migrate ?? true });
   if (options.seed) await seedNetwork(database.prisma);
+  const { tokens, access } = slackWorkspaces(config, database, i18n);
   // Who is in which Slack channel: coordinators' powers and what App Home shows depend on it.
   // Short and without retries: a member's click waits on this, and when Slack cannot answer the answer is no.
-  const slackClient = new webApi.WebClient(config.slack.token, {
-    slackApiUrl: config.slack.apiUrl,
-    logLevel: webApi.LogLevel.ERROR,
-    timeout: 3000,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-  });
-  const channels = channelDirectory(slackClient, config.slack.coordinatorChannel, log);
-  const core = createCore(database, coreSettings(config), channels);
+  const channels = channelDirectory(
+    slackClients(tokens, { slackApiUrl: config.slack.apiUrl, logLevel: webApi.LogLevel.ERROR, timeout: 3000, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+    log,
+  );
+  // Core knows one coordinators' channel, in the single workspace (distributed: none until networks name theirs).
+  const core = createCore(database, coreSettings(config), workspaceAuthority(channels, config.slack.coordinatorChannel));
+  // The outbox's messages: Slack's 429s are left to the queue's limiter, other failures to the job's retries.
+  const outboundClients = slackClients(tokens, { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
 
   const queues = await openQueues(
     config.queue.backend === "redis"
@@ -115,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
   let publicUrl = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
   const slackDeps = { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl };
-  const slack = createSlackApp({ ...config.slack }, slackDeps, channels, http);
+  const slack = createSlackApp({ access, apiUrl: config.slack.apiUrl, mode: config.slack.mode }, slackDeps, channels, http);
   installCalendar(http, core);
   installQueueBoard(http, QUEUE_NAMES.map((name) => queues.queue(name)), config.adminPassword);
   options.routes?.(http);
@@ -127,7 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   /** Coordinators' powers follow membership of their channel: anyone who can join it must not be able to. */
   const requirePrivateCoordinatorChannel = async () => {
-    const isPrivate = await channels.coordinatorChannelIsPrivate();
+    const isPrivate = await channels.isPrivate(null, config.slack.coordinatorChannel);
     if (isPrivate === true) return;
     throw new ConfigError([
       isPrivate === false
@@ -137,7 +148,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   const start = async () => {
-    if (!config.demo) await requirePrivateCoordinatorChannel();
+    // Distributed, workspaces come and go while the product runs: their channels are checked as networks name them.
+    if (!config.demo && access.kind === "single") await requirePrivateCoordinatorChannel();
     server = await listen(http, config.http.port, config.http.host);
     const address = server.address() as AddressInfo;
     publicUrl = config.http.publicUrl ?? `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;
@@ -156,12 +168,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     startOutboundSlack({
       core,
       queues,
-      client: new webApi.WebClient(config.slack.token, {
-        slackApiUrl: config.slack.apiUrl,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        logLevel: webApi.LogLevel.ERROR,
-      }),
+      clients: outboundClients,
+      ...(options.slackTeamOf ? { teamOf: options.slackTeamOf } : {}),
       render: createSlackRenderer(slackDeps),
       log,
       metrics,
@@ -208,5 +216,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return stopping;
   };
 
-  return { config, log, metrics, i18n, database, core, queues, relay, bot, slack: slack.app, http, start, stop };
+  return { config, log, metrics, i18n, database, core, queues, relay, bot, slack: slack.app, slackClients: outboundClients, channels, http, start, stop };
+}
+
+/**
+ * The Slack side's bot tokens: the configured one (single workspace), or – distributed – the installations'
+ * (Bolt's installer writes them, encrypted under SLACK_TOKEN_KEY), with the install flow's state and pages.
+ */
+function slackWorkspaces(config: Config, database: DatabaseConnection, i18n: I18n): { tokens: SlackTokens; access: SlackAccess } {
+  const { workspaces } = config.slack;
+  if (workspaces.kind === "single") return { tokens: workspaces, access: workspaces };
+  const installations = slackInstallations(database.prisma, tokenCipher(workspaces.tokenKey));
+  return {
+    tokens: { kind: "distributed", botToken: installations.botToken },
+    access: {
+      kind: "distributed",
+      clientId: workspaces.clientId,
+      clientSecret: workspaces.clientSecret,
+      installations,
+      states: singleUseStates(database.prisma, workspaces.stateSecret),
+      redirectUri: workspaces.redirectUri,
+      pages: installPages(i18n, config.defaultLocale),
+    },
+  };
 }

@@ -1,31 +1,44 @@
-import type { webApi } from "@slack/bolt";
 import type { Authority } from "../core/authority.js";
 import type { Logger } from "../ops/log.js";
+import type { SlackClients } from "./slack-clients.js";
 
 /** How long a channel's member list is trusted: a member removed from the coordinators' channel loses their powers within this time. */
 const MEMBERS_FRESH_MS = 10_000;
 
 /**
- * Who is in which Slack channel, as Slack says: coordinators are the members of the coordinators' channel;
- * App Home shows a member the polls and meetings of their channels only. Lists are asked of Slack at most
- * every ten seconds, forgotten at once when Slack reports someone joining or leaving, and when Slack cannot
- * be asked, nobody is a coordinator and nobody sees another channel's items (fail closed).
+ * Who is in which Slack channel of which workspace, as Slack says: coordinators are the members of their
+ * network's coordinators' channel; App Home shows a member the polls and meetings of their channels only.
+ * Lists are asked of Slack (with the workspace's own client) at most every ten seconds, forgotten at once when
+ * Slack reports someone joining or leaving, and when Slack cannot be asked – or the app is not installed in the
+ * workspace – nobody is a coordinator and nobody sees another channel's items (fail closed).
+ *
+ * `teamId` null is the single workspace of single-workspace mode (see {@link SlackClients.forTeam}).
  */
-export type ChannelDirectory = Authority & {
-  /** Whether `slackUserId` is a member of `channel` (fails closed). */
-  isMember: (channel: string, slackUserId: string) => Promise<boolean>;
+export type ChannelDirectory = {
+  /** Whether `slackUserId` is a member of `channel` in the workspace (fails closed). */
+  isMember: (teamId: string | null, channel: string, slackUserId: string) => Promise<boolean>;
   /** A member joined or left: the channel's list is asked again. */
-  forget: (channel: string) => void;
-  /** Whether the coordinators' channel is private (invitation only); undefined when Slack cannot tell. */
-  coordinatorChannelIsPrivate: () => Promise<boolean | undefined>;
+  forget: (teamId: string | null, channel: string) => void;
+  /** Whether the channel is private (invitation only); undefined when Slack cannot tell. */
+  isPrivate: (teamId: string | null, channel: string) => Promise<boolean | undefined>;
 };
 
-export function channelDirectory(client: webApi.WebClient, coordinatorChannel: string, log: Logger): ChannelDirectory {
+export function channelDirectory(clients: SlackClients, log: Logger): ChannelDirectory {
   const lists = new Map<string, { members: Set<string>; at: number }>();
-  const membersOf = async (channel: string): Promise<Set<string> | undefined> => {
-    const known = lists.get(channel);
-    if (known && Date.now() - known.at < MEMBERS_FRESH_MS) return known.members;
+  const keyOf = (teamId: string | null, channel: string) => `${teamId ?? "*"}/${channel}`;
+
+  const membersOf = async (teamId: string | null, channel: string): Promise<Set<string> | undefined> => {
+    const key = keyOf(teamId, channel);
     try {
+      // Asked first, so that a workspace that removed the app has no members from then on, listed or not.
+      const client = await clients.forTeam(teamId);
+      if (!client) {
+        log.debug({ teamId, channel }, "the app is not installed in the workspace: nobody is let in");
+        lists.delete(key);
+        return undefined;
+      }
+      const known = lists.get(key);
+      if (known && Date.now() - known.at < MEMBERS_FRESH_MS) return known.members;
       const members = new Set<string>();
       let cursor: string | undefined;
       do {
@@ -33,27 +46,43 @@ export function channelDirectory(client: webApi.WebClient, coordinatorChannel: s
         for (const m of page.members ?? []) members.add(m);
         cursor = page.response_metadata?.next_cursor || undefined;
       } while (cursor);
-      lists.set(channel, { members, at: Date.now() });
+      lists.set(key, { members, at: Date.now() });
       return members;
     } catch (error) {
-      log.warn({ err: error, channel }, "channel members unknown: nobody is let in for now");
-      lists.delete(channel);
+      log.warn({ err: error, teamId, channel }, "channel members unknown: nobody is let in for now");
+      lists.delete(key);
       return undefined;
     }
   };
-  const isMember = async (channel: string, slackUserId: string) => (await membersOf(channel))?.has(slackUserId) ?? false;
+
   return {
-    isMember,
-    isCoordinator: (slackUserId) => isMember(coordinatorChannel, slackUserId),
-    forget: (channel) => void lists.delete(channel),
-    coordinatorChannelIsPrivate: async () => {
+    isMember: async (teamId, channel, slackUserId) => (await membersOf(teamId, channel))?.has(slackUserId) ?? false,
+    forget: (teamId, channel) => {
+      lists.delete(keyOf(teamId, channel));
+      // Slack's events name the workspace; single-workspace mode may have asked without naming it.
+      lists.delete(keyOf(null, channel));
+    },
+    isPrivate: async (teamId, channel) => {
       try {
-        const info = await client.conversations.info({ channel: coordinatorChannel });
-        return info.channel?.is_private ?? undefined;
+        const client = await clients.forTeam(teamId);
+        const info = await client?.conversations.info({ channel });
+        return info?.channel?.is_private ?? undefined;
       } catch (error) {
-        log.warn({ err: error }, "coordinators' channel unknown");
+        log.warn({ err: error, teamId, channel }, "channel unknown");
         return undefined;
       }
     },
+  };
+}
+
+/**
+ * Core's authority over one workspace: the coordinators are the members of `coordinatorChannel` there, and a
+ * member sees what was posted in the channels they are in. Today core has one such authority, the single
+ * workspace's (`teamId` null); with networks each network's workspace and channel.
+ */
+export function workspaceAuthority(channels: ChannelDirectory, coordinatorChannel: string, teamId: string | null = null): Authority {
+  return {
+    isCoordinator: (slackUserId) => channels.isMember(teamId, coordinatorChannel, slackUserId),
+    isMember: (channel, slackUserId) => channels.isMember(teamId, channel, slackUserId),
   };
 }
