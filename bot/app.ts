@@ -7,6 +7,7 @@ import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createI18n, type I18n } from "../core/i18n.js";
 import { createCore, type Core } from "../core/index.js";
+import type { ClaimedMessage } from "../core/outbox-sending.js";
 import { encodeAction } from "../handlers/telegram/callback-data.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 import { createSlackRenderer } from "../handlers/slack/messages.js";
@@ -21,11 +22,15 @@ import { createLogger, type Logger } from "../ops/log.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { installPosters } from "../posters/http.js";
 import { seedNetwork } from "../prisma/seed.js";
-import { channelDirectory } from "./coordinators.js";
+import { channelDirectory, type ChannelDirectory } from "./coordinators.js";
 import { ConfigError, coreSettings, type Config } from "./config.js";
 import { openDatabase, QUEUE_SCHEMA, type DatabaseConnection } from "./database.js";
 import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
-import { createSlackApp } from "./slack.js";
+import { createSlackApp, type SlackAccess } from "./slack.js";
+import { slackClients, type SlackClients, type SlackTokens } from "./slack-clients.js";
+import { installPages } from "./slack-install-pages.js";
+import { singleUseStates, slackInstallations } from "./slack-installations.js";
+import { tokenCipher } from "./token-cipher.js";
 import { commandSets, createBot, registerCommands } from "./telegram.js";
 
 /** Updates the bot asks Telegram for. */
@@ -41,6 +46,8 @@ export type AppOptions = {
   botInfo?: UserFromGetMe;
   /** Routes added before the catch-all 404 (the simulator in demo mode). */
   routes?: (http: Express) => void;
+  /** The Slack workspace an outbox message goes to; without it every message goes to the single workspace (null). */
+  slackTeamOf?: (message: ClaimedMessage) => Promise<string | null>;
 };
 
 export type Brueckenbot = {
@@ -55,6 +62,10 @@ export type Brueckenbot = {
   relay: OutboxRelay;
   bot: Bot<BotContext>;
   slack: SlackApp;
+  /** A Web API client per Slack workspace, for what is sent outside a Slack request. */
+  slackClients: SlackClients;
+  /** Who is in which channel of which workspace (coordinators, App Home). */
+  channels: ChannelDirectory;
   http: Express;
   /** Listens, starts the workers and schedules, and connects both bots; resolves to the base URL. */
   start: () => Promise<string>;
@@ -74,21 +85,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const i18n = createI18n({ timeZone: config.timeZone });
   const database = await openDatabase(config, { migrate: options.migrate ?? true });
-  // Who is in which Slack channel: coordinators' powers and what App Home shows depend on it.
+  const { tokens, access } = slackWorkspaces(config, database, i18n);
+  // Who is in which Slack channel of which workspace: coordinators' powers and what App Home shows depend on it.
   // Short and without retries: a member's click waits on this, and when Slack cannot answer the answer is no.
-  const slackClient = new webApi.WebClient(config.slack.token, {
-    slackApiUrl: config.slack.apiUrl,
-    logLevel: webApi.LogLevel.ERROR,
-    timeout: 3000,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-  });
-  // Single-workspace mode: the one bot token's workspace, learnt from Slack at start.
-  let workspace: string | undefined;
-  const channels = channelDirectory((teamId) => (teamId === workspace ? slackClient : undefined), log);
+  const clients = slackClients(tokens, { slackApiUrl: config.slack.apiUrl, logLevel: webApi.LogLevel.ERROR, timeout: 3000, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  const channels = channelDirectory(clients, log);
   const core = createCore(database, coreSettings(config), channels);
   const networkId = await core.networks.ensureFirst(config.network);
   if (options.seed) await seedNetwork(database.prisma, networkId);
+  // The outbox's messages: Slack's 429s are left to the queue's limiter, other failures to the job's retries.
+  const outboundClients = slackClients(tokens, { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
 
   const queues = await openQueues(
     config.queue.backend === "redis"
@@ -121,7 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
   let publicUrl = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
   const slackDeps = { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl };
-  const slack = createSlackApp({ ...config.slack }, slackDeps, channels, http);
+  const slack = createSlackApp({ access, apiUrl: config.slack.apiUrl, mode: config.slack.mode }, slackDeps, channels, http);
   installCalendar(http, core);
   installQueueBoard(
     http,
@@ -155,13 +161,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ]);
   };
 
-  /** The bot token's workspace serves the configured network, with the configured channels. */
+  /**
+   * Single-workspace mode: the bot token's workspace serves the configured network, with the configured
+   * channels. (Distributed, workspaces come and go while the product runs, each linked with a setup code.)
+   */
   const linkWorkspace = async () => {
-    const auth = await slackClient.auth.test().catch((error: unknown) => {
+    if (access.kind !== "single") return;
+    const client = await clients.forTeam(null);
+    const auth = await client?.auth.test().catch((error: unknown) => {
       throw new ConfigError([`SLACK_BOT_TOKEN: Slack did not accept the token (${error instanceof Error ? error.message : String(error)})`]);
     });
-    if (!auth.team_id) throw new ConfigError(["SLACK_BOT_TOKEN: Slack did not say which workspace the token belongs to"]);
-    workspace = auth.team_id;
+    if (!auth?.team_id) throw new ConfigError(["SLACK_BOT_TOKEN: Slack did not say which workspace the token belongs to"]);
     if (!config.demo) await requirePrivateCoordinatorChannel(auth.team_id);
     await core.networks.linkConfigured(networkId, { teamId: auth.team_id, coordinatorChannel: config.slack.coordinatorChannel, networkChannel: config.slack.networkChannel });
   };
@@ -186,12 +196,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     startOutboundSlack({
       core,
       queues,
-      client: new webApi.WebClient(config.slack.token, {
-        slackApiUrl: config.slack.apiUrl,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        logLevel: webApi.LogLevel.ERROR,
-      }),
+      clients: outboundClients,
+      // A message goes to the workspace of the network its outbox row names.
+      teamOf: options.slackTeamOf ?? (async (message) => (message.networkId ? ((await core.networks.byId(message.networkId))?.slackTeamId ?? null) : null)),
       render: createSlackRenderer(slackDeps),
       log,
       metrics,
@@ -238,5 +245,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return stopping;
   };
 
-  return { config, log, metrics, i18n, database, core, queues, relay, bot, slack: slack.app, http, start, stop };
+  return { config, log, metrics, i18n, database, core, queues, relay, bot, slack: slack.app, slackClients: outboundClients, channels, http, start, stop };
+}
+
+/**
+ * The Slack side's bot tokens: the configured one (single workspace), or – distributed – the installations'
+ * (Bolt's installer writes them, encrypted under SLACK_TOKEN_KEY), with the install flow's state and pages.
+ */
+function slackWorkspaces(config: Config, database: DatabaseConnection, i18n: I18n): { tokens: SlackTokens; access: SlackAccess } {
+  const { workspaces } = config.slack;
+  if (workspaces.kind === "single") return { tokens: workspaces, access: workspaces };
+  const installations = slackInstallations(database.prisma, tokenCipher(workspaces.tokenKey));
+  return {
+    tokens: { kind: "distributed", botToken: installations.botToken },
+    access: {
+      kind: "distributed",
+      clientId: workspaces.clientId,
+      clientSecret: workspaces.clientSecret,
+      installations,
+      states: singleUseStates(database.prisma, workspaces.stateSecret),
+      redirectUri: workspaces.redirectUri,
+      pages: installPages(i18n, config.defaultLocale),
+    },
+  };
 }

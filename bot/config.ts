@@ -1,6 +1,8 @@
 import type { ClosingSettings, CoreSettings, DispatchSettings, MeetingSettings, ReminderSettings } from "../core/settings.js";
 import { z } from "zod";
 import { LOCALES } from "../core/i18n.js";
+import { SLACK_REDIRECT_PATH } from "./slack-install-pages.js";
+import { parseTokenKey } from "./token-cipher.js";
 
 const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
@@ -65,6 +67,19 @@ const environment = z.object({
       .regex(/^\s*[A-Z0-9_]{2,32}:[^,:]+(\s*,\s*[A-Z0-9_]{2,32}:[^,:]+)*\s*$/, { message: "expected CODE:Name pairs separated by commas, e.g. BECKUM:Beckum,NEUBECKUM:Neubeckum" })
       .optional(),
   ),
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, { message: "expected at least 16 random characters (it signs the install links' state)" }).optional()),
+  SLACK_TOKEN_KEY: optionalText.pipe(
+    z
+      .string()
+      .transform((v, ctx) => {
+        const key = parseTokenKey(v);
+        if (!key) ctx.addIssue({ code: "custom", message: "expected a 32-byte key as 64 hex digits or base64, e.g. from: openssl rand -base64 32" });
+        return key ?? Buffer.alloc(0);
+      })
+      .optional(),
+  ),
   MEETING_REMINDERS: z
     .string()
     .default("3d,2h")
@@ -109,6 +124,25 @@ export type TelegramMode = { kind: "webhook"; url: string; secret: string } | { 
 /** How Slack reaches the app: signed HTTP requests, or a Socket Mode WebSocket. */
 export type SlackMode = { kind: "http"; signingSecret: string } | { kind: "socket"; appToken: string };
 
+/**
+ * Which workspaces the app serves: one, with a fixed bot token (the default); or any that install it through
+ * Slack's OAuth flow ("distributed"), each with the bot token of its installation, kept encrypted under `tokenKey`.
+ */
+export type SlackWorkspaces =
+  | { kind: "single"; token: string }
+  | {
+      kind: "distributed";
+      clientId: string;
+      clientSecret: string;
+      stateSecret: string;
+      tokenKey: Buffer;
+      /** Where Slack sends installers back: PUBLIC_URL/slack/oauth_redirect (registered with the app). */
+      redirectUri: string;
+    };
+
+/** The variables that together make the Slack app distributed. */
+const DISTRIBUTION = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET", "SLACK_TOKEN_KEY"] as const;
+
 /** The validated configuration; the rest of the program never reads process.env. */
 export type Config = {
   env: Environment["NODE_ENV"];
@@ -127,7 +161,7 @@ export type Config = {
     flood: { limit: number; windowMs: number };
   };
   slack: {
-    token: string;
+    workspaces: SlackWorkspaces;
     mode: SlackMode;
     apiUrl: string;
     coordinatorChannel: string;
@@ -209,12 +243,22 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     if (e[name] === undefined) problems.push(`${name}: required ${why}`);
   };
 
-  const demo = e.TELEGRAM_BOT_TOKEN === undefined && e.SLACK_BOT_TOKEN === undefined;
+  const distributed = DISTRIBUTION.some((name) => e[name] !== undefined);
+  const demo = e.TELEGRAM_BOT_TOKEN === undefined && e.SLACK_BOT_TOKEN === undefined && !distributed;
   if (!demo) {
-    need("TELEGRAM_BOT_TOKEN", "when SLACK_BOT_TOKEN is set (the network needs both bots)");
-    need("SLACK_BOT_TOKEN", "when TELEGRAM_BOT_TOKEN is set (coordinators work in Slack)");
+    need("TELEGRAM_BOT_TOKEN", `when ${distributed ? "the Slack app is distributed" : "SLACK_BOT_TOKEN is set"} (the network needs both bots)`);
+    if (!distributed) need("SLACK_BOT_TOKEN", "when TELEGRAM_BOT_TOKEN is set (coordinators work in Slack)");
     need("SLACK_COORDINATOR_CHANNEL", "outside demo mode (the channel id where coordinators get alerts, e.g. C0123456)");
     if (e.SLACK_APP_TOKEN === undefined) need("SLACK_SIGNING_SECRET", "in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
+  }
+  if (distributed) {
+    const given = DISTRIBUTION.filter((name) => e[name] !== undefined).join(", ");
+    for (const name of DISTRIBUTION) need(name, `when ${given} ${given.includes(",") ? "are" : "is"} set (a distributed Slack app needs all of ${DISTRIBUTION.join(", ")})`);
+    if (e.SLACK_BOT_TOKEN !== undefined) problems.push("SLACK_BOT_TOKEN: leave it empty when the Slack app is distributed (each workspace's bot token comes from its installation)");
+    // The install page and Slack's redirect back need the public HTTP server, which Socket Mode does without;
+    // and Slack's marketplace takes no Socket Mode apps (https://docs.slack.dev/apis/events-api/using-socket-mode).
+    if (e.SLACK_APP_TOKEN !== undefined) problems.push("SLACK_APP_TOKEN: a distributed Slack app works over HTTP (leave SLACK_APP_TOKEN empty and set SLACK_SIGNING_SECRET)");
+    need("PUBLIC_URL", "when the Slack app is distributed (Slack sends installers back to PUBLIC_URL/slack/oauth_redirect)");
   }
   if (e.TELEGRAM_WEBHOOK_URL !== undefined) need("TELEGRAM_WEBHOOK_SECRET", "when TELEGRAM_WEBHOOK_URL is set (1-256 characters A-Z a-z 0-9 _ -)");
   if (!demo) need("BALLOT_SECRET", "outside demo mode (it keeps anonymous votes anonymous; at least 32 random characters, e.g. openssl rand -hex 32)");
@@ -245,7 +289,17 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       flood: { limit: e.FLOOD_LIMIT, windowMs: e.FLOOD_WINDOW_MS },
     },
     slack: {
-      token: e.SLACK_BOT_TOKEN ?? DEMO.slackToken,
+      workspaces:
+        distributed && e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_TOKEN_KEY && e.PUBLIC_URL
+          ? {
+              kind: "distributed",
+              clientId: e.SLACK_CLIENT_ID,
+              clientSecret: e.SLACK_CLIENT_SECRET,
+              stateSecret: e.SLACK_STATE_SECRET,
+              tokenKey: e.SLACK_TOKEN_KEY,
+              redirectUri: `${e.PUBLIC_URL.replace(/\/$/, "")}${SLACK_REDIRECT_PATH}`,
+            }
+          : { kind: "single", token: e.SLACK_BOT_TOKEN ?? DEMO.slackToken },
       mode: slackMode,
       apiUrl: e.SLACK_API_URL,
       coordinatorChannel: e.SLACK_COORDINATOR_CHANNEL ?? DEMO.coordinatorChannel,

@@ -1,4 +1,6 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from "@slack/bolt";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type StateStore, type webApi } from "@slack/bolt";
+import type { CodedError } from "@slack/oauth";
 import type { Express, NextFunction, Request, Response } from "express";
 import pLimit from "p-limit";
 import type { Logger } from "../ops/log.js";
@@ -17,6 +19,8 @@ import { register as registerVolunteers } from "../handlers/slack/volunteers.js"
 import { ACTIONS, isKnownAction } from "../handlers/slack/action-ids.js";
 import type { SlackMode } from "./config.js";
 import type { ChannelDirectory } from "./coordinators.js";
+import { SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type InstallPages } from "./slack-install-pages.js";
+import type { SlackInstallations } from "./slack-installations.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
@@ -26,7 +30,27 @@ const MAX_CLOCK_SKEW_SECONDS = 300;
 const CLICKS_AT_ONCE = 8;
 const LOOKUPS_AT_ONCE = 2;
 
-export type SlackSettings = { token: string; apiUrl: string; mode: SlackMode; coordinatorChannel: string };
+/** The bot scopes the app asks for when a workspace installs it; the same as in slack-app-manifest.yml. */
+export const SLACK_BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "channels:read", "groups:read"];
+
+/**
+ * How the app gets the bot token for a request: the one configured token, or – distributed – the token of the
+ * installation of the workspace the request comes from (Bolt's installer with its `authorize`).
+ */
+export type SlackAccess =
+  | { kind: "single"; token: string }
+  | {
+      kind: "distributed";
+      clientId: string;
+      clientSecret: string;
+      installations: SlackInstallations;
+      states: StateStore;
+      /** `PUBLIC_URL` + /slack/oauth_redirect, as registered with the app. */
+      redirectUri: string;
+      pages: InstallPages;
+    };
+
+export type SlackSettings = { access: SlackAccess; apiUrl: string; mode: SlackMode };
 
 type Body = {
   type?: string;
@@ -52,10 +76,17 @@ type Body = {
 export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channels: ChannelDirectory, http: Express): { app: App; socketMode: boolean } {
   const logger = boltLogger(deps.log.child({ part: "slack" }));
   let receiver: Receiver;
+  const { access } = settings;
   if (settings.mode.kind === "http") {
     // Bolt rejects stale timestamps but not ones from the future; a replayed request must fail either way.
     http.use(SLACK_EVENTS_PATH, rejectFutureTimestamps);
-    receiver = new ExpressReceiver({ signingSecret: settings.mode.signingSecret, app: http, endpoints: SLACK_EVENTS_PATH, logger });
+    receiver = new ExpressReceiver({
+      signingSecret: settings.mode.signingSecret,
+      app: http,
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      ...(access.kind === "distributed" ? installer(access, settings.apiUrl, deps) : {}),
+    });
   } else {
     receiver = new SocketModeReceiver({
       appToken: settings.mode.appToken,
@@ -63,7 +94,8 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
       installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } },
     });
   }
-  const app = new App({ token: settings.token, receiver, logger, clientOptions: { slackApiUrl: settings.apiUrl } });
+  // Distributed, Bolt's `authorize` comes from the installer: the request's workspace's installation.
+  const app = new App({ ...(access.kind === "single" ? { token: access.token } : {}), receiver, logger, clientOptions: { slackApiUrl: settings.apiUrl } });
   const slackDeps = deps;
   const clicks = pLimit(CLICKS_AT_ONCE);
   const lookups = pLimit(LOOKUPS_AT_ONCE);
@@ -124,8 +156,24 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   });
 
   // Someone joined or left a channel (the coordinators' one, an AG's): its member list is asked again.
-  app.event("member_joined_channel", async ({ event, body }) => channels.forget(body.team_id, event.channel));
-  app.event("member_left_channel", async ({ event, body }) => channels.forget(body.team_id, event.channel));
+  app.event("member_joined_channel", async ({ event, context }) => channels.forget(context.teamId ?? null, event.channel));
+  app.event("member_left_channel", async ({ event, context }) => channels.forget(context.teamId ?? null, event.channel));
+  if (access.kind === "distributed") {
+    // The workspace removed the app, or its bot token was revoked: the installation and its token go, and no
+    // request or message of that workspace is handled with it again (Bolt lets these two events through
+    // without an installation). https://docs.slack.dev/reference/events/app_uninstalled, …/tokens_revoked
+    const leave = async (teamId: string | undefined, why: string) => {
+      if (!teamId) return;
+      await access.installations.remove(teamId);
+      // Its network keeps its link and its data: added again, the workspace serves it as before.
+      deps.log.info({ teamId, why }, "slack workspace left: installation deleted");
+    };
+    app.event("app_uninstalled", async ({ context }) => leave(context.teamId, "app_uninstalled"));
+    app.event("tokens_revoked", async ({ event, context }) => {
+      // The event lists the users whose tokens went; only the bot's token matters here (no user tokens are kept).
+      if ((event.tokens.bot ?? []).length > 0) await leave(context.teamId, "tokens_revoked");
+    });
+  }
 
   registerWorkingGroups(app, slackDeps);
   registerVolunteers(app, slackDeps);
@@ -142,6 +190,47 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   });
   return { app, socketMode: settings.mode.kind === "socket" };
 }
+
+/**
+ * Bolt's installer on the product's HTTP server: `/slack/install` shows the "Add to Slack" page (and sets the
+ * state cookie), `/slack/oauth_redirect` checks the state (signed, young, this browser's, not used before),
+ * exchanges the code (`oauth.v2.access`) and stores the installation – or shows why not.
+ */
+function installer(access: Extract<SlackAccess, { kind: "distributed" }>, apiUrl: string, deps: SlackDeps) {
+  const { pages } = access;
+  return {
+    clientId: access.clientId,
+    clientSecret: access.clientSecret,
+    installationStore: access.installations,
+    scopes: SLACK_BOT_SCOPES,
+    redirectUri: access.redirectUri,
+    installerOptions: {
+      stateStore: access.states,
+      installPath: SLACK_INSTALL_PATH,
+      redirectUriPath: SLACK_REDIRECT_PATH,
+      // slack.com/api/ → slack.com/oauth/v2/authorize (and the emulator's likewise)
+      authorizationUrl: new URL("../oauth/v2/authorize", apiUrl).toString(),
+      clientOptions: { slackApiUrl: apiUrl },
+      renderHtmlForInstallPath: pages.start,
+      callbackOptions: {
+        success: (installation: { team?: { id: string; name?: string } }, _options: unknown, _req: unknown, res: ServerResponse) => {
+          deps.log.info({ teamId: installation.team?.id }, "slack app installed in a workspace");
+          pages.installed(res, installation.team?.name ?? installation.team?.id ?? "");
+        },
+        failure: (error: CodedError, _options: unknown, req: IncomingMessage, res: ServerResponse) => {
+          const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+          if (query.get("error") === "access_denied") return pages.denied(res);
+          deps.log.warn({ code: error.code, reason: error.message }, "slack installation refused");
+          if (STATE_ERRORS.has(error.code)) return pages.expired(res);
+          pages.failed(res);
+        },
+      },
+    },
+  };
+}
+
+/** The install link cannot be trusted (forged, too old, another browser's, used before) or came back incomplete. */
+const STATE_ERRORS = new Set(["slack_oauth_invalid_state", "slack_oauth_missing_state", "slack_oauth_missing_code"]);
 
 /**
  * German, unless the member's Slack is in English. Only a remembered language is used at once: an unknown

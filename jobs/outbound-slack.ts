@@ -1,10 +1,10 @@
 import { DelayedError, Worker, type Job, type Queue } from "bullmq";
 import type { types, webApi } from "@slack/bolt";
 import type { Core } from "../core/index.js";
+import type { ClaimedMessage } from "../core/outbox-sending.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
 import { SLACK_TEMPLATES, type SlackIntent, type SlackTemplate } from "../core/outbox.js";
-import type { ClaimedMessage } from "../core/outbox-sending.js";
 import type { Queues } from "./connection.js";
 
 /** Messages the bot posts in Slack channels (coordinators' alerts, registrations, announcements). */
@@ -31,12 +31,17 @@ export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, rows:
 
 /**
  * Posts and updates Slack messages in order per channel, at Slack's pace (about one message a second per
- * channel), waiting as long as Slack asks on 429.
+ * channel), waiting as long as Slack asks on 429. Each message goes out with the client of its workspace
+ * (`teamOf`; null, the default, is the single workspace); a message for a workspace the app is not installed
+ * in is marked failed, as one Slack refuses.
  */
 export function startOutboundSlack(deps: {
   core: Core;
   queues: Queues;
-  client: webApi.WebClient;
+  /** A client per workspace (bot/slack-clients.ts); undefined where the app is not installed. */
+  clients: { forTeam: (teamId: string | null) => Promise<webApi.WebClient | undefined> };
+  /** The Slack workspace a message goes to (its network's); null: the single workspace. */
+  teamOf?: (message: ClaimedMessage) => Promise<string | null>;
   render: SlackRenderer;
   log: Logger;
   metrics: Metrics;
@@ -59,8 +64,21 @@ export function startOutboundSlack(deps: {
         if (message.id !== outboxId) return retryAt(job, Date.now(), token);
         return;
       }
+      const workspace = await workspaceOf(deps, message).catch(async (error: unknown) => {
+        await deps.core.outbox.release(message.id);
+        throw error;
+      });
+      if (!workspace.client) {
+        const reason = workspace.teamId ? `the Slack app is not installed in workspace ${workspace.teamId}` : "no Slack workspace is known for this message";
+        await deps.core.outbox.markFailed(message.id, reason);
+        deps.metrics.outbound.inc({ channel: "slack", outcome: "failed" });
+        deps.log.warn({ outboxId: String(message.id), teamId: workspace.teamId }, "slack message for a workspace without the app");
+        if (message.id !== outboxId) return retryAt(job, Date.now(), token);
+        return;
+      }
+      const { client } = workspace;
       try {
-        const sentRef = await deliver(deps, message, intent);
+        const sentRef = await deliver({ ...deps, client }, message, intent);
         await deps.core.outbox.markSent(message.id, sentRef);
         deps.metrics.outbound.inc({ channel: "slack", outcome: "sent" });
       } catch (error) {
@@ -86,6 +104,15 @@ export function startOutboundSlack(deps: {
     { concurrency: 4 },
   );
   return worker;
+}
+
+/** The message's workspace, and its client unless the app is not installed there. */
+async function workspaceOf(
+  deps: Pick<Parameters<typeof startOutboundSlack>[0], "clients" | "teamOf">,
+  message: ClaimedMessage,
+): Promise<{ teamId: string | null; client: webApi.WebClient | undefined }> {
+  const teamId = (await deps.teamOf?.(message)) ?? null;
+  return { teamId, client: await deps.clients.forTeam(teamId) };
 }
 
 async function retryAt(job: Job, timestamp: number, token: string | undefined): Promise<never> {

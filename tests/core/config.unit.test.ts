@@ -11,6 +11,19 @@ const real = {
   BALLOT_SECRET: "0123456789abcdef0123456789abcdef",
 };
 
+/** A distributed Slack app: no bot token, the app's OAuth credentials and the key its tokens are kept under. */
+const distributed = {
+  TELEGRAM_BOT_TOKEN: "123456:ABC-def",
+  BALLOT_SECRET: "0123456789abcdef0123456789abcdef",
+  SLACK_SIGNING_SECRET: "secret",
+  SLACK_COORDINATOR_CHANNEL: "C123",
+  SLACK_CLIENT_ID: "1111.2222",
+  SLACK_CLIENT_SECRET: "client-secret",
+  SLACK_STATE_SECRET: "a-long-random-state-secret",
+  SLACK_TOKEN_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+  PUBLIC_URL: "https://bruecke.example.org/",
+};
+
 function problems(env: Record<string, string>): string[] {
   try {
     parseConfig(env);
@@ -49,6 +62,22 @@ describe("configuration", () => {
     expect(config.queue).toEqual({ backend: "redis", url: "redis://cache:6379", prefix: "brb" });
   });
 
+  it("with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_TOKEN_KEY, distributes the Slack app; with a bot token, serves one workspace", () => {
+    const config = parseConfig(distributed);
+    expect(config.demo).toBe(false);
+    expect(config.slack.workspaces).toEqual({
+      kind: "distributed",
+      clientId: "1111.2222",
+      clientSecret: "client-secret",
+      stateSecret: "a-long-random-state-secret",
+      tokenKey: Buffer.from(distributed.SLACK_TOKEN_KEY, "hex"),
+      redirectUri: "https://bruecke.example.org/slack/oauth_redirect",
+    });
+    expect(parseConfig({ ...distributed, SLACK_TOKEN_KEY: Buffer.alloc(32, 1).toString("base64") }).slack.workspaces).toMatchObject({ tokenKey: Buffer.alloc(32, 1) });
+    expect(parseConfig(real).slack.workspaces).toEqual({ kind: "single", token: "xoxb-1" });
+    expect(parseConfig({}).slack.workspaces).toEqual({ kind: "single", token: "xoxb-brueckenbot-demo" });
+  });
+
   it.each([
     [{ ...real, TELEGRAM_BOT_TOKEN: "not a token" }, "TELEGRAM_BOT_TOKEN: expected a token from @BotFather"],
     [{ ...real, TELEGRAM_WEBHOOK_URL: "https://x.org/hook" }, "TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set"],
@@ -66,6 +95,13 @@ describe("configuration", () => {
     [{ ...real, ADMIN_QUEUES_WRITABLE: "yes" }, "ADMIN_QUEUES_WRITABLE: expected true or false"],
     [{ ...real, METRICS_TOKEN: "short" }, "METRICS_TOKEN: expected at least 16 characters"],
     [{ ...real, CLOSE_AFTER_APPOINTMENT_DAYS: "0" }, "CLOSE_AFTER_APPOINTMENT_DAYS: expected a number of days"],
+    [{ ...distributed, SLACK_TOKEN_KEY: "too-short" }, "SLACK_TOKEN_KEY: expected a 32-byte key as 64 hex digits or base64"],
+    [{ ...distributed, SLACK_TOKEN_KEY: "" }, "SLACK_TOKEN_KEY: required when SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET are set"],
+    [{ ...distributed, SLACK_CLIENT_SECRET: "" }, "SLACK_CLIENT_SECRET: required when"],
+    [{ ...distributed, SLACK_STATE_SECRET: "short" }, "SLACK_STATE_SECRET: expected at least 16 random characters"],
+    [{ ...distributed, SLACK_BOT_TOKEN: "xoxb-1" }, "SLACK_BOT_TOKEN: leave it empty when the Slack app is distributed"],
+    [{ ...distributed, SLACK_APP_TOKEN: "xapp-1" }, "SLACK_APP_TOKEN: a distributed Slack app works over HTTP"],
+    [{ ...distributed, PUBLIC_URL: "" }, "PUBLIC_URL: required when the Slack app is distributed"],
   ])("names the variable and what is expected: %j", (env, expected) => {
     expect(problems(env as Record<string, string>).join("\n")).toContain(expected);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
-import { createApp, type Brueckenbot } from "../../bot/app.js";
+import { createApp, type AppOptions, type Brueckenbot } from "../../bot/app.js";
 import { parseConfig } from "../../bot/config.js";
 import { prepareDemoPeople, simulator } from "../../bot/demo.js";
 import { SLACK_EVENTS_PATH } from "../../bot/slack.js";
@@ -23,6 +23,11 @@ export const NETWORK_CHANNEL = "C0NETWORK";
 export const WEBHOOK_SECRET = "test_webhook_secret";
 /** The tests' fixed key of anonymous ballots (a real network sets its own). */
 export const BALLOT_SECRET = "test-ballot-secret-0123456789abcdef";
+/** The distributed Slack app's credentials (Slack's emulator knows them too) and the key its tokens are kept under. */
+export const SLACK_CLIENT_ID = "1000000001.2000000002";
+export const SLACK_CLIENT_SECRET = "test-client-secret";
+export const SLACK_STATE_SECRET = "test-state-secret-for-install-links";
+export const SLACK_TOKEN_KEY = Buffer.alloc(32, 7).toString("base64");
 
 export type QueueBackend = "redis" | "postgres";
 
@@ -50,6 +55,13 @@ export type StackOptions = {
   simulator?: boolean;
   /** Leave the coordinators' channel public (the product must refuse to start). */
   publicCoordinatorChannel?: boolean;
+  /**
+   * The Slack app distributed: no bot token configured; workspaces install it through the emulator's OAuth flow
+   * (`/slack/install`), and their tokens are kept encrypted under SLACK_TOKEN_KEY.
+   */
+  slackDistributed?: boolean;
+  /** Which Slack workspace an outbox message goes to (see AppOptions). */
+  slackTeamOf?: AppOptions["slackTeamOf"];
 };
 
 export const SLACK_APP_TOKEN = "xapp-test-app-token";
@@ -68,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!options.publicCoordinatorChannel) slack.makePrivate(COORDINATOR_CHANNEL);
   if (options.slackSocketMode) slack.enableSocketMode(SLACK_APP_TOKEN);
   const port = await freePort();
+  if (options.slackDistributed) slack.enableOAuth({ clientId: SLACK_CLIENT_ID, clientSecret: SLACK_CLIENT_SECRET });
   const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
   const queue = options.queue ?? DEFAULT_QUEUE;
   const webhook = (options.telegramMode ?? "webhook") === "webhook";
@@ -82,7 +95,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? { TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}${TELEGRAM_WEBHOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET }
       : {}),
     TELEGRAM_CHAT_INTERVAL_MS: "20",
-    SLACK_BOT_TOKEN: SLACK_TOKEN,
+    ...(options.slackDistributed
+      ? { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_TOKEN_KEY, PUBLIC_URL: `http://127.0.0.1:${port}` }
+      : { SLACK_BOT_TOKEN: SLACK_TOKEN }),
     SLACK_SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     SLACK_COORDINATOR_CHANNEL: COORDINATOR_CHANNEL,
@@ -116,6 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     botInfo: telegram.botInfo,
     log: createLogger({ level: "debug", destination: capture }),
     ...(options.simulator ? { routes: simulator(config, current, telegram, slack, 4) } : {}),
+    ...(options.slackTeamOf ? { slackTeamOf: options.slackTeamOf } : {}),
   });
   built.app = app;
   let url: string;
