@@ -3,7 +3,7 @@ import type { Database, Queryable } from "./db.js";
 import { localeOr } from "./i18n.js";
 import { candidates, circleFor, type Candidate } from "./matching.js";
 import { t } from "./messages.js";
-import { tellCoordinators } from "./networks.js";
+import { networkName, tellCoordinators } from "./networks.js";
 import { tell, tellMany, wakeRequest } from "./outbox.js";
 import { remind, remindersAt } from "./reminders.js";
 import { lockRequest, partiesOf, updateRequest, type Request, type RequestChange } from "./request-store.js";
@@ -154,7 +154,7 @@ export async function giveUp(q: Queryable, request: Request, closingNote: string
     await tell(q, parties.newcomer.telegramId, {
       kind: "send",
       locale: parties.newcomer.locale,
-      parts: [t(`request.unmatched.${request.kind}`, { reference: request.reference }), t("request.alternatives")],
+      parts: [t(`request.unmatched.${request.kind}`, { reference: request.reference }), t("request.alternatives", { town: { text: await networkName(q, request.networkId) } })],
       keyboard: [[{ ...t("menu.contacts"), action: { do: "open", screen: "contacts" } }], [{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     });
   }

@@ -260,3 +260,9 @@ export async function townName(q: Queryable, networkId: string): Promise<string 
   );
   return row?.name ?? null;
 }
+
+/** A network's name ("Beckum"), for texts that name the town. */
+export async function networkName(q: Queryable, networkId: string): Promise<string> {
+  const [row] = await q.sql<{ name: string }>(`SELECT name FROM "Network" WHERE id = $1`, [networkId]);
+  return row?.name ?? "";
+}

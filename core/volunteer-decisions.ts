@@ -3,7 +3,7 @@ import type { Database, Tx } from "./db.js";
 import { closeOpenOffers, updateEscalation } from "./dispatch.js";
 import { localeOr } from "./i18n.js";
 import { t, type Label } from "./messages.js";
-import { tellCoordinators, townName } from "./networks.js";
+import { networkName, tellCoordinators, townName } from "./networks.js";
 import { tell, wakeRequest } from "./outbox.js";
 import { endRelay } from "./relay.js";
 import { partiesOf, requestsWhere, updateRequest } from "./request-store.js";
@@ -32,7 +32,7 @@ async function membershipOf(tx: Tx, networkId: string, volunteerId: string) {
 /** "Approved" for a one-town deployment; "approved for Ahlen" where there are several. */
 async function decisionText(tx: Tx, networkId: string, key: string, name: string): Promise<Label> {
   const town = await townName(tx, networkId);
-  return town ? t(`${key}In`, { name, town: { text: town } }) : t(key, { name });
+  return town ? t(`${key}In`, { name, town: { text: town } }) : t(key, { name, town: { text: await networkName(tx, networkId) } });
 }
 
 /** Whether the volunteer is approved in any town (their command menu shows the volunteer's commands). */

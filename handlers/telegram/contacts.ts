@@ -11,7 +11,7 @@ import { label, rows } from "./reply.js";
 import { townOf } from "./town.js";
 
 /** A contact point in the reader's language where a translation exists. */
-export function contactLabel(point: ContactPointView, locale: BotContext["locale"]): Label {
+export function contactLabel(point: ContactPointView, locale: BotContext["locale"], town: string): Label {
   const name = localized(point, "name", locale);
   const description = localized(point, "description", locale);
   const lines: Label[] = [{ text: `📍 ${name.text ?? point.name}` }];
@@ -21,7 +21,7 @@ export function contactLabel(point: ContactPointView, locale: BotContext["locale
   if (point.phone) lines.push(label("contacts.phone", { phone: point.phone }));
   if (point.web) lines.push(label("contacts.web", { web: point.web }));
   if (point.languages.length) lines.push(label("contacts.languages", { languages: { lines: point.languages.map((l) => ({ language: l })) } }));
-  if (!point.address && !point.phone && !point.web) lines.push(label("contacts.askIntegration"));
+  if (!point.address && !point.phone && !point.web) lines.push(label("contacts.askIntegration", { town: { text: town } }));
   if (description.german) lines.push(label("leisure.inGerman"));
   if (point.exampleData) lines.push(label("catalog.example"));
   return { lines };
@@ -48,10 +48,10 @@ function categories(): Reply {
   };
 }
 
-function results(points: ContactPointView[], ctx: BotContext, heading: Label): Reply {
+function results(points: ContactPointView[], ctx: BotContext, heading: Label, town: string): Reply {
   const keyboard = [[{ ...label("contacts.back"), data: CALLBACK.contacts.pack({}) }], ...backToMenuKeyboard()];
-  if (points.length === 0) return { parts: [label("contacts.none")], keyboard };
-  return { parts: [heading, ...points.slice(0, 8).map((p) => contactLabel(p, ctx.locale))], keyboard };
+  if (points.length === 0) return { parts: [label("contacts.none", { town: { text: town } })], keyboard };
+  return { parts: [heading, ...points.slice(0, 8).map((p) => contactLabel(p, ctx.locale, town))], keyboard };
 }
 
 const composer = new Composer<BotContext>();
@@ -70,7 +70,7 @@ privateChat.callbackQuery(CALLBACK.contactCategory.filter, async (ctx) => {
   }
   await ctx.answerCallbackQuery();
   const town = await ctx.core.town(townOf(ctx));
-  await ctx.replace(results(await town.contactPointsIn(category), ctx, label(`contacts.category.${category}`)));
+  await ctx.replace(results(await town.contactPointsIn(category), ctx, label(`contacts.category.${category}`), town.network?.name ?? ""));
 });
 
 // A search in the person's own words: one question, the answer is the search.
@@ -89,7 +89,7 @@ composer.use(
           if (!query) return { go: "search" };
           const town = await ctx.core.town(townOf(ctx));
           const found = await town.searchContactPoints(query, categoryWords(ctx.deps.i18n));
-          return { end: results(found, ctx, label("contacts.found", { query })) };
+          return { end: results(found, ctx, label("contacts.found", { query }), town.network?.name ?? "") };
         },
       },
     },

@@ -37,7 +37,13 @@ async function place(ctx: BotContext, town: Network): Promise<Reply> {
  */
 export async function townQuestion(ctx: BotContext, ...before: Label[]): Promise<Reply> {
   const towns = await ctx.core.networks.towns();
-  if (towns.length === 1 && towns[0]) return place(ctx, towns[0]);
+  const [only] = towns;
+  if (towns.length === 1 && only) {
+    // One town: nothing to ask, nothing to tell.
+    await ctx.core.users.placeIn(ctx.from?.id ?? 0, only.id);
+    if (ctx.user) ctx.user = { ...ctx.user, networkId: only.id };
+    return menuFor(ctx, ...before);
+  }
   const dialogue = newDialogue("town", "pick");
   await setDialogue(ctx, dialogue);
   const data = CALLBACK.dialogue(PREFIX);

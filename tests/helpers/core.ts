@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { createDatabase, type Database } from "../../core/db.js";
 import type { Locale } from "../../core/i18n.js";
-import { createCore, type Core } from "../../core/index.js";
+import { createCore, type Core, type Member } from "../../core/index.js";
 import type { RequestDraft } from "../../core/requests.js";
 import type { CoreSettings, DispatchSettings } from "../../core/settings.js";
 import type { VolunteerRegistration } from "../../core/volunteers.js";
@@ -14,11 +14,45 @@ import { databaseUrl } from "./env.js";
 import { createTestDatabase, dropTestDatabase } from "./test-database.js";
 
 export const COORDINATOR = "U0COORD";
+/** The test network's Slack workspace and channels. */
+export const TEAM = "T0TEST";
+export const COORDINATOR_CHANNEL = "C0COORD";
+export const NETWORK_CHANNEL = "C0NETWORK";
+/** The test network, as the configuration names it (Beckum with its four districts). */
+export const TOWN = {
+  slug: "beckum",
+  name: "Beckum",
+  districts: [
+    { code: "BECKUM", name: "Beckum" },
+    { code: "NEUBECKUM", name: "Neubeckum" },
+    { code: "ROLAND", name: "Roland" },
+    { code: "VELLERN", name: "Vellern" },
+  ],
+};
 
-/** Slack as the core tests see it: one coordinator, and everybody in every channel. */
-export const testAuthority: Authority = { isCoordinator: async (slackUserId) => slackUserId === COORDINATOR, isMember: async () => true };
-/** The coordinator, acting. */
-export const coordinator = { slackUserId: COORDINATOR };
+/** Slack as the core tests see it: one coordinator in the coordinators' channel, and everybody in every other channel. */
+export const testAuthority: Authority = {
+  isMember: async (_teamId, channel, slackUserId) => channel !== COORDINATOR_CHANNEL || slackUserId === COORDINATOR,
+};
+/** The coordinator, acting (in the test network's workspace). */
+export const coordinator = { slackUserId: COORDINATOR, teamId: TEAM };
+
+/** A Slack member of a workspace, in its network (a test of core acting as Slack's handlers do). */
+export async function memberIn(core: Core, actor: { slackUserId: string; teamId?: string }): Promise<Member> {
+  const member = await core.member({ teamId: TEAM, ...actor });
+  if (!member) throw new Error(`the workspace ${actor.teamId ?? TEAM} serves no network`);
+  return member;
+}
+
+/** The test network's coordinator, as Slack's handlers get them. */
+export const coordinatorIn = (core: Core): Promise<Member> => memberIn(core, coordinator);
+
+/** Creates the test network and links its workspace, as the composition root does at start. Returns its id. */
+export async function createTown(core: Core): Promise<string> {
+  const id = await core.networks.ensureFirst(TOWN);
+  await core.networks.linkConfigured(id, { teamId: TEAM, coordinatorChannel: COORDINATOR_CHANNEL, networkChannel: NETWORK_CHANNEL });
+  return id;
+}
 
 /** The network's settings with the production defaults; a test changes the dispatch settings its rule is about. */
 export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSettings {
@@ -36,8 +70,6 @@ export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSett
     reminders: { eveningHour: 18, beforeMs: 3600_000 },
     limits: { openPerKind: 3, perDay: 5 },
     meetings: { reminderOffsetsMs: [3 * 86_400_000, 2 * 3600_000] },
-    coordinatorChannel: "C0COORD",
-    networkChannel: "C0NETWORK",
     timeZone: "Europe/Berlin",
     retentionDays: 90,
     closing: { afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 },
@@ -48,6 +80,8 @@ export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSett
 /** Core on a database of its own, without any platform, queue or worker: committed outbox rows stay in the table. */
 export type CoreOnDatabase = {
   database: Database;
+  /** The test network's id (created again after each {@link CoreOnDatabase.clear}). */
+  town: string;
   /** Bound to {@link testSettings}() unless given other dispatch settings. */
   core: Core;
   /** Another core on the same database, with other dispatch settings. */
@@ -68,9 +102,11 @@ export async function openCore(dispatch: Partial<DispatchSettings> = {}): Promis
   pool.on("error", () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const database = createDatabase(prisma, pool);
-  return {
+  const core = createCore(database, testSettings(dispatch), testAuthority);
+  const opened: CoreOnDatabase = {
     database,
-    core: createCore(database, testSettings(dispatch), testAuthority),
+    town: await createTown(core),
+    core,
     coreWith: (other) => createCore(database, testSettings({ ...dispatch, ...other }), testAuthority),
     clear: async () => {
       // DELETE rather than TRUNCATE: for a test's few rows it is a hundred times faster. Every foreign key
@@ -82,6 +118,7 @@ export async function openCore(dispatch: Partial<DispatchSettings> = {}): Promis
       await database.sqlTransaction(async (tx) => {
         for (const { name } of tables) await tx.sql(`DELETE FROM ${name}`, []);
       });
+      opened.town = await createTown(core);
     },
     close: async () => {
       await prisma.$disconnect();
@@ -89,6 +126,7 @@ export async function openCore(dispatch: Partial<DispatchSettings> = {}): Promis
       await dropTestDatabase(name);
     },
   };
+  return opened;
 }
 
 export type VolunteerSetup = Partial<VolunteerRegistration> & {
@@ -105,7 +143,9 @@ export async function volunteer(core: Core, telegramId: number, setup: Volunteer
   const { decision = "APPROVED", locale = "de", ...registration } = setup;
   await core.users.chooseLocale(telegramId, locale);
   await core.users.giveConsent(telegramId);
+  const town = await inTown(core, telegramId);
   const result = await core.volunteers.register(telegramId, {
+    networks: [town],
     firstName: `Volunteer${telegramId}`,
     roles: ["INTERPRETER"],
     languages: [{ language: "ar", level: "NATIVE" }],
@@ -115,15 +155,24 @@ export async function volunteer(core: Core, telegramId: number, setup: Volunteer
     weeklyCapacity: 3,
     ...registration,
   });
-  if (result.kind === "no-consent") throw new Error(`volunteer ${telegramId} has not consented`);
-  if (decision !== "PENDING") await core.volunteers.decide(coordinator, result.volunteerId, decision);
+  if (!("volunteerId" in result)) throw new Error(`volunteer ${telegramId}: ${result.kind}`);
+  if (decision !== "PENDING") await (await coordinatorIn(core)).volunteers.decide(result.volunteerId, decision);
   return result.volunteerId;
 }
 
-/** A newcomer who picked a language and accepted the privacy notice. */
+/** Places a person in the test network's town, as the onboarding does; returns the town's id. */
+async function inTown(core: Core, telegramId: number): Promise<string> {
+  const town = await core.networks.bySlug(TOWN.slug);
+  if (!town) throw new Error("the test network is missing");
+  await core.users.placeIn(telegramId, town.id);
+  return town.id;
+}
+
+/** A newcomer who picked a language, accepted the privacy notice and lives in the test network's town. */
 export async function newcomer(core: Core, telegramId: number, locale: Locale = "ar"): Promise<void> {
   await core.users.chooseLocale(telegramId, locale);
   await core.users.giveConsent(telegramId);
+  await inTown(core, telegramId);
 }
 
 /** A newcomer's request as the dialogue confirms it; its first tick is due at once. */
@@ -170,7 +219,7 @@ export async function toldTo(database: Database, recipient: number | string): Pr
  * const world = useCore();
  * it("…", async () => { await world.core.wakeUps.request(id); });
  */
-export function useCore(): Pick<CoreOnDatabase, "database" | "core" | "coreWith"> {
+export function useCore(): Pick<CoreOnDatabase, "database" | "core" | "coreWith" | "town"> {
   let opened: CoreOnDatabase | undefined;
   const world = () => {
     if (!opened) throw new Error("useCore(): the database is not open yet (use it inside a test)");
@@ -191,6 +240,9 @@ export function useCore(): Pick<CoreOnDatabase, "database" | "core" | "coreWith"
     },
     get core() {
       return world().core;
+    },
+    get town() {
+      return world().town;
     },
     coreWith: (dispatch) => world().coreWith(dispatch),
   };

@@ -12,6 +12,7 @@ import { SlackEmulator } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
 import { databaseUrl, DEFAULT_QUEUE, TEST_REDIS_URL } from "./env.js";
 import { createTestDatabase, dropTestDatabase } from "./test-database.js";
+import type { Member } from "../../core/index.js";
 
 export { createTestDatabase, dropTestDatabase };
 
@@ -40,6 +41,10 @@ export type Stack = {
   logs: string[];
   database: string;
   redisPrefix: string;
+  /** The configured network's id (Beckum, linked to the emulator's default workspace). */
+  town: string;
+  /** A Slack member of the default workspace acting in its network, as Slack's handlers get them (the coordinator by default). */
+  member: (slackUserId?: string) => Promise<Member>;
   stop: () => Promise<void>;
 };
 
@@ -146,9 +151,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
   if (options.simulator) await prepareDemoPeople(app, slack);
+  const town = (await app.core.networks.bySlug(config.network.slug))?.id ?? "";
+  const member = async (slackUserId = COORDINATOR) => {
+    const found = await app.core.member({ slackUserId, teamId: slack.teamId });
+    if (!found) throw new Error(`workspace ${slack.teamId} serves no network`);
+    return found;
+  };
   let stopped = false;
   return {
     app,
+    town,
+    member,
     telegram,
     slack,
     url,

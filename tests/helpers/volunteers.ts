@@ -14,7 +14,9 @@ export async function approvedVolunteer(
   stack.telegram.user(telegramId, { first_name: overrides.firstName ?? `Volunteer${telegramId}`, language_code: overrides.locale ?? "de" });
   await core.users.chooseLocale(telegramId, overrides.locale ?? "de");
   await core.users.giveConsent(telegramId);
+  await core.users.placeIn(telegramId, stack.town);
   const result = await core.volunteers.register(telegramId, {
+      networks: [stack.town],
       firstName: overrides.firstName ?? `Volunteer${telegramId}`,
       roles: overrides.roles ?? ["INTERPRETER"],
       languages: overrides.languages ?? [{ language: "ar", level: "NATIVE" }],
@@ -24,7 +26,7 @@ export async function approvedVolunteer(
       weeklyCapacity: overrides.weeklyCapacity ?? 3,
     ...(overrides.gender ? { gender: overrides.gender } : {}),
   });
-  if (result.kind === "no-consent") throw new Error("no consent");
-  await core.volunteers.decide({ slackUserId: "U0COORD" }, result.volunteerId, "APPROVED");
+  if (!("volunteerId" in result)) throw new Error(result.kind);
+  await (await stack.member()).volunteers.decide(result.volunteerId, "APPROVED");
   return result.volunteerId;
 }
