@@ -58,7 +58,7 @@ export async function closeStaleJobs(db: Database, settings: CoreSettings, now =
       const request = await lockRequest(tx, id);
       const rule = request ? staleness(request, settings.closing, now) : undefined;
       if (!request || !rule) return undefined;
-      await (rule === "unconfirmed" ? expireConfirmation(tx, request, settings) : closeByTime(tx, request, rule));
+      await (rule === "unconfirmed" ? expireConfirmation(tx, request) : closeByTime(tx, request, rule));
       return rule;
     });
     if (why) closed[why]++;
@@ -86,7 +86,7 @@ async function closeByTime(q: Queryable, request: Request, rule: Exclude<Stalene
 }
 
 /** Nobody confirmed a mentoring match in time: the newcomer hears it honestly, the mentor is thanked. */
-async function expireConfirmation(q: Queryable, request: Request, settings: CoreSettings): Promise<void> {
+async function expireConfirmation(q: Queryable, request: Request): Promise<void> {
   const parties = await partiesOf(q, request);
   await giveUp(q, request, null);
   if (parties.volunteer) {
@@ -99,7 +99,7 @@ async function expireConfirmation(q: Queryable, request: Request, settings: Core
  * A volunteer leaves (erases their data): each job they hold goes back to the search, and its newcomer is
  * told. Past its deadline the search ends at once with the honest answer.
  */
-export async function returnJobsOf(db: Database, telegramId: number, settings: CoreSettings): Promise<number> {
+export async function returnJobsOf(db: Database, telegramId: number): Promise<number> {
   const jobs = await requestsWhere(
     db,
     `status = 'MATCHED' AND "volunteerId" = (SELECT v.id FROM "Volunteer" v JOIN "TelegramUser" u ON u.id = v."userId" WHERE u."telegramId" = $1)`,

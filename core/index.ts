@@ -212,7 +212,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     inNetwork,
     requests: {
       create: (telegramId: number, draft: Parameters<typeof createRequest>[2], idempotencyKey: string) => createRequest(db, telegramId, draft, idempotencyKey, settings),
-      cancel: (requestId: string, telegramId: number) => cancelRequest(db, requestId, telegramId, settings),
+      cancel: (requestId: string, telegramId: number) => cancelRequest(db, requestId, telegramId),
       complete: (requestId: string, telegramId: number, hours: number) => completeRequest(db, requestId, telegramId, hours),
       ...bind(db, { listOf: requestsOf, jobsOf }),
       /** Whether a day and time typed or tapped in the dialogue make an appointment the search can work for. */
@@ -238,7 +238,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     privacy: {
       myData: (telegramId: number) => myData(db, telegramId),
       /** `/deletemydata`: open requests end properly, then everything about the person goes. */
-      erase: (telegramId: number) => eraseMyData(db, telegramId, settings),
+      erase: (telegramId: number) => eraseMyData(db, telegramId),
     },
     meetings: {
       /** A day and a time from Slack's pickers as a meeting's start: only in the future. */

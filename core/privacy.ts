@@ -4,7 +4,6 @@ import { returnJobsOf } from "./closing.js";
 import { updateSlackPost } from "./outbox.js";
 import { eraseReports } from "./reports.js";
 import { cancelRequest } from "./requests.js";
-import type { CoreSettings } from "./settings.js";
 import { localeOr, type Locale } from "./i18n.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { overallStatus } from "./volunteers.js";
@@ -110,10 +109,10 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
  * (offers withdrawn, a matched volunteer told), jobs they hold as a volunteer go back to the search, and
  * their cards in the coordinators' Slack channel are shown as erased.
  */
-export async function eraseMyData(db: Database, telegramId: number, settings: CoreSettings): Promise<{ erased: boolean }> {
+export async function eraseMyData(db: Database, telegramId: number): Promise<{ erased: boolean }> {
   const open = await db.prisma.helpRequest.findMany({ where: { newcomer: { telegramId }, status: { in: ["SEARCHING", "MATCHED"] } }, select: { id: true } });
-  for (const request of open) await cancelRequest(db, request.id, telegramId, settings);
-  await returnJobsOf(db, telegramId, settings);
+  for (const request of open) await cancelRequest(db, request.id, telegramId);
+  await returnJobsOf(db, telegramId);
   return db.transaction(async (tx) => {
     const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, volunteer: { select: { id: true, cardOutboxIds: true } } } });
     if (!user) return { erased: false };

@@ -224,7 +224,7 @@ export type CancelResult = { kind: "cancelled"; reference: string; hadVolunteer:
  * The newcomer cancels: offers still out are withdrawn (their messages say so), a volunteer who already
  * accepted is told, the relay closes, reminders stop.
  */
-export async function cancelRequest(db: Database, requestId: string, telegramId: number, settings: CoreSettings): Promise<CancelResult> {
+export async function cancelRequest(db: Database, requestId: string, telegramId: number): Promise<CancelResult> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     const parties = request ? await partiesOf(tx, request) : {};

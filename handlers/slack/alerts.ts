@@ -86,7 +86,7 @@ export function register(app: App, deps: SlackDeps): void {
     });
   }));
 
-  app.view<ViewSubmitAction>(CLOSE_REQUEST_MODAL, async ({ ack, view, body, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  app.view<ViewSubmitAction>(CLOSE_REQUEST_MODAL, async ({ ack, view, context: ctx }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const note = view.state.values[NOTE_BLOCK]?.[NOTE_INPUT]?.value?.trim() ?? "";
     if (note === "") {

@@ -104,7 +104,7 @@ describe("the browser simulator, in a real Chromium", () => {
     await page.press("#slack-command", "Enter");
     const modal = page.locator(".modal");
     await modal.waitFor({ timeout: 10_000 });
-    const group = await stack.app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
+    const group = await stack.app.database.prisma.workingGroup.findFirstOrThrow({ where: { slug: "zusammenleben-gestalten" } });
     await modal.locator("#group-value").selectOption(group.id);
     const nextWeek = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date(Date.now() + 7 * 86_400_000));
     await modal.locator("#day-value").fill(nextWeek);

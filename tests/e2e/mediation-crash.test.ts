@@ -35,6 +35,7 @@ describe("a worker killed after sending half a wave", () => {
   let pool: pg.Pool;
   /** Core on the test's database, as the product process uses it, with its settings for this test. */
   let core: Core;
+  let town: string;
   const prefix = `brbcrash-${Date.now()}`;
   let child: ChildProcess | undefined;
 
@@ -50,14 +51,15 @@ describe("a worker killed after sending half a wave", () => {
       dispatch: { waveSize: 6, waveIntervalMs: 600_000, strictWaves: 2, escalateAfterMs: 600_000, searchTimeoutMs: 3_600_000, stopBeforeAppointmentMs: 3_600_000, quietMs: 0 },
       reminders: { eveningHour: 18, beforeMs: 3_600_000 },
       meetings: { reminderOffsetsMs: [] },
-      coordinatorChannel: COORDINATOR_CHANNEL,
-      networkChannel: COORDINATOR_CHANNEL,
       timeZone: "Europe/Berlin",
       retentionDays: 30,
       closing: { afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 },
       ballotSecret: BALLOT_SECRET,
       limits: { openPerKind: 3, perDay: 5 },
-    }, { isCoordinator: async () => true, isMember: async () => true });
+    }, { isMember: async () => true });
+    // The network the product will serve, created as its start would create it.
+    town = await core.networks.ensureFirst({ slug: "beckum", name: "Beckum", districts: [] });
+    await core.networks.linkConfigured(town, { teamId: slack.teamId, coordinatorChannel: COORDINATOR_CHANNEL, networkChannel: COORDINATOR_CHANNEL });
   });
   afterEach(() => {
     child?.kill("SIGKILL");
@@ -106,7 +108,9 @@ describe("a worker killed after sending half a wave", () => {
       telegram.user(id);
       await core.users.chooseLocale(id, "de");
       await core.users.giveConsent(id);
+      await core.users.placeIn(id, town);
       const registered = await core.volunteers.register(id, {
+        networks: [town],
         firstName: `V${id}`,
         roles: ["INTERPRETER"],
         languages: [{ language: "ar", level: "NATIVE" }],
@@ -115,12 +119,13 @@ describe("a worker killed after sending half a wave", () => {
         remoteOnly: true,
         weeklyCapacity: 3,
       });
-      if (registered.kind === "no-consent") throw new Error("consent");
-      await core.volunteers.decide({ slackUserId: "U0COORD" }, registered.volunteerId, "APPROVED");
+      if (!("volunteerId" in registered)) throw new Error(registered.kind);
+      await (await core.member({ slackUserId: "U0COORD", teamId: slack.teamId }))?.volunteers.decide(registered.volunteerId, "APPROVED");
     }
     telegram.user(NEWCOMER);
     await core.users.chooseLocale(NEWCOMER, "de");
     await core.users.giveConsent(NEWCOMER);
+    await core.users.placeIn(NEWCOMER, town);
     // The request is committed; the product process is not running yet: it must pick it up by itself.
     await core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", mode: "PHONE", purpose: "HEALTH" }, "crash-1");
 

@@ -76,7 +76,7 @@ describe("language mediation: the whole journey", redisOnly, () => {
     await waitForText(telegram, YUSUF, "Ihre Anmeldung ist bestätigt");
     await slack.waitFor(() => slack.responses.some((r) => JSON.stringify(r.body).includes("Freigegeben von <@U0COORD>")));
     await telegram.waitFor(() => telegram.calls.some((c) => c.method === "setMyCommands" && JSON.stringify(c.params).includes(`"chat_id":${YUSUF}`)));
-    const volunteer = await stack.app.database.prisma.volunteer.findFirst({ where: { firstName: "Yusuf" } });
+    const volunteer = await stack.app.database.prisma.volunteerNetwork.findFirst({ where: { volunteer: { firstName: "Yusuf" }, networkId: stack.town } });
     expect(volunteer?.status).toBe("APPROVED");
     expect(volunteer?.decidedBy).toBe("U0COORD");
   });

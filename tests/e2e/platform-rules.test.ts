@@ -50,7 +50,7 @@ describe("the platforms' rules", () => {
 
   it("vote buttons side by side carry action ids of their own, and each one counts", async () => {
     const { slack, app } = stack;
-    const { id } = await app.core.polls.create({ question: "Welcher Tag?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: true, anonymous: false, datePoll: false }, NETWORK_CHANNEL, "U0CREATOR");
+    const { id } = await (await stack.member("U0CREATOR")).polls.create({ question: "Welcher Tag?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: true, anonymous: false, datePoll: false }, NETWORK_CHANNEL);
     const poll = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "📊 Welcher Tag?"));
     const votes = (poll.blocks as { type: string; block_id?: string; elements?: { action_id: string }[] }[]).find((b) => b.block_id === `vote-${id}`);
     const ids = votes?.elements?.map((e) => e.action_id) ?? [];

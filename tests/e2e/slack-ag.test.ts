@@ -26,7 +26,7 @@ describe("Slack: /ag", () => {
 
   it("shows what the database holds, not a fixed list", async () => {
     const db = stack.app.database.prisma;
-    const group = await db.workingGroup.create({ data: { slug: "fest-der-kulturen", name: "AG Fest der Kulturen", description: "Vorbereitung" } });
+    const group = await db.workingGroup.create({ data: { networkId: stack.town, slug: "fest-der-kulturen", name: "AG Fest der Kulturen", description: "Vorbereitung" } });
     await db.workingGroupMember.create({ data: { groupId: group.id, slackUserId: "U0MEMBER1" } });
     const answer = await stack.slack.slashCommand("U0MEMBER1", "/ag");
     const text = JSON.stringify(answer.body);

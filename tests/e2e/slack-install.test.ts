@@ -6,10 +6,11 @@ import { ACTIONS } from "../../handlers/slack/action-ids.js";
 import type { SlackWorkspace } from "../../sim/slack-api.js";
 import { SLACK_CLIENT_ID, SLACK_TOKEN_KEY, startStack, type Stack } from "../helpers/stack.js";
 import { eventually } from "../helpers/wait.js";
+import { seedNetwork } from "../../prisma/seed.js";
 
-/** The two towns' channels: each workspace's outbox messages go out with that workspace's token. */
-const AHLEN = { teamId: "T0AHLEN", name: "Integration Ahlen", domain: "integration-ahlen", channel: "C0AHLENNETZ" };
-const ENNIGERLOH = { teamId: "T0ENNIGER", name: "Netzwerk Ennigerloh", domain: "netzwerk-ennigerloh", channel: "C0ENNINETZ" };
+/** Two towns, each with its Slack workspace and channels: each workspace's messages go out with that workspace's token. */
+const AHLEN = { teamId: "T0AHLEN", name: "Integration Ahlen", domain: "integration-ahlen", channel: "C0AHLENNETZ", coordinators: "C0AHLENKOORD", coordinator: "U0AHLENCOORD" };
+const ENNIGERLOH = { teamId: "T0ENNIGER", name: "Netzwerk Ennigerloh", domain: "netzwerk-ennigerloh", channel: "C0ENNINETZ", coordinators: "C0ENNIKOORD", coordinator: "U0ENNICOORD" };
 
 /**
  * What a browser does until Slack sends it back: opens the install page (and keeps its state cookie), follows
@@ -42,32 +43,62 @@ async function installation(stack: Stack, teamId: string) {
   return stack.app.database.prisma.slackInstallation.findUnique({ where: { teamId } });
 }
 
-async function groupId(stack: Stack): Promise<string> {
-  const group = await stack.app.database.prisma.workingGroup.findFirstOrThrow({ where: { name: "AG Kontakt mit Behörden" } });
+/** The working group "AG Kontakt mit Behörden" of the network a workspace serves. */
+async function groupId(stack: Stack, teamId: string): Promise<string> {
+  const group = await stack.app.database.prisma.workingGroup.findFirstOrThrow({ where: { name: "AG Kontakt mit Behörden", network: { slackTeamId: teamId } } });
   return group.id;
 }
 
 /** A member opens their App Home and joins an AG there: the app publishes the view twice, with the workspace's token. */
 async function homeAndJoin(stack: Stack, workspace: SlackWorkspace, user: string): Promise<void> {
   await workspace.event({ type: "app_home_opened", user, tab: "home" });
-  const home = await workspace.waitFor(() => workspace.home(user), 5000, `${user}'s App Home`);
-  await workspace.clickViewButton(user, home.id, ACTIONS.joinGroup, { value: await groupId(stack) });
+  const home = await workspace.waitFor(() => (JSON.stringify(workspace.home(user)?.view ?? "").includes(ACTIONS.joinGroup) ? workspace.home(user) : undefined), 5000, `${user}'s App Home`);
+  await workspace.clickViewButton(user, home.id, ACTIONS.joinGroup, { value: await groupId(stack, workspace.teamId) });
   await workspace.waitFor(() => JSON.stringify(workspace.home(user)?.view).includes("✅"), 5000, `${user} in the AG`);
 }
 
-describe("Slack installed per workspace (the app distributed through OAuth)", () => {
+/**
+ * A coordinator links a freshly installed workspace to their town in its Home tab: the operator's setup code,
+ * the coordinators' private channel (the app invited) and the network's channel.
+ */
+async function link(workspace: SlackWorkspace, town: typeof AHLEN, code: string) {
+  workspace.join(town.coordinators, town.coordinator);
+  workspace.makePrivate(town.coordinators);
+  await workspace.event({ type: "app_home_opened", user: town.coordinator, tab: "home" });
+  const setup = await workspace.waitFor(
+    () => (JSON.stringify(workspace.home(town.coordinator)?.view ?? "").includes(ACTIONS.linkWorkspace) ? workspace.home(town.coordinator) : undefined),
+    5000,
+    "the set-up Home tab",
+  );
+  await workspace.clickViewButton(town.coordinator, setup.id, ACTIONS.linkWorkspace, { value: "link" });
+  const modal = await workspace.waitFor(() => workspace.modals(town.coordinator).at(-1), 5000, "the set-up form");
+  return workspace.submitView(town.coordinator, modal.id, {
+    code: { value: { type: "plain_text_input", value: code } },
+    coordinators: { value: { type: "conversations_select", selected_conversation: town.coordinators } },
+    network: { value: { type: "conversations_select", selected_conversation: town.channel } },
+  });
+}
+
+describe("Slack installed per workspace (the app distributed through OAuth), each linked to its town", () => {
   let stack: Stack;
   let ahlen: SlackWorkspace;
   let ennigerloh: SlackWorkspace;
+  const codes = { ahlen: "", ennigerloh: "" };
 
   beforeAll(async () => {
-    stack = await startStack({
-      slackDistributed: true,
-      // Until networks name their workspace, the channel says which town a message is for.
-      slackTeamOf: async (message) => (message.recipient === AHLEN.channel ? AHLEN.teamId : message.recipient === ENNIGERLOH.channel ? ENNIGERLOH.teamId : null),
-    });
+    stack = await startStack({ slackDistributed: true });
     ahlen = stack.slack.workspace(AHLEN.teamId, AHLEN);
     ennigerloh = stack.slack.workspace(ENNIGERLOH.teamId, ENNIGERLOH);
+    // The operator adds the two towns and gives each a setup code (npm run networks -- import / code).
+    const { core } = stack.app;
+    const imported = await core.networks.import({ networks: [{ slug: "ahlen", name: "Ahlen", districts: { AHLEN: "Ahlen", VORHELM: "Vorhelm" } }, { slug: "ennigerloh", name: "Ennigerloh" }] });
+    expect(imported.kind).toBe("imported");
+    for (const slug of ["ahlen", "ennigerloh"] as const) {
+      const town = await core.networks.bySlug(slug);
+      if (!town) throw new Error(`no ${slug}`);
+      await seedNetwork(stack.app.database.prisma, town.id);
+      codes[slug] = (await core.networks.newSetupCode(slug)) ?? "";
+    }
   });
   afterAll(() => stack?.stop());
 
@@ -99,6 +130,16 @@ describe("Slack installed per workspace (the app distributed through OAuth)", ()
     if (!key) throw new Error("bad test key");
     expect(tokenCipher(key).decrypt(row?.botToken ?? "", AHLEN.teamId)).toBe(token);
 
+    // Installed, not linked yet: members are told so, and the Home tab offers the link.
+    const early = await ahlen.slashCommand("U0AHLEN1", "/ag");
+    expect(JSON.stringify(early.body)).toContain("noch mit keinem Integrationsnetzwerk verbunden");
+    const wrong = await link(ahlen, AHLEN, "AAAA-BBBB-CCCC");
+    expect(wrong.body).toMatchObject({ response_action: "errors", errors: { code: expect.stringContaining("Code stimmt nicht") } });
+    const linked = await link(ahlen, AHLEN, codes.ahlen);
+    expect(linked.status).toBe(200);
+    expect(await stack.app.core.networks.bySlug("ahlen")).toMatchObject({ slackTeamId: AHLEN.teamId, coordinatorChannel: AHLEN.coordinators, networkChannel: AHLEN.channel });
+    await ahlen.waitFor(() => JSON.stringify(ahlen.home(AHLEN.coordinator)?.view ?? "").includes("Ahlen"), 5000, "Ahlen's own Home tab");
+
     const callsBefore = stack.slack.calls.length;
     await homeAndJoin(stack, ahlen, "U0AHLEN1");
     await ahlen.slashCommand("U0AHLEN1", "/poll");
@@ -114,6 +155,9 @@ describe("Slack installed per workspace (the app distributed through OAuth)", ()
     expect((await installInBrowser(stack, ENNIGERLOH.teamId, "U0ENNIADMIN")).status).toBe(200);
     expect(ennigerloh.tokens()).toHaveLength(1);
     expect(ennigerloh.tokens()[0]).not.toBe(ahlen.tokens()[0]);
+    // Ahlen's code is used up; Ennigerloh's links Ennigerloh.
+    expect((await link(ennigerloh, ENNIGERLOH, codes.ahlen)).body).toMatchObject({ response_action: "errors" });
+    expect((await link(ennigerloh, ENNIGERLOH, codes.ennigerloh)).status).toBe(200);
 
     await Promise.all([homeAndJoin(stack, ahlen, "U0AHLEN2"), homeAndJoin(stack, ennigerloh, "U0ENNI1")]);
     expect(ahlen.home("U0ENNI1")).toBeUndefined();
@@ -122,14 +166,12 @@ describe("Slack installed per workspace (the app distributed through OAuth)", ()
     // What the product sends outside a request: each town's poll goes out with its workspace's client.
     const { core } = stack.app;
     const draft = { options: [{ label: "Montag" }, { label: "Dienstag" }], multiple: false, anonymous: false, datePoll: false };
-    await core.polls.create({ ...draft, question: "Wann trifft sich Ahlen?" }, AHLEN.channel, "U0AHLEN1");
-    await core.polls.create({ ...draft, question: "Wann trifft sich Ennigerloh?" }, ENNIGERLOH.channel, "U0ENNI1");
+    await (await core.member({ slackUserId: "U0AHLEN1", teamId: AHLEN.teamId }))?.polls.create({ ...draft, question: "Wann trifft sich Ahlen?" }, AHLEN.channel);
+    await (await core.member({ slackUserId: "U0ENNI1", teamId: ENNIGERLOH.teamId }))?.polls.create({ ...draft, question: "Wann trifft sich Ennigerloh?" }, ENNIGERLOH.channel);
     await ahlen.waitFor(() => ahlen.channelMessages(AHLEN.channel).find((m) => m.text?.includes("Ahlen")), 10_000, "Ahlen's poll");
     await ennigerloh.waitFor(() => ennigerloh.channelMessages(ENNIGERLOH.channel).find((m) => m.text?.includes("Ennigerloh")), 10_000, "Ennigerloh's poll");
 
     // Channels: members are asked of each workspace with its own client; another workspace's channel is none of its business.
-    ahlen.join("C0AHLENKOORD", "U0AHLENCOORD");
-    ennigerloh.join("C0ENNIKOORD", "U0ENNICOORD");
     const { channels, slackClients } = stack.app;
     expect(await channels.isMember(AHLEN.teamId, "C0AHLENKOORD", "U0AHLENCOORD")).toBe(true);
     expect(await channels.isMember(ENNIGERLOH.teamId, "C0ENNIKOORD", "U0ENNICOORD")).toBe(true);
@@ -152,10 +194,11 @@ describe("Slack installed per workspace (the app distributed through OAuth)", ()
     const callsBefore = stack.slack.calls.length;
     const answer = await ahlen.event({ type: "app_home_opened", user: "U0AHLEN3", tab: "home" });
     expect(answer.status).toBe(200);
-    const poll = await stack.app.core.polls.create(
-      { question: "Noch jemand in Ahlen?", options: [{ label: "Ja" }, { label: "Nein" }], multiple: false, anonymous: false, datePoll: false },
-      AHLEN.channel,
-      "U0AHLEN1",
+    // The town keeps its link: what core posts for Ahlen is refused for want of an installation.
+    const town = await stack.app.core.networks.bySlug("ahlen");
+    expect(town?.slackTeamId).toBe(AHLEN.teamId);
+    const poll = await stack.app.core.member({ slackUserId: "U0AHLEN1", teamId: AHLEN.teamId }).then((member) =>
+      member?.polls.create({ question: "Noch jemand in Ahlen?", options: [{ label: "Ja" }, { label: "Nein" }], multiple: false, anonymous: false, datePoll: false }, AHLEN.channel),
     );
     const refused = await eventually(async () => {
       const row = await stack.app.database.prisma.outbox.findFirstOrThrow({ where: { recipient: AHLEN.channel }, orderBy: { id: "desc" } });
@@ -163,7 +206,7 @@ describe("Slack installed per workspace (the app distributed through OAuth)", ()
       return row;
     }, 10_000);
     expect(refused.error).toContain("not installed in workspace T0AHLEN");
-    expect(poll.id).toBeTruthy();
+    expect(poll?.id).toBeTruthy();
     expect(ahlen.home("U0AHLEN3")).toBeUndefined();
     expect(stack.slack.calls.slice(callsBefore).filter((c) => c.team === AHLEN.teamId)).toEqual([]);
     // Not even tried with the revoked token.

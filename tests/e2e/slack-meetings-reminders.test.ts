@@ -13,11 +13,11 @@ describe("meeting reminders and Socket Mode", () => {
     stack = await startStack({ env: { MEETING_REMINDERS: "2h" } });
     const s = stack;
     const db = s.app.database.prisma;
-    const group = await db.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
+    const group = await db.workingGroup.findFirstOrThrow({ where: { slug: "zusammenleben-gestalten" } });
     for (const member of ["U0ANSWERED", "U0SILENT1", "U0SILENT2"]) await db.workingGroupMember.create({ data: { groupId: group.id, slackUserId: member } });
     // Two hours and two seconds ahead: the "2 hours before" reminder is due in two seconds.
     const startsAt = new Date(Date.now() + 2 * 3600_000 + 2000);
-    const scheduled = await s.app.core.meetings.schedule({ slackUserId: COORDINATOR }, { groupId: group.id, title: "AG-Treffen Freizeit", startsAt, place: "Multizentrum" });
+    const scheduled = await (await s.member(COORDINATOR)).meetings.schedule({ groupId: group.id, title: "AG-Treffen Freizeit", startsAt, place: "Multizentrum" });
     if (scheduled.kind !== "scheduled") throw new Error("not scheduled");
     const { id } = scheduled;
     const announcement = await s.slack.waitFor(() => s.slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text?.startsWith("AG-Treffen Freizeit")));

@@ -28,7 +28,7 @@ describe("Slack network bot", () => {
     const list = await slack.slashCommand("U0MEMBER", "/ag", "", { channel: NETWORK_CHANNEL });
     expect(JSON.stringify(list.body)).toContain("Ich kann mir vorstellen mitzuarbeiten");
     const shown = slack.channelMessages(NETWORK_CHANNEL).find((m) => m.visibleTo === "U0MEMBER");
-    const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "kontakt-mit-behoerden" } });
+    const group = await app.database.prisma.workingGroup.findFirstOrThrow({ where: { slug: "kontakt-mit-behoerden" } });
     await slack.clickButton("U0MEMBER", shown as SlackSimMessage, ACTIONS.joinGroup, { value: group.id });
     await eventually(async () => expect(await app.database.prisma.workingGroupMember.count({ where: { groupId: group.id } })).toBe(1));
     await slack.waitFor(() => slack.responses.find((r) => JSON.stringify(r.body).includes("Austreten")));
@@ -58,7 +58,7 @@ describe("Slack network bot", () => {
       description: { value: { type: "plain_text_input", value: "Wohnungssuche und Nachbarschaft" } },
       channel: { value: { type: "conversations_select", selected_conversation: "C0WOHNEN" } },
     }));
-    const created = await app.database.prisma.workingGroup.findUnique({ where: { slug: "ag-wohnen" } });
+    const created = await app.database.prisma.workingGroup.findFirst({ where: { slug: "ag-wohnen" } });
     expect(created?.slackChannel).toBe("C0WOHNEN");
   });
 
@@ -69,7 +69,7 @@ describe("Slack network bot", () => {
     const refused = await slack.slashCommand("U0MEMBER", "/meeting");
     expect(JSON.stringify(refused.body)).toContain("Koordinationskanals");
 
-    const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "ag-wohnen" } });
+    const group = await app.database.prisma.workingGroup.findFirstOrThrow({ where: { slug: "ag-wohnen" } });
     for (const member of ["U0A", "U0B", "U0C"]) await app.database.prisma.workingGroupMember.create({ data: { groupId: group.id, slackUserId: member } });
     await slack.slashCommand(COORDINATOR, "/meeting");
     const modal = await slack.waitFor(() => slack.modals(COORDINATOR).at(-1));
@@ -191,7 +191,7 @@ describe("Slack network bot", () => {
 
   it("a poll closes by itself at its deadline", async () => {
     const { slack } = stack;
-    await stack.app.core.polls.create({ question: "Kurze Frage mit Frist?", options: [{ label: "A" }, { label: "B" }], multiple: false, anonymous: false, datePoll: false, closesAt: new Date(Date.now() + 1500) }, NETWORK_CHANNEL, "U0A");
+    await (await stack.member("U0A")).polls.create({ question: "Kurze Frage mit Frist?", options: [{ label: "A" }, { label: "B" }], multiple: false, anonymous: false, datePoll: false, closesAt: new Date(Date.now() + 1500) }, NETWORK_CHANNEL);
     await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === "🏁 Kurze Frage mit Frist?"), 6000);
   });
 
@@ -213,9 +213,9 @@ describe("Slack network bot", () => {
 
   it("App Home shows my AGs, the next meetings with my answer, open polls with my vote, events", async () => {
     const { slack, app } = stack;
-    const group = await app.database.prisma.workingGroup.findUniqueOrThrow({ where: { slug: "zusammenleben-gestalten" } });
+    const group = await app.database.prisma.workingGroup.findFirstOrThrow({ where: { slug: "zusammenleben-gestalten" } });
     await app.database.prisma.workingGroupMember.create({ data: { groupId: group.id, slackUserId: "U0HOME" } });
-    await app.core.meetings.schedule({ slackUserId: COORDINATOR }, { groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" });
+    await (await stack.member(COORDINATOR)).meetings.schedule({ groupId: group.id, title: "Freizeit-Treffen", startsAt: new Date(Date.now() + 5 * 86_400_000), place: "Multizentrum" });
     const event = await slack.event({ type: "app_home_opened", user: "U0HOME", tab: "home", channel: "D0HOME" });
     expect(event.status).toBe(200);
     const home = await slack.waitFor(() => slack.home("U0HOME"));

@@ -126,7 +126,7 @@ describe("the review's lower findings", () => {
     const { telegram, app } = stack;
     await onboarded(stack, CLOSED_NEWCOMER, "de");
     const closed = await requestOf(stack, CLOSED_NEWCOMER, { language: "fa" });
-    expect(await app.core.coordination.closeUnmatched({ slackUserId: COORDINATOR }, closed.id, "Frau K. aus der Lindenstraße, bitte zurückrufen")).toEqual({ kind: "closed" });
+    expect(await (await stack.member(COORDINATOR)).coordination.closeUnmatched(closed.id, "Frau K. aus der Lindenstraße, bitte zurückrufen")).toEqual({ kind: "closed" });
     await app.core.privacy.erase(CLOSED_NEWCOMER);
     expect((await app.database.prisma.helpRequest.findUniqueOrThrow({ where: { id: closed.id } })).closingNote).toBeNull();
 

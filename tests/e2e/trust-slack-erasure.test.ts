@@ -85,6 +85,7 @@ describe("erasure reaches the coordinators' Slack channel", () => {
       districts: ["BECKUM", "NEUBECKUM"],
       remoteOnly: false,
       weeklyCapacity: 3,
+      networks: [stack.town],
     });
     expect(change.kind).toBe("change-pending");
     const changeCard = await slack.waitFor(() => slack.channelMessages(COORDINATOR_CHANNEL).find((m) => everything(m).includes("Samira Noor")));

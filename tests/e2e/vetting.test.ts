@@ -110,26 +110,26 @@ describe("vetting that cannot be bypassed, coordinators' powers only for coordin
     await slack.clickButton(COORDINATOR, registration, APPROVE_VOLUNTEER);
     await eventually(async () => expect((await app.core.volunteers.of(LEYLA))?.status).toBe("APPROVED"));
 
-    const forged = await app.core.coordination.offerToAll({ slackUserId: "U0MEMBER" }, "any-request");
+    const forged = await (await stack.member("U0MEMBER")).coordination.offerToAll("any-request");
     expect(forged).toEqual({ kind: "not-coordinator" });
   });
 
   it("someone who leaves the coordinators' channel loses the coordinators' powers at once; when Slack cannot be asked, nobody has them", async () => {
-    const { slack, app } = stack;
+    const { slack } = stack;
     slack.join(COORDINATOR_CHANNEL, "U0FORMER");
     await slack.event({ type: "member_joined_channel", user: "U0FORMER", channel: COORDINATOR_CHANNEL, channel_type: "G" });
-    await eventually(async () => expect(await app.core.isCoordinator({ slackUserId: "U0FORMER" })).toBe(true));
+    await eventually(async () => expect(await (await stack.member("U0FORMER")).isCoordinator()).toBe(true));
     await slack.leave(COORDINATOR_CHANNEL, "U0FORMER");
-    await eventually(async () => expect(await app.core.isCoordinator({ slackUserId: "U0FORMER" })).toBe(false));
+    await eventually(async () => expect(await (await stack.member("U0FORMER")).isCoordinator()).toBe(false));
 
     slack.fail("conversations.members");
     await slack.leave(COORDINATOR_CHANNEL, "U0NOBODY"); // any membership event makes the list be asked again
     try {
-      await eventually(async () => expect(await app.core.isCoordinator({ slackUserId: COORDINATOR })).toBe(false));
+      await eventually(async () => expect(await (await stack.member(COORDINATOR)).isCoordinator()).toBe(false));
     } finally {
       slack.heal("conversations.members");
     }
-    expect(await app.core.isCoordinator({ slackUserId: COORDINATOR })).toBe(true);
+    expect(await (await stack.member(COORDINATOR)).isCoordinator()).toBe(true);
   });
 
   it("a suspended volunteer's match is searched for again, the newcomer is told, the relay closes; reactivated, they help again", async () => {
@@ -172,9 +172,10 @@ describe("vetting that cannot be bypassed, coordinators' powers only for coordin
   });
 
   it("App Home shows a member only the polls of their channels, and only coordinators the volunteers", async () => {
-    const { slack, app } = stack;
-    await app.core.polls.create({ question: "Nur für die Koordination?", options: [{ label: "Ja" }, { label: "Nein" }], multiple: false, anonymous: false, datePoll: false }, COORDINATOR_CHANNEL, COORDINATOR);
-    await app.core.polls.create({ question: "Für alle im Netzwerk?", options: [{ label: "Ja" }, { label: "Nein" }], multiple: false, anonymous: false, datePoll: false }, NETWORK_CHANNEL, COORDINATOR);
+    const { slack } = stack;
+    const coordinator = await stack.member(COORDINATOR);
+    await coordinator.polls.create({ question: "Nur für die Koordination?", options: [{ label: "Ja" }, { label: "Nein" }], multiple: false, anonymous: false, datePoll: false }, COORDINATOR_CHANNEL);
+    await coordinator.polls.create({ question: "Für alle im Netzwerk?", options: [{ label: "Ja" }, { label: "Nein" }], multiple: false, anonymous: false, datePoll: false }, NETWORK_CHANNEL);
     slack.join(NETWORK_CHANNEL, "U0MEMBER");
     slack.join(NETWORK_CHANNEL, COORDINATOR);
     await slack.event({ type: "app_home_opened", user: "U0MEMBER", tab: "home", channel: "D0MEMBER" });

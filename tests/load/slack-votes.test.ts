@@ -22,7 +22,7 @@ describe("200 members vote on one poll at the same moment", () => {
   it.each([false, true])("every request is acknowledged within Slack's 3 s and the tally is exact (anonymous: %s)", async (anonymous) => {
     const { slack, app } = stack;
     const question = anonymous ? "Anonym: Welches Datum?" : "Welches Datum?";
-    const { id } = await app.core.polls.create({ question, options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous, datePoll: false }, NETWORK_CHANNEL, "U0CREATOR");
+    const { id } = await (await stack.member("U0CREATOR")).polls.create({ question, options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous, datePoll: false }, NETWORK_CHANNEL);
     const message = await slack.waitFor(() => slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === `📊 ${question}`));
     const options = await app.database.prisma.pollOption.findMany({ where: { pollId: id }, orderBy: { position: "asc" } });
     const members = Array.from({ length: 200 }, (_, i) => `U0VOTER${String(i).padStart(3, "0")}`);
