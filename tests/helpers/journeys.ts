@@ -24,11 +24,12 @@ export async function tapLast(stack: Stack, chatId: number, pattern: RegExp): Pr
   return message;
 }
 
-/** Someone who picked a language and agreed to the privacy notice. */
+/** Someone who picked a language, agreed to the privacy notice and lives in the stack's town. */
 export async function onboarded(stack: Stack, telegramId: number, locale: "de" | "en" | "ar" | "uk" | "tr" = "de", name = `Person${telegramId}`): Promise<void> {
   stack.telegram.user(telegramId, { first_name: name, language_code: locale });
   await stack.app.core.users.chooseLocale(telegramId, locale);
   await stack.app.core.users.giveConsent(telegramId);
+  await stack.app.core.users.placeIn(telegramId, stack.town);
 }
 
 /** A newcomer's request, as the dialogue would make it (by phone unless said otherwise: any district fits). */
