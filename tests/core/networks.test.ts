@@ -277,7 +277,7 @@ describe("a town's coordinators and members reach nothing of another town", () =
     expect(await beckum.catalog.contactPoints()).toMatchObject([{ name: "Caritas", description: "Beckum" }]);
   });
 
-  it("a coordinator of one town is no coordinator in another town's workspace, and a workspace that serves no network gets no member", async () => {
+  it("a coordinator of one town is no coordinator in another town's workspace, and a workspace that serves no network gets no member", { timeout: 120_000 }, async () => {
     const towns = await twoTowns();
     const pending = await registered(towns.core, 201, [towns.ahlen]);
     const stranger = await towns.as("U0AHLEN", TEAM);
@@ -566,7 +566,7 @@ describe("linking a Slack workspace to its network", () => {
     expect(await core.networks.link("T0OELDE", code, CHANNELS)).toMatchObject({ kind: "linked", network: { slug: "oelde" } });
   });
 
-  it("a workspace configured for another network leaves the first one without workspace and channels", async () => {
+  it("a workspace configured for another network leaves the first one without workspace and channels", { timeout: 120_000 }, async () => {
     const towns = await twoTowns();
     await towns.core.networks.linkConfigured(towns.ahlen, { teamId: TEAM, coordinatorChannel: "C0NEWCOORD", networkChannel: "C0NEWNET" });
     expect((await towns.core.member({ slackUserId: COORDINATOR, teamId: TEAM }))?.network).toMatchObject({ id: towns.ahlen });
