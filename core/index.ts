@@ -85,11 +85,15 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     meeting: (id: string, slackUserId?: string) => meetings.meetingView(db, networkId, id, slackUserId),
     poll: (id: string) => polls.pollView(db, networkId, id),
     openRequestsOfNewcomer: (newcomerId: string) => openRequestsOfNewcomer(db, networkId, newcomerId),
-    /** The digest posted in the network's channel: its (and for a county its towns') figures; meetings announced there or in an AG's channel. */
+    /**
+     * The digest posted in the network's channel: its (and for a county its towns') figures; meetings announced
+     * there or in an AG's channel, none held in a coordinators' channel (the network's, or a county's towns').
+     */
     digest: async (now = new Date()) => {
       const network = await networks.networkById(db, networkId);
       const ids = await networks.networkAndTowns(db, networkId);
-      return { network, digest: await weeklyDigest(db, ids, now, async (channel) => channel !== network?.coordinatorChannel) };
+      const closed = new Set(await networks.coordinatorChannels(db, ids));
+      return { network, digest: await weeklyDigest(db, ids, now, async (channel) => !closed.has(channel)) };
     },
   });
 
@@ -160,7 +164,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       },
       groups: {
         list: () => groups.listWorkingGroups(db, n),
-        mine: () => groups.groupsOf(db, by),
+        mine: () => groups.groupsOf(db, n, by),
         join: (groupId: string) => groups.joinGroup(db, n, groupId, by),
         leave: (groupId: string) => groups.leaveGroup(db, n, groupId, by),
         create: coordinator((group: Parameters<typeof groups.createWorkingGroup>[2]) => groups.createWorkingGroup(db, n, group)),

@@ -54,6 +54,12 @@ export async function networkAndTowns(q: Queryable, id: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
+/** The coordinators' channels of networks: what is held there stays among their coordinators. */
+export async function coordinatorChannels(q: Queryable, ids: string[]): Promise<string[]> {
+  const rows = await q.sql<{ channel: string }>(`SELECT "coordinatorChannel" AS channel FROM "Network" WHERE id = ANY($1::text[]) AND "coordinatorChannel" IS NOT NULL`, [ids]);
+  return rows.map((r) => r.channel);
+}
+
 /** The network a deployment's configuration names: a single-town deployment needs nothing more. */
 export type FirstNetwork = { slug: string; name: string; districts: District[] };
 
@@ -77,7 +83,8 @@ export async function ensureFirstNetwork(db: DbOrTx, first: FirstNetwork): Promi
  */
 export async function linkConfiguredWorkspace(db: Database, networkId: string, slack: { teamId: string; coordinatorChannel: string; networkChannel: string }): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.prisma.network.updateMany({ where: { slackTeamId: slack.teamId, id: { not: networkId } }, data: { slackTeamId: null } });
+    // The network that served this workspace before is left as an uninstall leaves it: nothing is posted for it.
+    await tx.prisma.network.updateMany({ where: { slackTeamId: slack.teamId, id: { not: networkId } }, data: { slackTeamId: null, coordinatorChannel: null, networkChannel: null } });
     await tx.prisma.network.update({ where: { id: networkId }, data: { slackTeamId: slack.teamId, coordinatorChannel: slack.coordinatorChannel, networkChannel: slack.networkChannel } });
   });
 }
@@ -163,7 +170,8 @@ export type ImportResult = { kind: "imported"; created: string[]; updated: strin
 
 /**
  * Creates or updates networks from an operator's file, all or nothing: counties first, then their towns.
- * District codes are unique across networks (a volunteer serving two towns keeps one list of districts).
+ * Each network is listed once, a town's county is a county, and district codes are unique across networks
+ * (a volunteer serving two towns keeps one list of districts).
  * Slack workspaces are not set here: a coordinator links one with a setup code.
  */
 export async function importNetworks(db: Database, data: unknown): Promise<ImportResult> {
@@ -172,9 +180,18 @@ export async function importNetworks(db: Database, data: unknown): Promise<Impor
   const input = parsed.data.networks;
   const problems: string[] = [];
   const slugs = new Set(input.map((n) => n.slug));
+  const kinds = new Map(input.map((n) => [n.slug, n.kind]));
   const codes = new Map<string, string>();
+  const seen = new Set<string>();
   for (const network of input) {
-    if (network.county && !slugs.has(network.county) && !(await networkBySlug(db, network.county))) problems.push(`${network.slug}: county ${network.county} is unknown`);
+    if (seen.has(network.slug)) problems.push(`${network.slug}: listed twice`);
+    seen.add(network.slug);
+    if (network.county) {
+      // A town's county sees its towns' figures and its newcomers its catalogue: only a county may be one.
+      const county = kinds.get(network.county) ?? (await networkBySlug(db, network.county))?.kind.toLowerCase();
+      if (!county) problems.push(`${network.slug}: county ${network.county} is unknown`);
+      else if (county !== "county") problems.push(`${network.slug}: ${network.county} is not a county`);
+    }
     if (network.kind === "county" && network.county) problems.push(`${network.slug}: a county belongs to no county`);
     for (const code of Object.keys(network.districts)) {
       const owner = codes.get(code);

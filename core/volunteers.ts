@@ -28,8 +28,8 @@ export type ServedNetwork = { id: string; name: string; status: VolunteerStatus;
 
 /**
  * A volunteer as approved (what matching uses), with a change they asked for that waits for a coordinator.
- * `status` and `decidedBy` are one town's decision when read for its coordinators, else the best of all
- * (approved somewhere, else suspended, pending, rejected).
+ * `status` and `decidedBy` are one town's decision when read for its coordinators (and `networks` that town
+ * only), else the best of all (approved somewhere, else suspended, pending, rejected).
  */
 export type VolunteerProfile = VolunteerRegistration & {
   id: string;
@@ -89,7 +89,8 @@ function toProfile(row: ProfileRow, networkId?: string): VolunteerProfile {
     telegramId: row.user.telegramId,
     decidedBy: here?.decidedBy ?? null,
     requestedChange: (row.requestedChange as Vetted | null) ?? null,
-    networks,
+    // A town's coordinators see their own decision; what another town decided (and who) is that town's.
+    networks: networkId ? networks.filter((n) => n.id === networkId) : networks,
     districtNames: row.districts.map((code) => names.get(code) ?? code),
   };
 }

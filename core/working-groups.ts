@@ -12,9 +12,9 @@ export async function listWorkingGroups(db: DbOrTx, networkId: string): Promise<
   return groups.map(({ _count, ...group }) => ({ ...group, memberCount: _count.members }));
 }
 
-/** Ids of the groups a Slack member belongs to. */
-export async function groupsOf(db: DbOrTx, slackUserId: string): Promise<Set<string>> {
-  const rows = await db.prisma.workingGroupMember.findMany({ where: { slackUserId }, select: { groupId: true } });
+/** Ids of the network's groups a Slack member belongs to (the same member id may be in another network's groups too). */
+export async function groupsOf(db: DbOrTx, networkId: string, slackUserId: string): Promise<Set<string>> {
+  const rows = await db.prisma.workingGroupMember.findMany({ where: { slackUserId, group: { networkId } }, select: { groupId: true } });
   return new Set(rows.map((r) => r.groupId));
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import { readRequest } from "../../core/request-store.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, coordinator, newcomer, offersOf, useCore, toldTo, volunteer, type OfferSeen } from "../helpers/core.js";
+import { ask, coordinatorIn, newcomer, offersOf, useCore, toldTo, volunteer, type OfferSeen } from "../helpers/core.js";
 
 // Offers answered, on real PostgreSQL through core alone: the first accept wins, whatever arrives at once.
 
@@ -93,7 +93,7 @@ describe("first accept wins", () => {
 
   it("an offer accepted after a coordinator closed the search is withdrawn", async () => {
     const { requestId, offers } = await offered([101]);
-    expect(await world.core.coordination.closeUnmatched(coordinator, requestId, "no interpreter this week")).toEqual({ kind: "closed" });
+    expect(await (await coordinatorIn(world.core)).coordination.closeUnmatched(requestId, "no interpreter this week")).toEqual({ kind: "closed" });
     expect(await world.core.offers.accept(offerOf(offers, 101), 101)).toEqual({ kind: "withdrawn" });
   });
 

@@ -3,7 +3,7 @@ import type { Core } from "../../core/index.js";
 import { createCore } from "../../core/index.js";
 import { readRequest } from "../../core/request-store.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, newcomer, offersOf, useCore, testAuthority, testSettings, toldTo, volunteer } from "../helpers/core.js";
+import { ask, coordinatorIn, newcomer, offersOf, useCore, testAuthority, testSettings, toldTo, volunteer } from "../helpers/core.js";
 
 // The dispatch tick – the work the queue wakes core up for – on real PostgreSQL, without a queue: waves,
 // widening, the coordinators' alert, the deadline, reminders.
@@ -37,7 +37,7 @@ describe("waves", () => {
     expect(result.nextTickAt?.getTime()).toBeGreaterThanOrEqual(before + 10 * 60_000);
     expect(result.nextTickAt?.getTime()).toBeLessThan(Date.now() + 10 * 60_000 + 1000);
     expect(await offersOf(world.database, requestId)).toMatchObject([101, 102, 103].map((telegramId) => ({ telegramId, wave: 1, status: "OPEN" })));
-    expect(await world.core.coordination.overview(requestId)).toMatchObject({ wave: 1, widened: false, offers: { open: 3, total: 3 } });
+    expect(await (await coordinatorIn(world.core)).coordination.overview(requestId)).toMatchObject({ wave: 1, widened: false, offers: { open: 3, total: 3 } });
     for (const id of [101, 102, 103]) expect(await toldTo(world.database, id)).toContain("offer.new.MEDIATION");
   });
 
@@ -64,9 +64,10 @@ describe("waves", () => {
     const requestId = await request(core);
     await core.wakeUps.request(requestId);
     await core.wakeUps.request(requestId);
-    expect(await core.coordination.overview(requestId)).toMatchObject({ wave: 2, widened: false });
+    const coordinator = await coordinatorIn(core);
+    expect(await coordinator.coordination.overview(requestId)).toMatchObject({ wave: 2, widened: false });
     await core.wakeUps.request(requestId);
-    expect(await core.coordination.overview(requestId)).toMatchObject({ wave: 3, widened: true });
+    expect(await coordinator.coordination.overview(requestId)).toMatchObject({ wave: 3, widened: true });
     expect(await offersOf(world.database, requestId)).toMatchObject([
       { telegramId: 111, wave: 1 },
       { telegramId: 112, wave: 2 },
@@ -78,7 +79,7 @@ describe("waves", () => {
     await volunteer(world.core, 110, { languages: BASIC });
     const requestId = await request(world.core);
     expect(await world.core.wakeUps.request(requestId)).toMatchObject({ offered: 1 });
-    expect(await world.core.coordination.overview(requestId)).toMatchObject({ wave: 1, widened: true });
+    expect(await (await coordinatorIn(world.core)).coordination.overview(requestId)).toMatchObject({ wave: 1, widened: true });
   });
 
   it("a tick that finds nobody sends no wave, and the search goes on until its deadline", async () => {
@@ -86,7 +87,7 @@ describe("waves", () => {
     const result = await world.core.wakeUps.request(requestId);
     expect(result).toMatchObject({ offered: 0, gaveUp: false });
     expect(result.nextTickAt).not.toBeNull();
-    expect(await world.core.coordination.overview(requestId)).toMatchObject({ status: "SEARCHING", wave: 0, widened: true });
+    expect(await (await coordinatorIn(world.core)).coordination.overview(requestId)).toMatchObject({ status: "SEARCHING", wave: 0, widened: true });
   });
 });
 
@@ -116,7 +117,7 @@ describe("the deadline", () => {
     expect(await core.wakeUps.request(requestId)).toMatchObject({ offered: 1, gaveUp: false });
     await sleepUntil((await readRequest(world.database, requestId))?.deadlineAt);
     expect(await core.wakeUps.request(requestId)).toMatchObject({ gaveUp: true, nextTickAt: null });
-    expect(await core.coordination.overview(requestId)).toMatchObject({ status: "UNMATCHED" });
+    expect(await (await coordinatorIn(core)).coordination.overview(requestId)).toMatchObject({ status: "UNMATCHED" });
     expect(await offersOf(world.database, requestId)).toMatchObject([{ telegramId: 101, status: "WITHDRAWN" }]);
     expect(await toldTo(world.database, AMINA)).toEqual(["request.received.MEDIATION", "request.unmatched.MEDIATION"]);
     expect(await toldTo(world.database, 101)).toContain("offer.withdrawn");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, coordinator, newcomer, offeredTo, offersOf, useCore, volunteer } from "../helpers/core.js";
+import { ask, coordinatorIn, newcomer, offeredTo, offersOf, useCore, volunteer } from "../helpers/core.js";
 
 // Who gets an offer, on real PostgreSQL through core alone: volunteers set up as the bot sets them up, a
 // request as the dialogue confirms it, and the dispatch tick the queue would run.
@@ -237,7 +237,7 @@ describe("a coordinator offers a request to everyone", () => {
 
     await newcomer(core, AMINA);
     const requestId = await ask(core, AMINA, IN_PERSON);
-    expect(await core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "offered", count: 4 });
+    expect(await (await coordinatorIn(core)).coordination.offerToAll(requestId)).toEqual({ kind: "offered", count: 4 });
     expect(await offeredTo(world.database, requestId)).toEqual([140, 141, 142, 143]);
   });
 
@@ -247,13 +247,14 @@ describe("a coordinator offers a request to everyone", () => {
     const requestId = await ask(world.core, AMINA, IN_PERSON);
     await world.core.wakeUps.request(requestId);
     await volunteer(world.core, 102);
-    expect(await world.core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "offered", count: 1 });
-    expect(await world.core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "offered", count: 0 });
+    const coordinator = await coordinatorIn(world.core);
+    expect(await coordinator.coordination.offerToAll(requestId)).toEqual({ kind: "offered", count: 1 });
+    expect(await coordinator.coordination.offerToAll(requestId)).toEqual({ kind: "offered", count: 0 });
     expect(await offersOf(world.database, requestId)).toMatchObject([
       { telegramId: 101, wave: 1 },
       { telegramId: 102, wave: 2 },
     ]);
     await world.core.requests.cancel(requestId, AMINA);
-    expect(await world.core.coordination.offerToAll(coordinator, requestId)).toEqual({ kind: "not-searching", status: "CANCELLED" });
+    expect(await coordinator.coordination.offerToAll(requestId)).toEqual({ kind: "not-searching", status: "CANCELLED" });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PollInput } from "../../core/polls.js";
-import { useCore } from "../helpers/core.js";
+import { memberIn, useCore } from "../helpers/core.js";
 
 // Votes in Slack polls, on real PostgreSQL through core alone: what a click changes, also when clicks come at once.
 
@@ -10,17 +10,23 @@ const DEMIR = "U0DEMIR";
 
 const world = useCore();
 
+/** A member of the test network's workspace, as Slack's handlers get them. */
+const as = (slackUserId: string) => memberIn(world.core, { slackUserId });
+
+/** A poll as the renderer of its Slack message reads it (no viewer). */
+const seen = (pollId: string) => world.core.inNetwork(world.town).poll(pollId);
+
 /** A poll with the options Pizza, Döner, Salat; its id and the options' ids by label. */
 async function poll(kind: Partial<PollInput> = {}): Promise<{ id: string; option: Record<string, string> }> {
   const input: PollInput = { question: "Was essen wir?", options: [{ label: "Pizza" }, { label: "Döner" }, { label: "Salat" }], multiple: false, anonymous: false, datePoll: false, ...kind };
-  const { id } = await world.core.polls.create(input, CHANNEL, CREATOR);
-  const view = await world.core.polls.view(id);
+  const { id } = await (await as(CREATOR)).polls.create(input, CHANNEL);
+  const view = await seen(id);
   return { id, option: Object.fromEntries((view?.options ?? []).map((o) => [o.label, o.id])) };
 }
 
 /** The count of each option, by label, and how many people voted. */
 async function counts(pollId: string): Promise<{ options: Record<string, number>; participants: number }> {
-  const view = await world.core.polls.view(pollId);
+  const view = await seen(pollId);
   return { options: Object.fromEntries((view?.options ?? []).map((o) => [o.label, o.count])), participants: view?.participants ?? 0 };
 }
 
@@ -29,23 +35,26 @@ const id = (option: Record<string, string>, label: string) => option[label] ?? `
 describe("single choice", () => {
   it("a second click on another option changes the vote; the same option again changes nothing", async () => {
     const { id: pollId, option } = await poll();
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)).toEqual({ kind: "voted", option: "Pizza" });
-    expect(await world.core.polls.vote(pollId, id(option, "Döner"), DEMIR)).toEqual({ kind: "changed", option: "Döner" });
-    expect(await world.core.polls.vote(pollId, id(option, "Döner"), DEMIR)).toEqual({ kind: "unchanged", option: "Döner" });
+    const demir = await as(DEMIR);
+    expect(await demir.polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "voted", option: "Pizza" });
+    expect(await demir.polls.vote(pollId, id(option, "Döner"))).toEqual({ kind: "changed", option: "Döner" });
+    expect(await demir.polls.vote(pollId, id(option, "Döner"))).toEqual({ kind: "unchanged", option: "Döner" });
     expect(await counts(pollId)).toEqual({ options: { Pizza: 0, Döner: 1, Salat: 0 }, participants: 1 });
-    expect((await world.core.polls.view(pollId, DEMIR))?.mine).toEqual([id(option, "Döner")]);
+    expect((await demir.polls.view(pollId))?.mine).toEqual([id(option, "Döner")]);
   });
 
   it("a double click that arrives at once counts once", async () => {
     const { id: pollId, option } = await poll();
-    const results = await Promise.all([world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR), world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)]);
+    const demir = await as(DEMIR);
+    const results = await Promise.all([demir.polls.vote(pollId, id(option, "Pizza")), demir.polls.vote(pollId, id(option, "Pizza"))]);
     expect(results.map((r) => r.kind).sort()).toEqual(["unchanged", "voted"]);
     expect(await counts(pollId)).toEqual({ options: { Pizza: 1, Döner: 0, Salat: 0 }, participants: 1 });
   });
 
   it("two options clicked at once by one member leave exactly one vote", async () => {
     const { id: pollId, option } = await poll();
-    await Promise.all([world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR), world.core.polls.vote(pollId, id(option, "Döner"), DEMIR)]);
+    const demir = await as(DEMIR);
+    await Promise.all([demir.polls.vote(pollId, id(option, "Pizza")), demir.polls.vote(pollId, id(option, "Döner"))]);
     const { options, participants } = await counts(pollId);
     expect(participants).toBe(1);
     expect(Object.values(options).reduce((a, b) => a + b, 0)).toBe(1);
@@ -55,16 +64,18 @@ describe("single choice", () => {
 describe("multiple choice", () => {
   it("each click toggles its option: on, on, and off again", async () => {
     const { id: pollId, option } = await poll({ multiple: true });
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)).toEqual({ kind: "voted", option: "Pizza" });
-    expect(await world.core.polls.vote(pollId, id(option, "Salat"), DEMIR)).toEqual({ kind: "voted", option: "Salat" });
+    const demir = await as(DEMIR);
+    expect(await demir.polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "voted", option: "Pizza" });
+    expect(await demir.polls.vote(pollId, id(option, "Salat"))).toEqual({ kind: "voted", option: "Salat" });
     expect(await counts(pollId)).toEqual({ options: { Pizza: 1, Döner: 0, Salat: 1 }, participants: 1 });
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)).toEqual({ kind: "removed", option: "Pizza" });
+    expect(await demir.polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "removed", option: "Pizza" });
     expect(await counts(pollId)).toEqual({ options: { Pizza: 0, Döner: 0, Salat: 1 }, participants: 1 });
   });
 
   it("a double click that arrives at once toggles twice, one after the other, and never fails", async () => {
     const { id: pollId, option } = await poll({ multiple: true });
-    const results = await Promise.all([world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR), world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)]);
+    const demir = await as(DEMIR);
+    const results = await Promise.all([demir.polls.vote(pollId, id(option, "Pizza")), demir.polls.vote(pollId, id(option, "Pizza"))]);
     expect(results.map((r) => r.kind).sort()).toEqual(["removed", "voted"]);
     expect(await counts(pollId)).toEqual({ options: { Pizza: 0, Döner: 0, Salat: 0 }, participants: 0 });
   });
@@ -73,23 +84,25 @@ describe("multiple choice", () => {
 describe("anonymous", () => {
   it("one ballot per member, and it is final: no row says who chose what", async () => {
     const { id: pollId, option } = await poll({ anonymous: true });
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)).toEqual({ kind: "voted", option: "Pizza" });
-    expect(await world.core.polls.vote(pollId, id(option, "Döner"), DEMIR)).toEqual({ kind: "already-voted" });
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)).toEqual({ kind: "already-voted" });
+    const demir = await as(DEMIR);
+    expect(await demir.polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "voted", option: "Pizza" });
+    expect(await demir.polls.vote(pollId, id(option, "Döner"))).toEqual({ kind: "already-voted" });
+    expect(await demir.polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "already-voted" });
     expect(await counts(pollId)).toEqual({ options: { Pizza: 1, Döner: 0, Salat: 0 }, participants: 1 });
     expect(await world.database.prisma.pollVote.count({ where: { pollId } })).toBe(0);
     const ballots = await world.database.prisma.pollBallot.findMany({ where: { pollId }, select: { voter: true } });
     expect(ballots).toHaveLength(1);
     expect(ballots[0]?.voter).not.toContain(DEMIR);
-    const view = await world.core.polls.view(pollId, DEMIR);
+    const view = await demir.polls.view(pollId);
     expect(view).toMatchObject({ voted: true, mine: [] });
     expect(view?.options.every((o) => o.voters.length === 0)).toBe(true);
   });
 
   it("concurrent double clicks by one member are counted once", async () => {
     const { id: pollId, option } = await poll({ anonymous: true });
+    const demir = await as(DEMIR);
     const clicks = [id(option, "Pizza"), id(option, "Pizza"), id(option, "Döner"), id(option, "Salat")];
-    const results = await Promise.all(clicks.map((o) => world.core.polls.vote(pollId, o, DEMIR)));
+    const results = await Promise.all(clicks.map((o) => demir.polls.vote(pollId, o)));
     expect(results.filter((r) => r.kind === "voted")).toHaveLength(1);
     expect(results.filter((r) => r.kind === "already-voted")).toHaveLength(3);
     const { options, participants } = await counts(pollId);
@@ -100,7 +113,7 @@ describe("anonymous", () => {
   it("forty members voting at the same moment are all counted", async () => {
     const { id: pollId, option } = await poll({ anonymous: true });
     const members = Array.from({ length: 40 }, (_, i) => `U0MEMBER${i}`);
-    const results = await Promise.all(members.map((m, i) => world.core.polls.vote(pollId, id(option, i % 4 === 0 ? "Döner" : "Pizza"), m)));
+    const results = await Promise.all(members.map(async (m, i) => (await as(m)).polls.vote(pollId, id(option, i % 4 === 0 ? "Döner" : "Pizza"))));
     expect(results.every((r) => r.kind === "voted")).toBe(true);
     expect(await counts(pollId)).toEqual({ options: { Pizza: 30, Döner: 10, Salat: 0 }, participants: 40 });
   });
@@ -109,26 +122,29 @@ describe("anonymous", () => {
 describe("closing", () => {
   it("a closed poll refuses votes and keeps its counts", async () => {
     const { id: pollId, option } = await poll();
-    await world.core.polls.vote(pollId, id(option, "Salat"), DEMIR);
-    expect(await world.core.polls.close(pollId, DEMIR)).toEqual({ kind: "not-creator" });
-    expect(await world.core.polls.close(pollId, CREATOR)).toEqual({ kind: "closed" });
-    expect(await world.core.polls.close(pollId, CREATOR)).toEqual({ kind: "already-closed" });
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), "U0LATE")).toEqual({ kind: "closed" });
-    expect(await world.core.polls.vote(pollId, id(option, "Pizza"), DEMIR)).toEqual({ kind: "closed" });
+    const demir = await as(DEMIR);
+    const creator = await as(CREATOR);
+    await demir.polls.vote(pollId, id(option, "Salat"));
+    expect(await demir.polls.close(pollId)).toEqual({ kind: "not-creator" });
+    expect(await creator.polls.close(pollId)).toEqual({ kind: "closed" });
+    expect(await creator.polls.close(pollId)).toEqual({ kind: "already-closed" });
+    expect(await (await as("U0LATE")).polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "closed" });
+    expect(await demir.polls.vote(pollId, id(option, "Pizza"))).toEqual({ kind: "closed" });
     expect(await counts(pollId)).toEqual({ options: { Pizza: 0, Döner: 0, Salat: 1 }, participants: 1 });
   });
 
   it("a deadline's wake-up before the deadline does not close the poll", async () => {
     const { id: pollId } = await poll({ closesAt: new Date(Date.now() + 3600_000) });
     expect(await world.core.wakeUps.poll(pollId)).toEqual({ kind: "already-closed" });
-    expect((await world.core.polls.view(pollId))?.status).toBe("OPEN");
+    expect((await seen(pollId))?.status).toBe("OPEN");
   });
 
   it("an option of another poll, or a poll that does not exist, counts nowhere", async () => {
     const first = await poll();
     const second = await poll();
-    expect(await world.core.polls.vote(first.id, id(second.option, "Pizza"), DEMIR)).toEqual({ kind: "not-found" });
-    expect(await world.core.polls.vote("no-such-poll", id(first.option, "Pizza"), DEMIR)).toEqual({ kind: "not-found" });
+    const demir = await as(DEMIR);
+    expect(await demir.polls.vote(first.id, id(second.option, "Pizza"))).toEqual({ kind: "not-found" });
+    expect(await demir.polls.vote("no-such-poll", id(first.option, "Pizza"))).toEqual({ kind: "not-found" });
     expect((await counts(first.id)).participants).toBe(0);
     expect((await counts(second.id)).participants).toBe(0);
   });
