@@ -1,5 +1,6 @@
 import type { Database, DbOrTx } from "./db.js";
 import { localeOr } from "./i18n.js";
+import { truncate } from "./long-text.js";
 import { t } from "./messages.js";
 import { tell, tellSlack } from "./outbox.js";
 import { newReference } from "./requests.js";
@@ -54,7 +55,7 @@ export async function answerReport(db: Database, id: string, answer: string, coo
     await tell(tx, report.contactUser.telegramId, {
       kind: "send",
       locale: localeOr(report.contactUser.locale),
-      parts: [t("report.answer", { reference: report.reference }), { text: answer.slice(0, 2000) }],
+      parts: [t("report.answer", { reference: report.reference }), { text: truncate(answer, 2000) }],
     });
     await tx.prisma.discriminationReport.update({ where: { id }, data: { handledBy: coordinator, handledAt: new Date() } });
     return { kind: "sent" };

@@ -9,7 +9,7 @@ import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
 import { notCreated } from "./requests.js";
-import { label, rows } from "./reply.js";
+import { label, longerThan, rows } from "./reply.js";
 
 const PLACE_MAX = 200;
 const TIMES = ["08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00", "17:00"];
@@ -163,7 +163,7 @@ const composer = defineDialogue<Draft, Step>({
       message: (message, draft) => {
         const place = message.text?.trim() ?? "";
         if (!place) return { go: "place", hint: label("mediation.useButtons") };
-        if (place.length > PLACE_MAX) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
+        if (longerThan(place, PLACE_MAX)) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
         draft.place = place;
         return { go: "note" };
       },
