@@ -84,11 +84,15 @@ export async function volunteerById(db: DbOrTx, id: string): Promise<VolunteerPr
   return row ? toProfile(row) : undefined;
 }
 
-/** Approved and suspended volunteers, for the coordinators' overview (pending ones come as cards). */
+/**
+ * Approved and suspended volunteers, for the coordinators' overview (pending ones come as cards). The
+ * suspended come first: they wait for a coordinator, and many approved ones must not push them past `limit`.
+ */
 export async function vettedVolunteers(db: DbOrTx, limit: number): Promise<VolunteerProfile[]> {
   const rows = await db.prisma.volunteer.findMany({
     where: { status: { in: ["APPROVED", "SUSPENDED"] } },
-    orderBy: [{ status: "asc" }, { firstName: "asc" }],
+    // The enum's order is PENDING, APPROVED, REJECTED, SUSPENDED.
+    orderBy: [{ status: "desc" }, { firstName: "asc" }],
     take: limit,
     select: profileSelect,
   });

@@ -11,6 +11,11 @@ export async function listWorkingGroups(db: DbOrTx): Promise<WorkingGroupSummary
   return groups.map(({ _count, ...group }) => ({ ...group, memberCount: _count.members }));
 }
 
+/** The member's own groups first (in a list cut short, they can still leave them), then the others, in order. */
+export function mineFirst<G extends { id: string }>(groups: G[], mine: Set<string>): G[] {
+  return [...groups.filter((g) => mine.has(g.id)), ...groups.filter((g) => !mine.has(g.id))];
+}
+
 /** Ids of the groups a Slack member belongs to. */
 export async function groupsOf(db: DbOrTx, slackUserId: string): Promise<Set<string>> {
   const rows = await db.prisma.workingGroupMember.findMany({ where: { slackUserId }, select: { groupId: true } });

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs
 import type { ReportView } from "../../core/reports.js";
 import { ACTIONS } from "./action-ids.js";
 import { requestFields } from "./alerts.js";
-import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, escape, header, section, sections, textInput, type Block } from "./blocks.js";
 import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
 
 /** A mentoring match waiting for a coordinator; after the decision, who decided. */
@@ -26,7 +26,8 @@ export async function renderMentoring(deps: SlackDeps, id: string) {
 export function reportBlocks(report: ReportView, t: T, deps: Pick<SlackDeps, "i18n">): Block[] {
   const blocks: Block[] = [
     header(t("slack.report.title", { reference: report.reference })),
-    section(report.text ? escape(report.text) : t("slack.report.erased")),
+    // A 1,000-character report escaped for mrkdwn can pass a section's 3,000: all of it, in as many sections as it needs.
+    ...sections(report.text ? escape(report.text) : t("slack.report.erased")),
     ...(report.place ? [section(`*${t("slack.report.place")}*\n${escape(report.place)}`)] : []),
     context(
       `${deps.i18n.formatDateTime("de", report.createdAt)} · ${report.withContact ? t("slack.report.withContact") : t("slack.report.anonymous")}${
@@ -77,7 +78,7 @@ export function register(app: App, deps: SlackDeps): void {
           close: { type: "plain_text", text: t("slack.cancel") },
           blocks: [
             section(t("slack.report.answerExplain")),
-            { type: "input", block_id: "answer", label: { type: "plain_text", text: t("slack.report.answerLabel") }, element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000 } },
+            { type: "input", block_id: "answer", label: { type: "plain_text", text: t("slack.report.answerLabel") }, element: textInput({ max: 2000, multiline: true }) },
           ],
         },
       });
