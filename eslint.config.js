@@ -61,6 +61,26 @@ export default tseslint.config(
     },
   },
   {
+    // Core speaks in domain intents: no Telegram button protocol, no queue names, no hidden wiring.
+    files: ["core/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "only bot/config.ts reads process.env" },
+        { selector: "CallExpression[callee.property.name='$transaction']", message: "use db.transaction(): what a transaction writes to the outbox is queued when it commits" },
+        {
+          selector: "Literal[value=/^(offer|menu|req|relay|done|hours|lang|consent|data|cp):/]",
+          message: "callback data belongs to the Telegram layer (handlers/telegram/callback-data.ts): core uses ButtonAction",
+        },
+        {
+          selector: "Literal[value=/^(dispatch|meetings|polls|slack-refresh|outbound-telegram|outbound-slack|digest|retention|outbox-sweep)$/]",
+          message: "queue names belong to jobs/: core asks to be woken (wakeAt)",
+        },
+        { selector: "NewExpression[callee.name=/^Weak(Map|Set)$/]", message: "no hidden wiring: pass what a function needs (a Database, a bound core)" },
+      ],
+    },
+  },
+  {
     files: ["bot/config.ts", "bot/database.ts", "core/db.ts"],
     rules: { "no-restricted-syntax": "off" },
   },

@@ -105,6 +105,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const http = createHttpApp();
   installOperations(http, {
     registry: metrics.registry,
+    metricsToken: config.admin.metricsToken,
+    log,
     checks: {
       postgres: async () => {
         await database.sql("SELECT 1", []);
@@ -117,7 +119,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const slackDeps = { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl };
   const slack = createSlackApp({ ...config.slack }, slackDeps, channels, http);
   installCalendar(http, core);
-  installQueueBoard(http, QUEUE_NAMES.map((name) => queues.queue(name)), config.adminPassword);
+  installQueueBoard(
+    http,
+    QUEUE_NAMES.map((name) => queues.queue(name)),
+    { password: config.admin.password, openWithoutPassword: config.demo, writable: config.admin.queuesWritable },
+    log,
+  );
   options.routes?.(http);
   installNotFound(http);
 

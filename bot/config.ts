@@ -1,9 +1,10 @@
-import type { CoreSettings, DispatchSettings, MeetingSettings, ReminderSettings } from "../core/settings.js";
+import type { ClosingSettings, CoreSettings, DispatchSettings, MeetingSettings, ReminderSettings } from "../core/settings.js";
 import { z } from "zod";
 import { LOCALES } from "../core/i18n.js";
 
 const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+const DAY = 86_400_000;
 
 const optionalText = z
   .string()
@@ -75,8 +76,14 @@ const environment = z.object({
   OUTBOX_SWEEP_MS: milliseconds(5000),
 
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, { message: "expected at least 12 characters" }).optional()),
+  ADMIN_QUEUES_WRITABLE: z.enum(["true", "false"], { message: "expected true or false" }).default("false"),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, { message: "expected at least 16 characters" }).optional()),
+  BALLOT_SECRET: optionalText.pipe(z.string().min(32, { message: "expected at least 32 characters (e.g. openssl rand -hex 32)" }).optional()),
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   RETENTION_DAYS: positiveInt("a number of days").default(30),
+  CLOSE_AFTER_APPOINTMENT_DAYS: positiveInt("a number of days").default(3),
+  CLOSE_ASAP_AFTER_DAYS: positiveInt("a number of days").default(14),
+  MENTORING_REVIEW_DAYS: positiveInt("a number of days").default(180),
   REQUEST_LIMIT_OPEN: positiveInt("a number of requests").default(3),
   REQUEST_LIMIT_DAY: positiveInt("a number of requests").default(5),
 });
@@ -121,10 +128,18 @@ export type Config = {
   database: { url: string } | { embedded: true; dataDir: string };
   queue: { backend: "redis"; url: string; prefix: string } | { backend: "postgres"; prefix: string };
   outboxSweepMs: number;
-  adminPassword: string | undefined;
+  /**
+   * Who may see the queues and the figures: Bull Board at /admin/queues needs the password outside demo
+   * mode (without one it is off) and is read-only unless made writable; /metrics needs the bearer token
+   * when one is set.
+   */
+  admin: { password: string | undefined; queuesWritable: boolean; metricsToken: string | undefined };
   shutdownTimeoutMs: number;
   /** Personal data of closed requests and of reports is erased after this many days. */
   retentionDays: number;
+  closing: ClosingSettings;
+  /** The key of anonymous polls' ballots. */
+  ballotSecret: string;
   limits: CoreSettings["limits"];
 };
 
@@ -135,6 +150,8 @@ export const DEMO = {
   slackSigningSecret: "brueckenbot-demo-signing-secret",
   coordinatorChannel: "C0COORDINATE",
   networkChannel: "C0NETZWERK",
+  /** Only for the demo's own ballots: a real network sets BALLOT_SECRET. */
+  ballotSecret: "brueckenbot-demo-ballot-secret-not-for-real-polls",
 } as const;
 
 /** A configuration problem, reported as one line that names the variable. */
@@ -171,7 +188,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     if (e.SLACK_APP_TOKEN === undefined) need("SLACK_SIGNING_SECRET", "in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
   }
   if (e.TELEGRAM_WEBHOOK_URL !== undefined) need("TELEGRAM_WEBHOOK_SECRET", "when TELEGRAM_WEBHOOK_URL is set (1-256 characters A-Z a-z 0-9 _ -)");
-  if (e.NODE_ENV === "production" && !demo) need("ADMIN_PASSWORD", "in production (it protects /admin/queues)");
+  if (!demo) need("BALLOT_SECRET", "outside demo mode (it keeps anonymous votes anonymous; at least 32 random characters, e.g. openssl rand -hex 32)");
   if (problems.length > 0) throw new ConfigError(problems);
 
   const telegramMode: TelegramMode =
@@ -223,9 +240,15 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         ? { backend: "redis", url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }
         : { backend: "postgres", prefix: e.QUEUE_PREFIX },
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
-    adminPassword: e.ADMIN_PASSWORD,
+    admin: { password: e.ADMIN_PASSWORD, queuesWritable: e.ADMIN_QUEUES_WRITABLE === "true", metricsToken: e.METRICS_TOKEN },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     retentionDays: e.RETENTION_DAYS,
+    closing: {
+      afterAppointmentMs: e.CLOSE_AFTER_APPOINTMENT_DAYS * DAY,
+      asapAfterMatchMs: e.CLOSE_ASAP_AFTER_DAYS * DAY,
+      mentoringReviewMs: e.MENTORING_REVIEW_DAYS * DAY,
+    },
+    ballotSecret: e.BALLOT_SECRET ?? DEMO.ballotSecret,
     limits: { openPerKind: e.REQUEST_LIMIT_OPEN, perDay: e.REQUEST_LIMIT_DAY },
   };
 }
@@ -240,6 +263,8 @@ export function coreSettings(config: Config): CoreSettings {
     networkChannel: config.slack.networkChannel,
     timeZone: config.timeZone,
     retentionDays: config.retentionDays,
+    closing: config.closing,
+    ballotSecret: config.ballotSecret,
     limits: config.limits,
   };
 }

@@ -13,6 +13,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { Registry } from "prom-client";
 import type { Core } from "../core/index.js";
 import type { BotContext } from "../handlers/telegram/context.js";
+import type { Logger } from "../ops/log.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
 export const ADMIN_QUEUES_PATH = "/admin/queues";
@@ -24,8 +25,14 @@ export function createHttpApp(): Express {
   return app;
 }
 
-/** Liveness, readiness and Prometheus metrics. */
-export function installOperations(app: Express, deps: { registry: Registry; checks: Record<string, () => Promise<void>> }): void {
+/**
+ * Liveness, readiness and Prometheus metrics. Readiness names the part that is down ("postgres": "down") and
+ * nothing more: the reason goes to the log, not to whoever asks. With a token, /metrics needs it as a bearer.
+ */
+export function installOperations(
+  app: Express,
+  deps: { registry: Registry; checks: Record<string, () => Promise<void>>; metricsToken: string | undefined; log: Pick<Logger, "warn"> },
+): void {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -36,14 +43,16 @@ export function installOperations(app: Express, deps: { registry: Registry; chec
           await withTimeout(check(), 2000);
           return [name, "ok"] as const;
         } catch (error) {
-          return [name, error instanceof Error ? error.message : "failed"] as const;
+          deps.log.warn({ check: name, err: error }, "readiness check failed");
+          return [name, "down"] as const;
         }
       }),
     );
     const ready = results.every(([, state]) => state === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
   });
-  app.get("/metrics", async (_req, res) => {
+  const guard = deps.metricsToken === undefined ? [] : [bearerAuth(deps.metricsToken)];
+  app.get("/metrics", ...guard, async (_req: Request, res: Response) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
 }
@@ -53,14 +62,32 @@ export function installTelegramWebhook(app: Express, bot: Bot<BotContext>, secre
   app.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: "1mb" }), webhookCallback(bot, "express", { secretToken }));
 }
 
-/** Bull Board at /admin/queues, behind HTTP basic auth when a password is configured. */
-export function installQueueBoard(app: Express, queues: Queue[], password: string | undefined): void {
+/** Who may use the queue board, and what they may do there. */
+export type QueueBoardAccess = {
+  /** HTTP basic auth password (any user name). */
+  password: string | undefined;
+  /** Without a password the board is served only here (local demo mode, bound to 127.0.0.1); else it is off. */
+  openWithoutPassword: boolean;
+  /** Pausing, retrying, removing jobs; read-only unless explicitly allowed. */
+  writable: boolean;
+};
+
+/**
+ * Bull Board at /admin/queues: behind HTTP basic auth, and read-only unless made writable. Without a
+ * password it is not served at all (outside demo mode), with one log line saying so.
+ */
+export function installQueueBoard(app: Express, queues: Queue[], access: QueueBoardAccess, log: Pick<Logger, "info" | "warn">): void {
+  if (access.password === undefined && !access.openWithoutPassword) {
+    log.warn(`${ADMIN_QUEUES_PATH} is off: set ADMIN_PASSWORD to use the queue board`);
+    return;
+  }
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })), serverAdapter });
+  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !access.writable })), serverAdapter });
   serverAdapter.setViewsPath(offlineBoardViews());
-  const guard = password === undefined ? [] : [basicAuth(password)];
+  const guard = access.password === undefined ? [] : [basicAuth(access.password)];
   app.use(ADMIN_QUEUES_PATH, ...guard, serverAdapter.getRouter());
+  log.info({ protected: access.password !== undefined, writable: access.writable }, `queue board at ${ADMIN_QUEUES_PATH}`);
 }
 
 /**
@@ -104,13 +131,27 @@ export async function listen(app: Express, port: number, host: string): Promise<
 }
 
 function basicAuth(password: string) {
-  const expected = Buffer.from(password);
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.header("authorization") ?? "";
-    const given = Buffer.from(Buffer.from(header.replace(/^Basic /, ""), "base64").toString().split(":").slice(1).join(":"));
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    const given = Buffer.from(header.replace(/^Basic /, ""), "base64").toString().split(":").slice(1).join(":");
+    if (/^Basic /.test(header) && sameSecret(given, password)) return next();
     res.set("WWW-Authenticate", 'Basic realm="Brückenbot queues"').status(401).send();
   };
+}
+
+function bearerAuth(token: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const header = req.header("authorization") ?? "";
+    if (/^Bearer /.test(header) && sameSecret(header.slice("Bearer ".length), token)) return next();
+    res.set("WWW-Authenticate", 'Bearer realm="Brückenbot metrics"').status(401).send();
+  };
+}
+
+/** Compares in constant time (for equal lengths: the length of a secret is no secret worth keeping). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

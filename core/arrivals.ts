@@ -39,6 +39,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
     consentAt: Date | null;
     relayRequestId: string | null;
     session: string | null;
+    volunteer: boolean;
   }>(// Keys are written in a fixed order (update ids, then flood keys, sorted) so that two batches touching
     // the same rows cannot deadlock; a redelivery inside one batch counts once, at its first place.
     `WITH input AS (
@@ -61,7 +62,8 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
        RETURNING key, count
      )
      SELECT f.n IS NOT NULL AS first, (h.count - r.c + r.k)::int AS hits,
-       u.id, u.locale, u."consentAt", u."relayRequestId", s.value::text AS session
+       u.id, u.locale, u."consentAt", u."relayRequestId", s.value::text AS session,
+       EXISTS (SELECT 1 FROM "Volunteer" v WHERE v."userId" = u.id AND v.status = 'APPROVED') AS volunteer
      FROM input i
      LEFT JOIN firsts f ON f.n = i.n
      LEFT JOIN ranked r ON r.n = i.n
@@ -82,7 +84,7 @@ export async function arriveAll(db: DbOrTx, updates: Arriving[], floodWindowMs: 
     first: row.first,
     hits: row.hits ?? 0,
     user: row.id
-      ? { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt, relayRequestId: row.relayRequestId }
+      ? { id: row.id, locale: isLocale(row.locale) ? row.locale : undefined, consentAt: row.consentAt, relayRequestId: row.relayRequestId, volunteer: row.volunteer }
       : undefined,
     session: row.session ?? null,
   }));

@@ -128,7 +128,9 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       ...bind(db, { rsvp: meetings.rsvp, view: meetings.meetingView, upcoming: meetings.upcomingMeetings, calendar: meetingCalendar, events: meetings.upcomingEvents }),
     },
     polls: {
-      ...bind(db, { create: polls.createPoll, vote: polls.vote, close: polls.closePoll, view: polls.pollView, open: polls.openPolls }),
+      ...bind(db, { create: polls.createPoll, close: polls.closePoll, open: polls.openPolls }),
+      vote: (pollId: string, optionId: string, slackUserId: string) => polls.vote(db, pollId, optionId, slackUserId, settings.ballotSecret),
+      view: (pollId: string, slackUserId?: string) => polls.pollView(db, pollId, slackUserId === undefined ? undefined : { slackUserId, ballotSecret: settings.ballotSecret }),
       /** `/poll "Question?" "A" "B" --flags`, checked as the modal's answers are. */
       parseCommand: (text: string, now?: Date) => polls.parsePollCommand(text, settings.timeZone, now),
       check: (draft: polls.PollDraft, now?: Date) => polls.checkPoll(draft, settings.timeZone, now),
@@ -148,7 +150,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     /** App Home: what a member may see of the network's meetings and polls. */
     home: {
       meetings: (actor: Actor, limit: number) => meetingsFor(db, authority, actor, limit),
-      polls: (actor: Actor, limit: number) => pollsFor(db, authority, actor, limit),
+      polls: (actor: Actor, limit: number) => pollsFor(db, authority, actor, limit, settings.ballotSecret),
     },
     /** Work the queues wake core up for, and how to find wake-ups a lost queue forgot. */
     wakeUps: {

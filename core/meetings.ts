@@ -1,3 +1,4 @@
+import type { Prisma } from "../generated/prisma/client.js";
 import { appointmentAt } from "./appointments.js";
 import type { Database, DbOrTx, Tx } from "./db.js";
 import { refreshSoon, tellSlack, wakeAt } from "./outbox.js";
@@ -174,20 +175,9 @@ const meetingSelect = {
   channel: true,
   group: { select: { name: true } },
   rsvps: { select: { answer: true, slackUserId: true } },
-} as const;
+} as const satisfies Prisma.MeetingSelect;
 
-type MeetingRow = {
-  id: string;
-  title: string;
-  startsAt: Date;
-  durationMinutes: number;
-  place: string;
-  agenda: string | null;
-  status: "SCHEDULED" | "CANCELLED";
-  channel: string;
-  group: { name: string } | null;
-  rsvps: { answer: Rsvp; slackUserId: string }[];
-};
+type MeetingRow = Prisma.MeetingGetPayload<{ select: typeof meetingSelect }>;
 
 function toView(row: MeetingRow, slackUserId?: string): MeetingView {
   const counts: Record<Rsvp, number> = { YES: 0, MAYBE: 0, NO: 0 };

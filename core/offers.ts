@@ -3,6 +3,7 @@ import { closeOpenOffers, updateEscalation } from "./dispatch.js";
 import { localeOr } from "./i18n.js";
 import { t, type Label } from "./messages.js";
 import { tell, tellSlack, wakeRequest } from "./outbox.js";
+import { openRelay } from "./relay.js";
 import { remindersAt } from "./reminders.js";
 import { partiesOf, readRequest, requestDetails, updateRequest } from "./request-store.js";
 import { summary } from "./request-summary.js";
@@ -108,23 +109,22 @@ export async function introduce(tx: Tx, requestId: string, opening: Label): Prom
   if (details.place) parts.push(t("summary.place", { place: details.place }));
   if (details.note) parts.push(t("summary.note", { note: details.note }));
   parts.push(t("relay.explainVolunteer"));
-  await tell(tx, volunteer.telegramId, { kind: "send", locale: volunteer.locale, parts });
+  const newcomer = parties.newcomer ? [String(parties.newcomer.telegramId)] : [];
+  await tell(tx, volunteer.telegramId, { kind: "send", locale: volunteer.locale, parts, quotes: newcomer });
   if (parties.newcomer) {
     // The photo of a letter or a voice note goes to the volunteer as a copy, without the sender.
     for (const attachment of details.attachments) {
-      await tell(tx, volunteer.telegramId, { kind: "copy", fromChatId: Number(parties.newcomer.telegramId), messageId: attachment.messageId, locale: volunteer.locale });
+      await tell(tx, volunteer.telegramId, { kind: "copy", fromChatId: Number(parties.newcomer.telegramId), messageId: attachment.messageId, locale: volunteer.locale, quotes: newcomer });
     }
     await tell(tx, parties.newcomer.telegramId, {
       kind: "send",
       locale: parties.newcomer.locale,
       parts: [t(`request.matched.${request.kind}`, { name: volunteer.firstName, reference: request.reference }), t("relay.explainNewcomer", { name: volunteer.firstName })],
+      quotes: [String(volunteer.telegramId)],
     });
   }
   // Both sides' messages now go to each other.
-  await tx.sql(`UPDATE "TelegramUser" SET "relayRequestId" = $1 WHERE "telegramId" = ANY($2::bigint[])`, [
-    requestId,
-    [volunteer.telegramId, ...(parties.newcomer ? [parties.newcomer.telegramId] : [])].map(String),
-  ]);
+  await openRelay(tx, requestId, [volunteer.telegramId, ...(parties.newcomer ? [parties.newcomer.telegramId] : [])]);
 }
 
 export type DeclineResult = { kind: "declined" } | { kind: "not-open" } | { kind: "not-yours" };

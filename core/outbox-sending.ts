@@ -24,24 +24,31 @@ export type Claim =
  * The row taken may be an earlier one than `outboxId`: the caller sends it and asks again until its
  * own row is done. A taken row is leased for `leaseMs`; if its sender dies, it is taken again after.
  */
-export async function claimNext(db: Queryable, outboxId: bigint, pace: { leaseMs: number; intervalMs: number }): Promise<Claim> {
-  const claimed = await db.sql<Omit<ClaimedMessage, "id"> & { id: string }>(
-    `
+/**
+ * The recipient's queue around row `$1`: the row (`me`), the oldest message still to send to the same
+ * recipient (`head`) and the last one sent (`last`), for the pace.
+ */
+const QUEUE_OF_ROW = `
     WITH me AS (
-      SELECT channel, recipient FROM "Outbox" WHERE id = $1 AND status IN ('PENDING', 'SENDING')
+      SELECT channel, recipient, status FROM "Outbox" WHERE id = $1
     ), head AS (
-      SELECT o.id FROM "Outbox" o, me
+      SELECT o.id, o.status, o."claimedUntil" FROM "Outbox" o, me
       WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
       ORDER BY o.id LIMIT 1
     ), last AS (
       SELECT o."sentAt" FROM "Outbox" o, me
       WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status = 'SENT'
       ORDER BY o.id DESC LIMIT 1
-    )
+    )`;
+
+export async function claimNext(db: Queryable, outboxId: bigint, pace: { leaseMs: number; intervalMs: number }): Promise<Claim> {
+  const claimed = await db.sql<Omit<ClaimedMessage, "id"> & { id: string }>(
+    `${QUEUE_OF_ROW}
     UPDATE "Outbox" o
     SET status = 'SENDING', "claimedUntil" = now() + make_interval(secs => $2), attempts = o.attempts + 1
     FROM head
     WHERE o.id = head.id
+      AND EXISTS (SELECT 1 FROM me WHERE me.status IN ('PENDING', 'SENDING'))
       AND (o.status = 'PENDING' OR o."claimedUntil" < now())
       AND NOT EXISTS (SELECT 1 FROM last WHERE last."sentAt" > now() - make_interval(secs => $3))
     RETURNING o.id::text, o.channel::text AS channel, o.recipient, o.payload`,
@@ -51,18 +58,7 @@ export async function claimNext(db: Queryable, outboxId: bigint, pace: { leaseMs
   if (row) return { kind: "send", message: { ...row, id: BigInt(row.id) } };
 
   const [state] = await db.sql<{ pending: boolean; headBusyMs: number | null; paceMs: number | null }>(
-    `
-    WITH me AS (
-      SELECT channel, recipient, status FROM "Outbox" WHERE id = $1
-    ), head AS (
-      SELECT o.status, o."claimedUntil" FROM "Outbox" o, me
-      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status IN ('PENDING', 'SENDING')
-      ORDER BY o.id LIMIT 1
-    ), last AS (
-      SELECT o."sentAt" FROM "Outbox" o, me
-      WHERE o.channel = me.channel AND o.recipient = me.recipient AND o.status = 'SENT'
-      ORDER BY o.id DESC LIMIT 1
-    )
+    `${QUEUE_OF_ROW}
     SELECT
       EXISTS (SELECT 1 FROM me WHERE status IN ('PENDING', 'SENDING')) AS pending,
       (SELECT CASE WHEN status = 'SENDING' AND "claimedUntil" > now()
@@ -138,10 +134,20 @@ export async function stalled(db: Queryable, olderThanMs: number, limit: number)
   return rows.map((r) => ({ id: BigInt(r.id), channel: r.channel }));
 }
 
-/** Drops delivered or failed rows (their content is already gone) once edits of them are unlikely. */
+/**
+ * Drops delivered or failed rows (their content is already gone) once edits of them are unlikely. The posts
+ * of Slack cards that must be shown as erased one day (a volunteer's registration, a report) are kept: an
+ * update needs the message's Slack id.
+ */
 export async function pruneOutbox(db: Queryable, olderThan: Date): Promise<number> {
   const [row] = await db.sql<{ n: number }>(
-    `WITH gone AS (DELETE FROM "Outbox" WHERE status IN ('SENT', 'FAILED') AND "createdAt" < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    `WITH cards AS (
+       SELECT unnest("cardOutboxIds") AS id FROM "Volunteer"
+       UNION SELECT "cardOutboxId" FROM "DiscriminationReport" WHERE "cardOutboxId" IS NOT NULL
+     ), gone AS (
+       DELETE FROM "Outbox" WHERE status IN ('SENT', 'FAILED') AND "createdAt" < $1 AND id NOT IN (SELECT id FROM cards WHERE id IS NOT NULL)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
     [olderThan],
   );
   return row?.n ?? 0;

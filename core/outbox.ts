@@ -4,8 +4,14 @@ import type { Keyboard, Label } from "./messages.js";
 
 export type { Button, ButtonAction, Keyboard, Label } from "./messages.js";
 
-/** What to show on Telegram: one or more labels (joined by blank lines), and buttons. */
-export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean };
+/**
+ * Whose data a message to someone else carries (Telegram ids): while it is unsent, it goes when they erase
+ * their data (a newcomer's place and note in the volunteer's details, a volunteer's name, a relayed message).
+ */
+export type Quotes = { quotes?: string[] };
+
+/** What to show on Telegram: one or more labels (joined by blank lines), and buttons; `forget` drops even its row once sent. */
+export type TelegramText = { locale: Locale; parts: Label[]; keyboard?: Keyboard; forget?: boolean } & Quotes;
 
 /** A message intent for Telegram, rendered in the recipient's language when it is sent. */
 export type TelegramIntent =
@@ -14,7 +20,7 @@ export type TelegramIntent =
   | ({ kind: "edit"; messageId: number } & TelegramText)
   | ({ kind: "editSent"; outboxId: string } & TelegramText)
   /** Relay a message (text, voice, photo) without its sender: Telegram's copyMessage. */
-  | { kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard }
+  | ({ kind: "copy"; fromChatId: number; messageId: number; locale: Locale; keyboard?: Keyboard } & Quotes)
   /** Give this chat a command menu of its own (approved volunteers see their commands), or back the default one. */
   | { kind: "commands"; set: "volunteer" | "default"; locale: Locale };
 
@@ -49,7 +55,7 @@ export type SlackIntent =
  */
 export type WakeUp =
   | { wake: "request" | "meeting" | "poll"; id: string; at: string }
-  | { wake: "slack-refresh"; message: Extract<SlackIntent, { kind: "update" }>; channel: string; at: string };
+  | { wake: "live-counts"; message: Extract<SlackIntent, { kind: "update" }>; channel: string; at: string };
 
 export type OutboxChannel = "TELEGRAM" | "SLACK" | "JOB";
 
@@ -100,7 +106,7 @@ export const wakeRequest = (db: Queryable, id: string, at: Date) => wakeAt(db, {
  * wake-up (the queue job id), so a burst of 200 votes makes a handful of `chat.update` calls, not 200.
  */
 export const refreshSoon = (db: Queryable, channel: string, message: Extract<SlackIntent, { kind: "update" }>, delayMs = 1000) =>
-  wakeAt(db, { wake: "slack-refresh", channel, message, at: new Date(Date.now() + delayMs).toISOString() });
+  wakeAt(db, { wake: "live-counts", channel, message, at: new Date(Date.now() + delayMs).toISOString() });
 
 function one(ids: bigint[]): bigint {
   const [id] = ids;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { appointmentAt, parseDay, parseTime } from "./appointments.js";
 import { truncate } from "./long-text.js";
 import type { Database, DbOrTx, Tx } from "./db.js";
@@ -131,15 +131,18 @@ export type VoteResult =
   | { kind: "closed" }
   | { kind: "not-found" };
 
-/** The pseudonym of a voter in an anonymous poll: the same person votes once, and nothing says what. */
-export const ballotOf = (pollId: string, slackUserId: string) => createHash("sha256").update(`${pollId}:${slackUserId}`).digest("hex");
+/**
+ * The pseudonym of a voter in an anonymous poll: the same person votes once, and nothing says what. Keyed
+ * with the server's secret: without it, trying every member's id cannot tell whose ballot a row is.
+ */
+export const ballotOf = (secret: string, pollId: string, slackUserId: string) => createHmac("sha256", secret).update(`${pollId}:${slackUserId}`).digest("hex");
 
 /**
  * A member votes. Single choice replaces the member's vote; multiple choice toggles the option. In an
  * anonymous poll only a counter moves and a ballot records *that* the member voted (so the vote is final):
  * no row holds who chose what. A repeated click or a retried request changes nothing.
  */
-export async function vote(db: Database, pollId: string, optionId: string, slackUserId: string): Promise<VoteResult> {
+export async function vote(db: Database, pollId: string, optionId: string, slackUserId: string, ballotSecret: string): Promise<VoteResult> {
   // Written in SQL on the shared pool: hundreds of members may click within the same second.
   return db.sqlTransaction(async (tx) => {
     // One member's clicks one after another (a double click toggles twice instead of failing); others in parallel.
@@ -155,7 +158,7 @@ export async function vote(db: Database, pollId: string, optionId: string, slack
     const option = poll.label;
     let result: VoteResult;
     if (poll.anonymous) {
-      const ballot = await tx.sql(`INSERT INTO "PollBallot" ("pollId", voter) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pollId, ballotOf(pollId, slackUserId)]);
+      const ballot = await tx.sql(`INSERT INTO "PollBallot" ("pollId", voter) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pollId, ballotOf(ballotSecret, pollId, slackUserId)]);
       if (ballot.length === 0) return { kind: "already-voted" };
       await tx.sql(`UPDATE "PollOption" SET count = count + 1 WHERE id = $1`, [optionId]);
       result = { kind: "voted", option };
@@ -226,8 +229,12 @@ export type PollView = {
   voted: boolean;
 };
 
-/** Everything needed to show a poll; names of voters only where the poll is not anonymous. */
-export async function pollView(db: DbOrTx, pollId: string, slackUserId?: string): Promise<PollView | undefined> {
+/** Who looks at a poll, and the key to find their ballot in an anonymous one. */
+export type PollViewer = { slackUserId: string; ballotSecret: string };
+
+/** Everything needed to show a poll (to `viewer`: with their vote); names of voters only where the poll is not anonymous. */
+export async function pollView(db: DbOrTx, pollId: string, viewer?: PollViewer): Promise<PollView | undefined> {
+  const slackUserId = viewer?.slackUserId;
   const poll = await db.prisma.poll.findUnique({
     where: { id: pollId },
     select: {
@@ -254,7 +261,7 @@ export async function pollView(db: DbOrTx, pollId: string, slackUserId?: string)
   }));
   const participants = poll.anonymous ? poll._count.ballots : new Set(options.flatMap((o) => o.voters)).size;
   const mine = slackUserId && !poll.anonymous ? options.filter((o) => o.voters.includes(slackUserId)).map((o) => o.id) : [];
-  const voted = slackUserId ? (poll.anonymous ? (await db.prisma.pollBallot.count({ where: { pollId, voter: ballotOf(pollId, slackUserId) } })) > 0 : mine.length > 0) : false;
+  const voted = viewer ? (poll.anonymous ? (await db.prisma.pollBallot.count({ where: { pollId, voter: ballotOf(viewer.ballotSecret, pollId, viewer.slackUserId) } })) > 0 : mine.length > 0) : false;
   const { _count: _ignored, ...rest } = poll;
   return { ...rest, options, participants, mine, voted };
 }

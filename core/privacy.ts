@@ -1,6 +1,9 @@
-import type { Database, DbOrTx } from "./db.js";
+import type { Database, DbOrTx, Tx } from "./db.js";
 import { floodKey } from "./arrivals.js";
-import { cancelRequest, requestsOf } from "./requests.js";
+import { returnJobsOf } from "./closing.js";
+import { tellSlack } from "./outbox.js";
+import { eraseReports } from "./reports.js";
+import { cancelRequest } from "./requests.js";
 import type { CoreSettings } from "./settings.js";
 import { localeOr, type Locale } from "./i18n.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -90,27 +93,33 @@ export async function myData(db: DbOrTx, telegramId: number): Promise<MyData | u
 
 /**
  * /deletemydata: erases everything about a person – their account, volunteer profile, dialogue, the messages
- * waiting for them, their contact on reports – and strips their requests down to anonymous counts.
- * Open requests are cancelled first (offers withdrawn, a matched volunteer told) by the caller.
+ * waiting for them and those to others that quote them, their contact on reports and the texts of those
+ * reports – and strips their requests down to anonymous counts. Their open requests are cancelled first
+ * (offers withdrawn, a matched volunteer told), jobs they hold as a volunteer go back to the search, and
+ * their cards in the coordinators' Slack channel are shown as erased.
  */
 export async function eraseMyData(db: Database, telegramId: number, settings: CoreSettings): Promise<{ erased: boolean }> {
-  // Open requests end properly first: offers are withdrawn, a matched volunteer is told.
-  for (const request of await requestsOf(db, telegramId)) {
-    if (request.status === "SEARCHING" || request.status === "MATCHED") await cancelRequest(db, request.id, telegramId, settings);
-  }
+  const open = await db.prisma.helpRequest.findMany({ where: { newcomer: { telegramId }, status: { in: ["SEARCHING", "MATCHED"] } }, select: { id: true } });
+  for (const request of open) await cancelRequest(db, request.id, telegramId, settings);
+  await returnJobsOf(db, telegramId, settings);
   return db.transaction(async (tx) => {
-    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true } });
+    const user = await tx.prisma.telegramUser.findUnique({ where: { telegramId }, select: { id: true, volunteer: { select: { id: true, cardOutboxIds: true } } } });
     if (!user) return { erased: false };
     const now = new Date();
     await tx.prisma.helpRequest.updateMany({
       where: { newcomerId: user.id },
-      data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, anonymisedAt: now },
+      data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, closingNote: null, anonymisedAt: now },
     });
     // Idempotency keys contain the Telegram id: replace them by the request's own id.
     await tx.prisma.$executeRaw`UPDATE "HelpRequest" SET "idempotencyKey" = 'erased:' || id WHERE "idempotencyKey" LIKE ${`${telegramId}:%`}`;
-    await tx.prisma.discriminationReport.updateMany({ where: { contactUserId: user.id }, data: { contactUserId: null } });
+    await eraseReports(tx, { contactUserId: user.id }, settings);
+    if (user.volunteer) await eraseVolunteerCards(tx, user.volunteer, settings);
     await tx.prisma.outbox.deleteMany({ where: { recipient: String(telegramId) } });
-    await tx.prisma.$executeRaw`DELETE FROM "Outbox" WHERE channel = 'TELEGRAM' AND payload->>'fromChatId' = ${String(telegramId)}`;
+    // Unsent messages to others that carry this person's words, place, note, name or files.
+    await tx.sql(
+      `DELETE FROM "Outbox" WHERE channel = 'TELEGRAM' AND (payload->'quotes' @> jsonb_build_array($1::text) OR payload->>'fromChatId' = $1)`,
+      [String(telegramId)],
+    );
     await tx.prisma.botSession.deleteMany({ where: { key: String(telegramId) } });
     await tx.prisma.rateLimitHit.deleteMany({ where: { key: floodKey(telegramId) } });
     // The volunteer profile, its languages and offers go with the account (cascade); assignments keep their hours.
@@ -120,17 +129,28 @@ export async function eraseMyData(db: Database, telegramId: number, settings: Co
 }
 
 /**
- * Retention: personal fields of requests closed more than `days` ago, and the texts of reports older than
- * that, are erased; the anonymous counts stay for the figures.
+ * A volunteer's cards in the coordinators' channel (their registration, changes they asked for) are shown as
+ * erased: the cards' renderer finds no volunteer any more. Cards not yet posted are not posted at all.
  */
-export async function anonymiseClosed(db: DbOrTx, olderThan: Date): Promise<{ requests: number; reports: number }> {
+async function eraseVolunteerCards(tx: Tx, volunteer: { id: string; cardOutboxIds: bigint[] }, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<void> {
+  await tx.sql(
+    `DELETE FROM "Outbox" WHERE channel = 'SLACK' AND status = 'PENDING' AND payload->>'template' IN ('volunteer-registration', 'volunteer-changes') AND payload->>'id' = $1`,
+    [volunteer.id],
+  );
+  for (const outboxId of volunteer.cardOutboxIds) {
+    await tellSlack(tx, settings.coordinatorChannel, { kind: "update", template: "volunteer-registration", id: volunteer.id, outboxId: String(outboxId) });
+  }
+}
+
+/**
+ * Retention: personal fields of requests closed more than `days` ago, and the texts of reports older than
+ * that, are erased (their cards in Slack show it); the anonymous counts stay for the figures.
+ */
+export async function anonymiseClosed(db: Database, olderThan: Date, settings: Pick<CoreSettings, "coordinatorChannel">): Promise<{ requests: number; reports: number }> {
   const requests = await db.prisma.helpRequest.updateMany({
     where: { status: { in: ["DONE", "CANCELLED", "UNMATCHED"] }, closedAt: { lt: olderThan }, anonymisedAt: null },
     data: { newcomerId: null, place: null, note: null, attachments: Prisma.DbNull, closingNote: null, anonymisedAt: new Date() },
   });
-  const reports = await db.prisma.discriminationReport.updateMany({
-    where: { createdAt: { lt: olderThan }, anonymisedAt: null },
-    data: { text: null, place: null, contactUserId: null, anonymisedAt: new Date() },
-  });
-  return { requests: requests.count, reports: reports.count };
+  const reports = await db.transaction((tx) => eraseReports(tx, { olderThan }, settings));
+  return { requests: requests.count, reports };
 }

@@ -61,6 +61,7 @@ export async function remind(q: Queryable, request: Request, parties: Parties, w
       kind: "send",
       locale: parties.newcomer.locale,
       parts: [t(`reminder.${which}.newcomer`, { when, name: parties.volunteer?.firstName ?? "", reference: request.reference })],
+      quotes: parties.volunteer ? [String(parties.volunteer.telegramId)] : [],
     });
   }
   if (parties.volunteer) {

@@ -1,4 +1,5 @@
-import type { Database, DbOrTx } from "./db.js";
+import { floodKey } from "./arrivals.js";
+import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr } from "./i18n.js";
 import { truncate } from "./long-text.js";
 import { t } from "./messages.js";
@@ -9,7 +10,9 @@ export type ReportInput = { text: string; place?: string; anonymous: boolean };
 
 /**
  * Stores a discrimination report and delivers it only to the coordinators' channel. An anonymous report
- * keeps no link to the person (no Telegram id); with contact, coordinators can answer through the bot.
+ * keeps no link to the person (no Telegram id), not even by time: their flood counter (a row with their
+ * Telegram id and a time seconds after the report) goes, and the dialogue's messages leave no outbox row
+ * (the report dialogue forgets them once sent). With contact, coordinators can answer through the bot.
  */
 export async function reportDiscrimination(db: Database, telegramId: number, input: ReportInput, settings: { coordinatorChannel: string }): Promise<{ reference: string }> {
   return db.transaction(async (tx) => {
@@ -24,12 +27,43 @@ export async function reportDiscrimination(db: Database, telegramId: number, inp
       },
       select: { id: true, reference: true },
     });
-    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
+    const cardOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "discrimination-report", id: report.id });
+    await tx.prisma.discriminationReport.update({ where: { id: report.id }, data: { cardOutboxId } });
+    if (input.anonymous) await tx.prisma.rateLimitHit.deleteMany({ where: { key: floodKey(telegramId) } });
     return { reference: report.reference };
   });
 }
 
-export type ReportView = { id: string; reference: string; text: string | null; place: string | null; withContact: boolean; locale: string; createdAt: Date; handledBy: string | null };
+/**
+ * Erases reports' texts, places and contact links – those older than a date (retention), or those of a
+ * person who erases their data – and shows their cards in the coordinators' channel as erased.
+ */
+export async function eraseReports(q: Queryable, which: { olderThan: Date } | { contactUserId: string }, settings: { coordinatorChannel: string }): Promise<number> {
+  const erased = await q.sql<{ id: string; cardOutboxId: string | null }>(
+    `UPDATE "DiscriminationReport" SET text = NULL, place = NULL, "contactUserId" = NULL, "anonymisedAt" = now()
+     WHERE "anonymisedAt" IS NULL AND ${"olderThan" in which ? `"createdAt" < $1` : `"contactUserId" = $1`}
+     RETURNING id, "cardOutboxId"::text AS "cardOutboxId"`,
+    ["olderThan" in which ? which.olderThan : which.contactUserId],
+  );
+  for (const report of erased) {
+    if (report.cardOutboxId === null) continue;
+    await tellSlack(q, settings.coordinatorChannel, { kind: "update", template: "discrimination-report", id: report.id, outboxId: report.cardOutboxId });
+  }
+  return erased.length;
+}
+
+export type ReportView = {
+  id: string;
+  reference: string;
+  text: string | null;
+  place: string | null;
+  withContact: boolean;
+  locale: string;
+  createdAt: Date;
+  handledBy: string | null;
+  /** The text was erased (retention, or the reporter erased their data). */
+  erased: boolean;
+};
 
 export async function reportView(db: DbOrTx, id: string): Promise<ReportView | undefined> {
   const report = await db.prisma.discriminationReport.findUnique({ where: { id } });
@@ -43,6 +77,7 @@ export async function reportView(db: DbOrTx, id: string): Promise<ReportView | u
     locale: report.locale,
     createdAt: report.createdAt,
     handledBy: report.handledBy,
+    erased: report.anonymisedAt !== null,
   };
 }
 

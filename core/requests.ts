@@ -230,15 +230,19 @@ export async function cancelRequest(db: Database, requestId: string, telegramId:
   });
 }
 
-export type CompleteResult = { kind: "done"; reference: string } | { kind: "not-yours" } | { kind: "not-open"; status: string };
+export type CompleteResult = { kind: "done"; reference: string } | { kind: "not-yours" } | { kind: "not-open"; status: string } | { kind: "not-confirmed" };
 
-/** `/done`: the volunteer reports the job done and the hours it took (funders ask for volunteer hours). */
+/**
+ * `/done`: the volunteer reports the job done and the hours it took (funders ask for volunteer hours). A
+ * mentoring match no coordinator has confirmed yet is not the mentor's to close.
+ */
 export async function completeRequest(db: Database, requestId: string, telegramId: number, hours: number): Promise<CompleteResult> {
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     const parties = request ? await partiesOf(tx, request) : {};
     if (!request || parties.volunteer?.telegramId !== BigInt(telegramId)) return { kind: "not-yours" };
     if (request.status !== "MATCHED") return { kind: "not-open", status: request.status };
+    if (request.confirmedAt === null) return { kind: "not-confirmed" };
     await updateRequest(tx, requestId, { status: "DONE", closedAt: new Date(), nextTickAt: null, hoursSpent: hours });
     if (parties.newcomer) {
       await tell(tx, parties.newcomer.telegramId, {
@@ -246,6 +250,7 @@ export async function completeRequest(db: Database, requestId: string, telegramI
         locale: parties.newcomer.locale,
         parts: [t("request.done", { reference: request.reference, name: parties.volunteer.firstName })],
         keyboard: [[{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
+        quotes: [String(parties.volunteer.telegramId)],
       });
     }
     await endRelay(tx, request.id);
@@ -253,7 +258,14 @@ export async function completeRequest(db: Database, requestId: string, telegramI
   });
 }
 
-export type JobListItem = { id: string; reference: string; summary: Label[]; status: RequestStatus };
+export type JobListItem = {
+  id: string;
+  reference: string;
+  summary: Label[];
+  status: RequestStatus;
+  /** A mentoring match waiting for the coordinators: no chat and no `/done` before they confirm. */
+  awaitingConfirmation: boolean;
+};
 
 /** `/myjobs`: a volunteer's matched jobs, newest first. */
 export async function jobsOf(db: DbOrTx, telegramId: number): Promise<JobListItem[]> {
@@ -264,7 +276,7 @@ export async function jobsOf(db: DbOrTx, telegramId: number): Promise<JobListIte
     10,
     `"matchedAt" DESC`,
   );
-  return jobs.map((r) => ({ id: r.id, reference: r.reference, summary: summary(r), status: r.status }));
+  return jobs.map((r) => ({ id: r.id, reference: r.reference, summary: summary(r), status: r.status, awaitingConfirmation: r.status === "MATCHED" && r.confirmedAt === null }));
 }
 
 /** How far ahead an appointment may be: the search needs time, and plans further out change. */

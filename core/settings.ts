@@ -23,6 +23,19 @@ export type MeetingSettings = {
   reminderOffsetsMs: number[];
 };
 
+/**
+ * Matched requests nobody reports done are closed by themselves (both sides told, the relay closed), so that
+ * their personal fields reach the retention schedule.
+ */
+export type ClosingSettings = {
+  /** An appointment's job closes this long after the appointment. */
+  afterAppointmentMs: number;
+  /** An "as soon as possible" job (and a mentoring match no coordinator decided on) closes this long after the match. */
+  asapAfterMatchMs: number;
+  /** A mentorship is reviewed (and closed in the bot) this long after the coordinators confirmed it. */
+  mentoringReviewMs: number;
+};
+
 /** Everything core needs to know about the network it serves; bound once in the composition root. */
 export type CoreSettings = {
   dispatch: DispatchSettings;
@@ -36,6 +49,9 @@ export type CoreSettings = {
   timeZone: string;
   /** After this many days personal data of closed requests and of reports is erased. */
   retentionDays: number;
+  closing: ClosingSettings;
+  /** The key of anonymous polls' ballots (an HMAC of poll and member): without it a ballot cannot be traced back. */
+  ballotSecret: string;
   /** A newcomer's open requests of one kind, and requests a day, at most. */
   limits: { openPerKind: number; perDay: number };
 };

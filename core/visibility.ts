@@ -22,11 +22,11 @@ export async function meetingsFor(db: DbOrTx, authority: Authority, actor: Actor
 }
 
 /** The open polls of the member's channels, each with the member's vote. */
-export async function pollsFor(db: DbOrTx, authority: Authority, actor: Actor, limit: number): Promise<PollView[]> {
+export async function pollsFor(db: DbOrTx, authority: Authority, actor: Actor, limit: number, ballotSecret: string): Promise<PollView[]> {
   const views: PollView[] = [];
   for (const { id } of await openPolls(db, limit * 4)) {
     if (views.length >= limit) break;
-    const poll = await pollView(db, id, actor.slackUserId);
+    const poll = await pollView(db, id, { slackUserId: actor.slackUserId, ballotSecret });
     if (poll && (await authority.isMember(poll.channel, actor.slackUserId))) views.push(poll);
   }
   return views;

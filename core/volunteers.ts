@@ -1,5 +1,5 @@
 import { Prisma } from "../generated/prisma/client.js";
-import type { Database, DbOrTx } from "./db.js";
+import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr, type Locale } from "./i18n.js";
 import { tellSlack } from "./outbox.js";
 import type { CoreSettings } from "./settings.js";
@@ -157,6 +157,7 @@ export async function registerVolunteer(db: Database, telegramId: number, regist
       } else {
         const changeOutboxId = await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-changes", id: volunteer.id });
         await tx.prisma.volunteer.update({ where: { id: volunteer.id }, data: { changeOutboxId } });
+        await rememberCard(tx, volunteer.id, changeOutboxId);
       }
       return { kind: "change-pending", volunteerId: volunteer.id };
     }
@@ -167,7 +168,7 @@ export async function registerVolunteer(db: Database, telegramId: number, regist
       : await tx.prisma.volunteer.create({ data: { ...fields, userId: user.id }, select: { id: true } });
     await tx.prisma.volunteerLanguage.deleteMany({ where: { volunteerId: volunteer.id } });
     await tx.prisma.volunteerLanguage.createMany({ data: languages.map((l) => ({ volunteerId: volunteer.id, ...l })) });
-    await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id });
+    await rememberCard(tx, volunteer.id, await tellSlack(tx, settings.coordinatorChannel, { kind: "post", template: "volunteer-registration", id: volunteer.id }));
     return existing ? { kind: "updated", volunteerId: volunteer.id, status: "PENDING" } : { kind: "registered", volunteerId: volunteer.id };
   });
 }
@@ -176,4 +177,9 @@ export async function registerVolunteer(db: Database, telegramId: number, regist
 export async function setPaused(db: DbOrTx, telegramId: number, paused: boolean): Promise<"done" | "not-volunteer"> {
   const { count } = await db.prisma.volunteer.updateMany({ where: { user: { telegramId }, status: { in: ["APPROVED", "PENDING"] } }, data: { paused } });
   return count === 0 ? "not-volunteer" : "done";
+}
+
+/** Remembers a card about the volunteer in the coordinators' channel, to show it as erased when they erase their data. */
+export async function rememberCard(q: Queryable, volunteerId: string, outboxId: bigint): Promise<void> {
+  await q.sql(`UPDATE "Volunteer" SET "cardOutboxIds" = array_append("cardOutboxIds", $2::bigint) WHERE id = $1`, [volunteerId, String(outboxId)]);
 }

@@ -32,7 +32,7 @@ export function jobFor(wakeUp: WakeUp): WakeUpJob {
       return { queue: MEETINGS, name: "tick", jobId: `meeting-${wakeUp.id}-${at.getTime()}`, data: { id: wakeUp.id }, at };
     case "poll":
       return { queue: POLLS, name: "close", jobId: `poll-close-${wakeUp.id}`, data: { id: wakeUp.id }, at };
-    case "slack-refresh": {
+    case "live-counts": {
       const { message, channel } = wakeUp;
       return { queue: SLACK_REFRESH, name: "refresh", jobId: `refresh-${message.template}-${message.id}-${Math.floor(at.getTime() / 1000)}`, data: { channel, message }, at };
     }

@@ -23,7 +23,7 @@ export type SimMessage = {
   date: number;
   text?: string;
   reply_markup?: InlineKeyboardMarkup;
-  kind: "text" | "sticker" | "photo" | "voice" | "document";
+  kind: "text" | "sticker" | "photo" | "voice" | "document" | "audio" | "video_note" | "location";
   /** How often the bot edited it. */
   edits: number;
   deleted: boolean;
@@ -192,6 +192,20 @@ export class TelegramEmulator extends EventEmitter {
       { voice: { file_id: this.fileId("voice"), file_unique_id: this.fileId("u"), duration: durationSeconds, mime_type: "audio/ogg" } },
       "voice",
     );
+  }
+
+  /** The user sends a file (with its name), a piece of music, a round video, or their location. */
+  async sendAttachment(userId: number, kind: "document" | "audio" | "video_note" | "location", fileName = "IMG_2041.jpg"): Promise<Update> {
+    const file = { file_id: this.fileId(kind), file_unique_id: this.fileId("u") };
+    const content: Partial<Message> =
+      kind === "document"
+        ? { document: { ...file, file_name: fileName, mime_type: "image/jpeg" } }
+        : kind === "audio"
+          ? { audio: { ...file, duration: 60, file_name: fileName } }
+          : kind === "video_note"
+            ? { video_note: { ...file, length: 240, duration: 5 } }
+            : { location: { latitude: 51.755, longitude: 8.041 } };
+    return this.userMessage(userId, content, kind);
   }
 
   /**
@@ -512,10 +526,12 @@ export class TelegramEmulator extends EventEmitter {
     const original = this.message(fromChatId, Number(p.message_id));
     if (!original || original.deleted) throw badRequest("message to copy not found");
     const caption = p.caption !== undefined ? String(p.caption) : undefined;
+    const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
     const copy = this.append(chatId, {
       from: "bot",
       kind: original.kind,
       ...(original.text !== undefined || caption !== undefined ? { text: caption ?? original.text } : {}),
+      ...(markup ? { reply_markup: markup } : {}),
       copiedFrom: { chatId: fromChatId, messageId: original.message_id },
     });
     return { message_id: copy.message_id };

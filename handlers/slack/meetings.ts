@@ -211,7 +211,7 @@ export async function renderAnnouncement(deps: SlackDeps, id: string) {
   const meeting = await deps.core.meetings.view(id);
   if (!meeting) return undefined;
   const t = slackT(deps);
-  return { text: `${meeting.title} – ${deps.i18n.formatDateTime("de", meeting.startsAt)}`, blocks: announcementBlocks(meeting, t, deps) };
+  return { text: `${escape(meeting.title)} – ${deps.i18n.formatDateTime("de", meeting.startsAt)}`, blocks: announcementBlocks(meeting, t, deps) };
 }
 
 /** The reminder in the channel, with the RSVP buttons once more. */
@@ -219,8 +219,8 @@ export async function renderReminder(deps: SlackDeps, id: string) {
   const meeting = await deps.core.meetings.view(id);
   if (!meeting || meeting.status === "CANCELLED") return undefined;
   const t = slackT(deps);
-  const text = t("slack.meeting.reminder", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt), place: meeting.place });
-  return { text, blocks: [section(`⏰ ${escape(text)}`), actions(`reminder-${meeting.id}`, rsvpButtons({ id: meeting.id }, t))] };
+  const text = escape(t("slack.meeting.reminder", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt), place: meeting.place }));
+  return { text, blocks: [section(`⏰ ${text}`), actions(`reminder-${meeting.id}`, rsvpButtons({ id: meeting.id }, t))] };
 }
 
 /** A direct nudge to an AG member who has not answered yet. */
@@ -228,6 +228,6 @@ export async function renderNudge(deps: SlackDeps, id: string) {
   const meeting = await deps.core.meetings.view(id);
   if (!meeting || meeting.status === "CANCELLED") return undefined;
   const t = slackT(deps);
-  const text = t("slack.meeting.nudge", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt) });
-  return { text, blocks: [section(`👋 ${escape(text)}`), actions(`nudge-${meeting.id}`, rsvpButtons({ id: meeting.id }, t))] };
+  const text = escape(t("slack.meeting.nudge", { title: meeting.title, when: deps.i18n.formatDateTime("de", meeting.startsAt) }));
+  return { text, blocks: [section(`👋 ${text}`), actions(`nudge-${meeting.id}`, rsvpButtons({ id: meeting.id }, t))] };
 }

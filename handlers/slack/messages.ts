@@ -1,7 +1,7 @@
 import type { SlackTemplate } from "../../core/outbox.js";
 import { renderEscalation, renderLimit } from "./alerts.js";
-import type { Block } from "./blocks.js";
-import type { SlackDeps } from "./context.js";
+import { section, type Block } from "./blocks.js";
+import { slackT, type SlackDeps } from "./context.js";
 import { renderDigest } from "./digest.js";
 import { renderAnnouncement, renderNudge, renderReminder } from "./meetings.js";
 import { renderMentoring, renderReport } from "./newcomers.js";
@@ -12,12 +12,19 @@ type Rendered = { text: string; blocks?: Block[] } | undefined;
 
 /**
  * Renders the Slack messages that core asks to post, by template, from the entity's current state. One
- * renderer per template: a template without one does not compile.
+ * renderer per template: a template without one does not compile. The fallback `text` is mrkdwn for Slack
+ * (notifications, screen readers): whatever a person typed into it is escaped, so that a poll question
+ * cannot call `<!channel>`.
  */
 export function createSlackRenderer(deps: SlackDeps): (template: SlackTemplate, id: string) => Promise<Rendered> {
+  // A volunteer's card is only ever updated once the volunteer is gone when they erased their data: it says so.
+  const orErased = async (rendered: Promise<Rendered>): Promise<Rendered> => {
+    const t = slackT(deps);
+    return (await rendered) ?? { text: t("slack.volunteer.erased"), blocks: [section(t("slack.volunteer.erased"))] };
+  };
   const renderers: Record<SlackTemplate, (id: string) => Promise<Rendered>> = {
-    "volunteer-registration": (id) => renderRegistration(deps, id),
-    "volunteer-changes": (id) => renderChanges(deps, id),
+    "volunteer-registration": (id) => orErased(renderRegistration(deps, id)),
+    "volunteer-changes": (id) => orErased(renderChanges(deps, id)),
     "request-limit": (id) => renderLimit(deps, id),
     "request-escalation": (id) => renderEscalation(deps, id),
     "mentoring-confirmation": (id) => renderMentoring(deps, id),

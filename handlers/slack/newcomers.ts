@@ -24,16 +24,13 @@ export async function renderMentoring(deps: SlackDeps, id: string) {
 }
 
 export function reportBlocks(report: ReportView, t: T, deps: Pick<SlackDeps, "i18n">): Block[] {
+  const how = report.erased ? "" : ` · ${report.withContact ? t("slack.report.withContact") : t("slack.report.anonymous")}`;
   const blocks: Block[] = [
     header(t("slack.report.title", { reference: report.reference })),
     // A 1,000-character report escaped for mrkdwn can pass a section's 3,000: all of it, in as many sections as it needs.
-    ...sections(report.text ? escape(report.text) : t("slack.report.erased")),
+    ...sections(report.text !== null && !report.erased ? escape(report.text) : t("slack.report.erased")),
     ...(report.place ? [section(`*${t("slack.report.place")}*\n${escape(report.place)}`)] : []),
-    context(
-      `${deps.i18n.formatDateTime("de", report.createdAt)} · ${report.withContact ? t("slack.report.withContact") : t("slack.report.anonymous")}${
-        report.handledBy ? ` · ${t("slack.report.answeredBy", { by: `<@${report.handledBy}>` })}` : ""
-      }`,
-    ),
+    context(`${deps.i18n.formatDateTime("de", report.createdAt)}${how}${report.handledBy ? ` · ${t("slack.report.answeredBy", { by: `<@${report.handledBy}>` })}` : ""}`),
   ];
   if (report.withContact) blocks.push(actions(`report-${report.id}`, [button(t("slack.report.answer"), ACTIONS.answerReport, report.id, "primary")]));
   return blocks;

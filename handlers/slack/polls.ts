@@ -135,7 +135,7 @@ export function register(app: App, deps: SlackDeps): void {
       await publishHome(deps, client, body.user.id, localeOf(ctx));
       return;
     }
-    const text = "option" in result ? t(`slack.poll.vote.${result.kind}`, { option: result.option }) : t(`slack.poll.vote.${result.kind}`);
+    const text = "option" in result ? t(`slack.poll.vote.${result.kind}`, { option: escape(result.option) }) : t(`slack.poll.vote.${result.kind}`);
     await respond({ response_type: "ephemeral", replace_original: false, text });
   }));
 
@@ -158,11 +158,11 @@ export function register(app: App, deps: SlackDeps): void {
 export async function renderPoll(deps: SlackDeps, id: string) {
   const poll = await deps.core.polls.view(id);
   if (!poll) return undefined;
-  return { text: `📊 ${poll.question}`, blocks: pollBlocks(poll, slackT(deps), deps) };
+  return { text: `📊 ${escape(poll.question)}`, blocks: pollBlocks(poll, slackT(deps), deps) };
 }
 
 export async function renderPollResults(deps: SlackDeps, id: string) {
   const poll = await deps.core.polls.view(id);
   if (!poll) return undefined;
-  return { text: `🏁 ${poll.question}`, blocks: resultBlocks(poll, slackT(deps)) };
+  return { text: `🏁 ${escape(poll.question)}`, blocks: resultBlocks(poll, slackT(deps)) };
 }

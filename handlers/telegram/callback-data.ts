@@ -36,6 +36,12 @@ export const CALLBACK = {
   myData: fixed("menu:mydata"),
   language: fixed("menu:language"),
   help: fixed("menu:help"),
+  /** The volunteers' menu: their jobs, a pause, the guide, and the newcomers' services for themselves. */
+  myJobs: fixed("menu:jobs"),
+  pause: fixed("menu:pause"),
+  resume: fixed("menu:resume"),
+  guide: fixed("menu:guide"),
+  services: fixed("menu:services"),
   /** Any entry of the main menu (for one whose feature has not landed). */
   anyMenu: callbackData("menu", "entry"),
   myRequests: fixed("menu:requests"),
@@ -48,12 +54,16 @@ export const CALLBACK = {
   acceptOffer: callbackData("offer:accept", "offerId"),
   declineOffer: callbackData("offer:decline", "offerId"),
   writeTo: callbackData("relay", "requestId"),
+  /** "To whom?": the chat chosen, and the message that waits to go there. */
+  relaySend: callbackData("rsend", "requestId", "messageId"),
   jobDone: callbackData("done", "requestId"),
   jobHours: callbackData("hours", "requestId", "hours"),
   eraseData: fixed("data:erase"),
   eraseDataSure: fixed("data:sure"),
   contactCategory: callbackData("cp:cat", "category"),
   contactSearch: fixed("cp:search"),
+  /** Go on with the dialogue in progress, whichever it is. */
+  resumeDialogue: fixed("dlg:resume"),
   /** A guided dialogue's answer: which dialogue (its session id), which step, which answer. */
   dialogue: (prefix: string) => callbackData(prefix, "id", "step", "value"),
 } as const;

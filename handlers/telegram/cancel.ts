@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { type BotContext } from "./context.js";
 import { label } from "./reply.js";
 import type { Feature } from "./feature.js";
-import { mainMenu } from "./menu.js";
+import { menuFor } from "./menu.js";
 
 const composer = new Composer<BotContext>();
 
@@ -10,7 +10,7 @@ composer.chatType("private").command("cancel", async (ctx) => {
   const session = await ctx.session;
   const wasInDialogue = session.dialogue !== undefined;
   delete session.dialogue;
-  await ctx.say(mainMenu(label(wasInDialogue ? "cancel.done" : "cancel.nothing")));
+  await ctx.say(await menuFor(ctx, label(wasInDialogue ? "cancel.done" : "cancel.nothing")));
 });
 
 export const cancelFeature: Feature = { name: "cancel", composer, commands: ["cancel"] };

@@ -33,6 +33,11 @@ export type DialogueSpec<Draft, Step extends string> = {
   steps: Record<Step, StepSpec<Draft, Step>>;
   /** What a stale button shows when the dialogue is gone (default: the main menu). */
   gone?: Label;
+  /**
+   * Its messages leave no outbox row once sent: nothing in the database may tie an anonymous report to the
+   * chat it came from by the time of its messages.
+   */
+  forget?: boolean;
 };
 
 /**
@@ -49,6 +54,9 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
   const data = CALLBACK.dialogue(spec.prefix);
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType("private");
+  const shown = (reply: Reply): Reply => (spec.forget ? { ...reply, forget: true } : reply);
+  const say = (ctx: BotContext, reply: Reply) => ctx.say(shown(reply));
+  const replace = (ctx: BotContext, reply: Reply) => ctx.replace(shown(reply));
 
   const question = async (ctx: BotContext, dialogue: Dialogue, hint?: Label): Promise<Reply> => {
     const step = spec.steps[dialogue.step as Step];
@@ -59,7 +67,7 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
 
   /** Carries out an answer: the next question (replacing the one answered by button), or the end. */
   const follow = async (ctx: BotContext, dialogue: Dialogue, outcome: Outcome<Step>, viaButton: boolean) => {
-    const show = (reply: Reply) => (viaButton ? ctx.replace(reply) : ctx.say(reply));
+    const show = (reply: Reply) => (viaButton ? replace(ctx, reply) : say(ctx, reply));
     if ("end" in outcome) {
       await setDialogue(ctx, undefined);
       return show(outcome.end);
@@ -74,7 +82,7 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
     const dialogue = newDialogue(spec.name, spec.first, draft as Record<string, unknown>);
     await setDialogue(ctx, dialogue);
     const first = await question(ctx, dialogue, intro);
-    await (viaButton ? ctx.replace(first) : ctx.say(first));
+    await (viaButton ? replace(ctx, first) : say(ctx, first));
   };
   if ("button" in spec.start) {
     privateChat.callbackQuery(spec.start.button, async (ctx) => {
@@ -92,11 +100,11 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
       // A second tap on "send" after the dialogue ended is not an error to the person who tapped.
       if (step === "confirm" && value === "yes") return ctx.answerCallbackQuery({ text: ctx.t("mediation.alreadySent") });
       await ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
-      return ctx.say(dialogue ? await question(ctx, dialogue) : mainMenu(...(spec.gone ? [spec.gone] : [])));
+      return say(ctx, dialogue ? await question(ctx, dialogue) : mainMenu(...(spec.gone ? [spec.gone] : [])));
     }
     if (dialogue.step !== step) {
       await ctx.answerCallbackQuery({ text: ctx.t("mediation.oldStep") });
-      return ctx.say(await question(ctx, dialogue));
+      return say(ctx, await question(ctx, dialogue));
     }
     await ctx.answerCallbackQuery();
     const answer = spec.steps[step as Step].button;
@@ -104,18 +112,36 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
     await follow(ctx, dialogue, outcome, true);
   });
 
+  // "Continue" under what a command showed in the middle of this dialogue (/help, /start, /language …).
+  privateChat.callbackQuery(CALLBACK.resumeDialogue.filter, async (ctx, next) => {
+    const dialogue = await currentDialogue(ctx, spec.name);
+    if (!dialogue) return next();
+    await ctx.answerCallbackQuery();
+    await say(ctx, await question(ctx, dialogue));
+  });
+
   privateChat.on("message", async (ctx, next) => {
     const dialogue = await currentDialogue(ctx, spec.name);
     const message = ctx.message;
     // Commands always reach their own handlers, whatever the dialogue is waiting for.
     if (!dialogue || isCommand(message)) return next();
-    if (longerThan(message.text ?? "", MAX_TEXT_LENGTH)) return ctx.say(await question(ctx, dialogue, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
+    if (longerThan(message.text ?? "", MAX_TEXT_LENGTH)) return say(ctx, await question(ctx, dialogue, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
     const answer = spec.steps[dialogue.step as Step].message;
     const outcome = answer ? await answer(message, dialogue.data as Draft, ctx) : { go: dialogue.step as Step, hint: label("mediation.useButtons") };
     await follow(ctx, dialogue, outcome, false);
   });
 
   return composer;
+}
+
+/**
+ * What a command shows in the middle of a dialogue, with a button to go on with it (the dialogue waits: the
+ * next answer typed still counts).
+ */
+export async function withResume(ctx: BotContext, reply: Reply): Promise<Reply> {
+  const session = await ctx.session;
+  if (!session?.dialogue) return reply;
+  return { ...reply, keyboard: [[{ ...label("menu.continue"), data: CALLBACK.resumeDialogue.pack({}) }], ...(reply.keyboard ?? [])] };
 }
 
 /** What makes a confirmation count once: the person and the dialogue (a double tap sends one request). */

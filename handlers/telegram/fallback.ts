@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { type BotContext } from "./context.js";
 import { label, longerThan, MAX_TEXT_LENGTH } from "./reply.js";
 import type { Feature } from "./feature.js";
-import { mainMenu } from "./menu.js";
+import { menuFor } from "./menu.js";
 
 
 /**
@@ -14,7 +14,7 @@ const privateChat = composer.chatType("private");
 
 privateChat.callbackQuery(/.*/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
-  await ctx.say(mainMenu(label("fallback.staleButton")));
+  await ctx.say(await menuFor(ctx, label("fallback.staleButton")));
 });
 
 privateChat.on("message:text", async (ctx) => {
@@ -22,15 +22,15 @@ privateChat.on("message:text", async (ctx) => {
   const command = ctx.message.entities?.find((e) => e.type === "bot_command" && e.offset === 0);
   if (command) {
     const name = text.slice(0, command.length).slice(0, 40);
-    return ctx.say(mainMenu(label("fallback.unknownCommand", { command: name })));
+    return ctx.say(await menuFor(ctx, label("fallback.unknownCommand", { command: name })));
   }
-  if (longerThan(text, MAX_TEXT_LENGTH)) return ctx.say(mainMenu(label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
-  await ctx.say(mainMenu(label("fallback.text")));
+  if (longerThan(text, MAX_TEXT_LENGTH)) return ctx.say(await menuFor(ctx, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
+  await ctx.say(await menuFor(ctx, label("fallback.text")));
 });
 
-privateChat.on("message", (ctx) => ctx.say(mainMenu(label("fallback.media"))));
+privateChat.on("message", async (ctx) => ctx.say(await menuFor(ctx, label("fallback.media"))));
 
-privateChat.on("edited_message", (ctx) => ctx.say(mainMenu(label("fallback.edited"))));
+privateChat.on("edited_message", async (ctx) => ctx.say(await menuFor(ctx, label("fallback.edited"))));
 
 // Groups and channels: the bot serves people one to one.
 composer.on("message", async (ctx) => {

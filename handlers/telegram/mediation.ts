@@ -107,7 +107,8 @@ const composer = defineDialogue<Draft, Step>({
       ask: (_ctx, _draft, choice) => ({ parts: [label("mediation.ask.letter")], keyboard: [[choice("skip", label("mediation.skip"))]] }),
       button: (value) => (value === "skip" ? { go: "when" } : invalid("letter")),
       message: (message, draft) => {
-        if (!message.photo && !message.document) return { go: "letter", hint: label("mediation.photoNeeded") };
+        // A photo, not a file: Telegram re-encodes photos, so no file name or camera data reaches the volunteer.
+        if (!message.photo) return { go: "letter", hint: label("mediation.photoNeeded") };
         draft.attachments = [...(draft.attachments ?? []), { messageId: message.message_id, kind: "photo" }];
         return { go: "when" };
       },

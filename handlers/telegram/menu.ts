@@ -28,10 +28,34 @@ export function mainMenu(...before: Reply["parts"]): Reply {
   return { parts: [...before, label("menu.title")], keyboard: mainMenuKeyboard() };
 }
 
+/** An approved volunteer's menu: their jobs, a pause, the guide – and the newcomers' services for themselves. */
+export function volunteerMenuKeyboard(paused: boolean): Keyboard {
+  return [
+    [button("menu.myJobs", CALLBACK.myJobs)],
+    [paused ? button("menu.resume", CALLBACK.resume) : button("menu.pause", CALLBACK.pause), button("menu.guide", CALLBACK.guide)],
+    [button("menu.services", CALLBACK.services)],
+    [button("menu.myData", CALLBACK.myData), button("menu.language", CALLBACK.language)],
+    [button("menu.help", CALLBACK.help)],
+  ];
+}
+
+/** The menu for this person: an approved volunteer's own, else the newcomers'. */
+export async function menuFor(ctx: BotContext, ...before: Reply["parts"]): Promise<Reply> {
+  if (!ctx.user?.volunteer) return mainMenu(...before);
+  const volunteer = await ctx.core.volunteers.of(ctx.from?.id ?? 0);
+  return { parts: [...before, label("menu.title")], keyboard: volunteerMenuKeyboard(volunteer?.paused ?? false) };
+}
+
 const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.callbackQuery(CALLBACK.menu.filter, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.replace(await menuFor(ctx));
+});
+
+// A volunteer who needs help themselves: the newcomers' menu.
+privateChat.callbackQuery(CALLBACK.services.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.replace(mainMenu());
 });

@@ -4,6 +4,7 @@ import type { MyData } from "../../core/privacy.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
 import type { Feature } from "./feature.js";
+import { withResume } from "./dialogue.js";
 import { backToMenuKeyboard } from "./menu.js";
 import { label } from "./reply.js";
 
@@ -45,7 +46,7 @@ const privateChat = composer.chatType("private");
 
 async function showMyData(ctx: BotContext, replace: boolean) {
   const data = await ctx.core.privacy.myData(ctx.from?.id ?? 0);
-  const reply = data ? show(data, ctx.core.settings.retentionDays) : { parts: [label("mydata.nothing")] };
+  const reply = await withResume(ctx, data ? show(data, ctx.core.settings.retentionDays) : { parts: [label("mydata.nothing")] });
   await (replace ? ctx.replace(reply) : ctx.say(reply));
 }
 

@@ -15,6 +15,8 @@ const composer = defineDialogue<Draft, "text" | "place" | "contact" | "confirm">
   prefix: "r",
   start: { button: CALLBACK.report.pack({}) },
   first: "text",
+  // An anonymous report must not be traceable to its chat through the times of the messages around it.
+  forget: true,
   begin: () => ({ draft: {} }),
   steps: {
     text: {

@@ -5,7 +5,8 @@ import { type BotContext, type Reply } from "./context.js";
 import { label } from "./reply.js";
 import type { Feature } from "./feature.js";
 import { CALLBACK } from "./callback-data.js";
-import { mainMenu } from "./menu.js";
+import { withResume } from "./dialogue.js";
+import { menuFor } from "./menu.js";
 
 /**
  * Every language by its own name, the suggested one first, two to a row.
@@ -36,7 +37,7 @@ const composer = new Composer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.command("start", async (ctx) => {
-  if (ctx.user?.consentAt) return ctx.say(mainMenu(label("start.welcomeBack")));
+  if (ctx.user?.consentAt) return ctx.say(await withResume(ctx, await menuFor(ctx, label("start.welcomeBack"))));
   await ctx.say(languageQuestion(ctx));
 });
 
@@ -51,7 +52,7 @@ privateChat.callbackQuery(CALLBACK.chooseLanguage.filter, async (ctx) => {
   ctx.locale = chosen;
   await ctx.answerCallbackQuery({ text: LOCALE_NAMES[chosen] });
   if (!user.consentAt) return ctx.replace(privacyNotice());
-  await ctx.replace(mainMenu(label("language.changed", { language: LOCALE_NAMES[chosen] })));
+  await ctx.replace(await withResume(ctx, await menuFor(ctx, label("language.changed", { language: LOCALE_NAMES[chosen] }))));
 });
 
 privateChat.callbackQuery(CALLBACK.consent.filter, async (ctx) => {
@@ -59,7 +60,7 @@ privateChat.callbackQuery(CALLBACK.consent.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   if (!user) return ctx.say(languageQuestion(ctx));
   ctx.user = user;
-  await ctx.replace(mainMenu(label("privacy.thanks")));
+  await ctx.replace(await menuFor(ctx, label("privacy.thanks")));
 });
 
 privateChat.callbackQuery(CALLBACK.decline.filter, async (ctx) => {

@@ -1,7 +1,9 @@
 import { Composer } from "grammy";
 import { CALLBACK } from "./callback-data.js";
+import type { JobListItem } from "../../core/requests.js";
 import type { BotContext, Reply } from "./context.js";
 import type { Feature } from "./feature.js";
+import { backToMenuKeyboard } from "./menu.js";
 import { label, rows } from "./reply.js";
 
 /** Hours a volunteer can report with one tap. */
@@ -12,20 +14,29 @@ const privateChat = composer.chatType("private");
 
 const doneButton = (job: { id: string; reference: string }) => ({ ...label("jobs.done", { reference: job.reference }), data: CALLBACK.jobDone.pack({ requestId: job.id }) });
 
+/** Jobs the volunteer can write about and close: matched, and (mentoring) confirmed by the coordinators. */
+const running = (jobs: JobListItem[]) => jobs.filter((j) => j.status === "MATCHED" && !j.awaitingConfirmation);
+
 async function myJobs(ctx: BotContext): Promise<Reply> {
   const jobs = await ctx.core.requests.jobsOf(ctx.from?.id ?? 0);
-  if (jobs.length === 0) return { parts: [label("jobs.none")] };
-  const open = jobs.filter((j) => j.status === "MATCHED");
+  if (jobs.length === 0) return { parts: [label("jobs.none")], keyboard: backToMenuKeyboard() };
   return {
-    parts: [label("jobs.title"), ...jobs.map((j) => ({ lines: [label(`jobs.status.${j.status}`), ...j.summary] }))],
-    keyboard: open.map((j) => [{ ...label("jobs.write", { reference: j.reference }), data: CALLBACK.writeTo.pack({ requestId: j.id }) }, doneButton(j)]),
+    parts: [label("jobs.title"), ...jobs.map((j) => ({ lines: [label(j.awaitingConfirmation ? "jobs.awaiting" : `jobs.status.${j.status}`), ...j.summary] }))],
+    keyboard: [
+      ...running(jobs).map((j) => [{ ...label("jobs.write", { reference: j.reference }), data: CALLBACK.writeTo.pack({ requestId: j.id }) }, doneButton(j)]),
+      ...backToMenuKeyboard(),
+    ],
   };
 }
 
 privateChat.command("myjobs", async (ctx) => ctx.say(await myJobs(ctx)));
+privateChat.callbackQuery(CALLBACK.myJobs.filter, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.replace(await myJobs(ctx));
+});
 
 privateChat.command("done", async (ctx) => {
-  const open = (await ctx.core.requests.jobsOf(ctx.from.id)).filter((j) => j.status === "MATCHED");
+  const open = running(await ctx.core.requests.jobsOf(ctx.from.id));
   if (open.length === 0) return ctx.say({ parts: [label("jobs.noneOpen")] });
   await ctx.say({ parts: [label("jobs.whichDone")], keyboard: open.map((j) => [doneButton(j)]) });
 });
@@ -41,19 +52,29 @@ privateChat.callbackQuery(CALLBACK.jobHours.filter, async (ctx) => {
   if (!HOURS.includes(hours)) return ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
   const result = await ctx.core.requests.complete(requestId, ctx.from.id, Number(hours));
   if (result.kind !== "done") {
-    await ctx.answerCallbackQuery({ text: ctx.t(result.kind === "not-open" ? "jobs.alreadyClosed" : "fallback.staleButton") });
+    const answer = { "not-open": "jobs.alreadyClosed", "not-confirmed": "jobs.awaiting", "not-yours": "fallback.staleButton" }[result.kind];
+    await ctx.answerCallbackQuery({ text: ctx.t(answer) });
     return;
   }
   await ctx.answerCallbackQuery();
   await ctx.replace({ parts: [label("jobs.closed", { reference: result.reference, count: Number(hours) })] });
 });
 
-privateChat.command(["pause", "resume"], async (ctx) => {
-  const pausing = ctx.hasCommand("pause");
-  const result = await ctx.core.volunteers.setPaused(ctx.from.id, pausing);
-  await ctx.say({ parts: [label(result === "not-volunteer" ? "jobs.notVolunteer" : pausing ? "jobs.paused" : "jobs.resumed")] });
+async function pause(ctx: BotContext, pausing: boolean): Promise<Reply> {
+  const result = await ctx.core.volunteers.setPaused(ctx.from?.id ?? 0, pausing);
+  return { parts: [label(result === "not-volunteer" ? "jobs.notVolunteer" : pausing ? "jobs.paused" : "jobs.resumed")], keyboard: backToMenuKeyboard() };
+}
+
+privateChat.command(["pause", "resume"], async (ctx) => ctx.say(await pause(ctx, ctx.hasCommand("pause"))));
+privateChat.callbackQuery([CALLBACK.pause.filter, CALLBACK.resume.filter], async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.replace(await pause(ctx, ctx.callbackQuery.data === CALLBACK.pause.pack({})));
 });
 
-privateChat.command("guide", (ctx) => ctx.say({ parts: [label("guide.text")] }));
+privateChat.command("guide", (ctx) => ctx.say({ parts: [label("guide.text")], keyboard: backToMenuKeyboard() }));
+privateChat.callbackQuery(CALLBACK.guide.filter, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.replace({ parts: [label("guide.text")], keyboard: backToMenuKeyboard() });
+});
 
 export const volunteerJobsFeature: Feature = { name: "volunteer-jobs", composer, volunteerCommands: ["myjobs", "done", "pause", "resume", "guide"] };

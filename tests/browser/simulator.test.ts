@@ -30,6 +30,9 @@ async function type(page: Page, id: number, text: string): Promise<void> {
   await input.press("Enter");
 }
 
+/** The queue board needs a password outside demo mode. */
+const BOARD_PASSWORD = "board-password-for-the-test";
+
 describe("the browser simulator, in a real Chromium", () => {
   let stack: Stack;
   let browser: Browser;
@@ -38,7 +41,7 @@ describe("the browser simulator, in a real Chromium", () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ simulator: true, env: { TELEGRAM_CHAT_INTERVAL_MS: "20", OFFER_QUIET_MS: "1" } });
+    stack = await startStack({ simulator: true, env: { TELEGRAM_CHAT_INTERVAL_MS: "20", OFFER_QUIET_MS: "1", ADMIN_PASSWORD: BOARD_PASSWORD } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -78,8 +81,8 @@ describe("the browser simulator, in a real Chromium", () => {
     await expect.poll(() => phone(page, amina).locator(".msg.bot").last().innerText(), { timeout: 10_000 }).toMatch(/[A-Z2-9]{3}-[A-Z2-9]{3}/);
 
     // Right to left: Arabic messages are laid out right to left, with Latin names inside kept in order.
-    const direction = await phone(page, amina).locator(".msg.bot div[dir=auto]").last().evaluate((el) => getComputedStyle(el).direction);
-    expect(direction).toBe("rtl");
+    // Polled: a later edit in the chat (the summary's "sent") re-renders the phone under the locator.
+    await expect.poll(() => phone(page, amina).locator(".msg.bot div[dir=auto]").last().evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
 
     // Both volunteers see the offer; Yusuf accepts; Leyla's offer says it is taken (in Turkish).
     await expect.poll(() => phone(page, yusuf).innerText(), { timeout: 10_000 }).toContain("Neue Anfrage: Dolmetschen");
@@ -142,7 +145,7 @@ describe("the browser simulator, in a real Chromium", () => {
   }, 90_000);
 
   it("the simulator and the queue board load nothing from outside this server", async () => {
-    const board = await browser.newPage();
+    const board = await browser.newPage({ httpCredentials: { username: "admin", password: BOARD_PASSWORD } });
     board.on("request", (request) => requested.push(request.url()));
     try {
       await board.goto(`${stack.url}/admin/queues`);

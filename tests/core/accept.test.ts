@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import { readRequest } from "../../core/request-store.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, coordinator, newcomer, offersOf, openCore, toldTo, volunteer, type CoreOnDatabase, type OfferSeen } from "../helpers/core.js";
+import { ask, coordinator, newcomer, offersOf, useCore, toldTo, volunteer, type OfferSeen } from "../helpers/core.js";
 
 // Offers answered, on real PostgreSQL through core alone: the first accept wins, whatever arrives at once.
 
 const AMINA = 1000;
 const BY_PHONE: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" };
 
-let world: CoreOnDatabase;
-beforeAll(async () => {
-  world = await openCore();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  await world.clear();
-});
+const world = useCore();
 
 /** Volunteers with these Telegram ids, and a request whose first wave went to all of them. */
 async function offered(volunteers: number[], core: Core = world.coreWith({ waveSize: volunteers.length, quietMs: 0 }), who = AMINA): Promise<{ requestId: string; offers: OfferSeen[] }> {

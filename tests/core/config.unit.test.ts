@@ -8,6 +8,7 @@ const real = {
   SLACK_BOT_TOKEN: "xoxb-1",
   SLACK_SIGNING_SECRET: "secret",
   SLACK_COORDINATOR_CHANNEL: "C123",
+  BALLOT_SECRET: "0123456789abcdef0123456789abcdef",
 };
 
 function problems(env: Record<string, string>): string[] {
@@ -59,9 +60,25 @@ describe("configuration", () => {
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL: expected redis://host:port"],
     [{ DEFAULT_LOCALE: "xx" }, "DEFAULT_LOCALE: expected one of de, en, ar"],
     [{ TIME_ZONE: "Mars/Olympus" }, "TIME_ZONE: expected an IANA time zone"],
-    [{ ...real, NODE_ENV: "production" }, "ADMIN_PASSWORD: required in production"],
+    [{ ...real, BALLOT_SECRET: "" }, "BALLOT_SECRET: required outside demo mode"],
+    [{ ...real, BALLOT_SECRET: "short" }, "BALLOT_SECRET: expected at least 32 characters"],
+    [{ ...real, ADMIN_PASSWORD: "short" }, "ADMIN_PASSWORD: expected at least 12 characters"],
+    [{ ...real, ADMIN_QUEUES_WRITABLE: "yes" }, "ADMIN_QUEUES_WRITABLE: expected true or false"],
+    [{ ...real, METRICS_TOKEN: "short" }, "METRICS_TOKEN: expected at least 16 characters"],
+    [{ ...real, CLOSE_AFTER_APPOINTMENT_DAYS: "0" }, "CLOSE_AFTER_APPOINTMENT_DAYS: expected a number of days"],
   ])("names the variable and what is expected: %j", (env, expected) => {
     expect(problems(env as Record<string, string>).join("\n")).toContain(expected);
+  });
+
+  it("keeps the queue board read-only and closes stuck jobs after 3 days, 14 days and 180 days unless told otherwise", () => {
+    const config = parseConfig({ ...real, NODE_ENV: "production" });
+    expect(config.admin).toEqual({ password: undefined, queuesWritable: false, metricsToken: undefined });
+    expect(config.closing).toEqual({ afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 });
+    const set = parseConfig({ ...real, ADMIN_PASSWORD: "a-long-password", ADMIN_QUEUES_WRITABLE: "true", METRICS_TOKEN: "0123456789abcdef", MENTORING_REVIEW_DAYS: "90" });
+    expect(set.admin).toEqual({ password: "a-long-password", queuesWritable: true, metricsToken: "0123456789abcdef" });
+    expect(set.closing.mentoringReviewMs).toBe(90 * 86_400_000);
+    // The demo has a fixed ballot key of its own; a real network must set one.
+    expect(parseConfig({}).ballotSecret).not.toBe(set.ballotSecret);
   });
 
   it("stops the program with one clear line and no stack trace", () => {

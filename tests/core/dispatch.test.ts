@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import { createCore } from "../../core/index.js";
 import { readRequest } from "../../core/request-store.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, newcomer, offersOf, openCore, testAuthority, testSettings, toldTo, volunteer, type CoreOnDatabase } from "../helpers/core.js";
+import { ask, newcomer, offersOf, useCore, testAuthority, testSettings, toldTo, volunteer } from "../helpers/core.js";
 
 // The dispatch tick – the work the queue wakes core up for – on real PostgreSQL, without a queue: waves,
 // widening, the coordinators' alert, the deadline, reminders.
@@ -14,16 +14,7 @@ const IN_PERSON: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "J
 const GOOD = [{ language: "ar", level: "GOOD" as const }];
 const BASIC = [{ language: "ar", level: "BASIC" as const }];
 
-let world: CoreOnDatabase;
-beforeAll(async () => {
-  world = await openCore();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  await world.clear();
-});
+const world = useCore();
 
 async function request(core: Core, draft: RequestDraft = IN_PERSON): Promise<string> {
   await newcomer(core, AMINA);

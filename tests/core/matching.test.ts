@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Core } from "../../core/index.js";
 import type { RequestDraft } from "../../core/requests.js";
-import { ask, coordinator, newcomer, offeredTo, offersOf, openCore, volunteer, type CoreOnDatabase } from "../helpers/core.js";
+import { ask, coordinator, newcomer, offeredTo, offersOf, useCore, volunteer } from "../helpers/core.js";
 
 // Who gets an offer, on real PostgreSQL through core alone: volunteers set up as the bot sets them up, a
 // request as the dialogue confirms it, and the dispatch tick the queue would run.
@@ -11,16 +11,7 @@ const FARID = 1001;
 const IN_PERSON: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "IN_PERSON", district: "BECKUM" };
 const BY_PHONE: RequestDraft = { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" };
 
-let world: CoreOnDatabase;
-beforeAll(async () => {
-  world = await openCore();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  await world.clear();
-});
+const world = useCore();
 
 /** A newcomer asks, one tick runs: the Telegram ids of the volunteers who got the first wave. */
 async function firstWave(draft: RequestDraft, core: Core = world.core, who = AMINA): Promise<number[]> {

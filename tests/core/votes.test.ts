@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PollInput } from "../../core/polls.js";
-import { openCore, type CoreOnDatabase } from "../helpers/core.js";
+import { useCore } from "../helpers/core.js";
 
 // Votes in Slack polls, on real PostgreSQL through core alone: what a click changes, also when clicks come at once.
 
@@ -8,16 +8,7 @@ const CHANNEL = "C0NETWORK";
 const CREATOR = "U0SCHULTE";
 const DEMIR = "U0DEMIR";
 
-let world: CoreOnDatabase;
-beforeAll(async () => {
-  world = await openCore();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  await world.clear();
-});
+const world = useCore();
 
 /** A poll with the options Pizza, Döner, Salat; its id and the options' ids by label. */
 async function poll(kind: Partial<PollInput> = {}): Promise<{ id: string; option: Record<string, string> }> {

@@ -9,6 +9,7 @@ import { SlackEmulator } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
 import { databaseUrl, REDIS_AVAILABLE, redisOnly, TEST_REDIS_URL } from "../helpers/env.js";
 import {
+  BALLOT_SECRET,
   COORDINATOR_CHANNEL,
   createTestDatabase,
   deleteRedisKeys,
@@ -53,6 +54,8 @@ describe("a worker killed after sending half a wave", () => {
       networkChannel: COORDINATOR_CHANNEL,
       timeZone: "Europe/Berlin",
       retentionDays: 30,
+      closing: { afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 },
+      ballotSecret: BALLOT_SECRET,
       limits: { openPerKind: 3, perDay: 5 },
     }, { isCoordinator: async () => true, isMember: async () => true });
   });
@@ -90,6 +93,7 @@ describe("a worker killed after sending half a wave", () => {
         QUEUE_PREFIX: prefix,
         OUTBOX_SWEEP_MS: "1000",
         DISPATCH_WAVE_SIZE: "6",
+        BALLOT_SECRET,
       },
       stdio: ["ignore", "inherit", "inherit"],
     });

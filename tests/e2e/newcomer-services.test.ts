@@ -279,7 +279,7 @@ describe("newcomer services", () => {
     const closed = await db.helpRequest.findFirstOrThrow({ where: { status: "CANCELLED" } });
     await db.helpRequest.update({ where: { id: closed.id }, data: { place: "Rathaus", note: "Notiz", anonymisedAt: null, closedAt: new Date(Date.now() - 40 * 86_400_000) } });
     const total = await db.helpRequest.count();
-    const result = await anonymiseClosed(stack.app.database, new Date(Date.now() - 30 * 86_400_000));
+    const result = await anonymiseClosed(stack.app.database, new Date(Date.now() - 30 * 86_400_000), stack.app.core.settings);
     expect(result.requests).toBeGreaterThanOrEqual(1);
     const after = await db.helpRequest.findUniqueOrThrow({ where: { id: closed.id } });
     expect([after.place, after.note, after.newcomerId]).toEqual([null, null, null]);

@@ -1,5 +1,6 @@
-import type { Authority } from "../../core/authority.js";
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { Authority } from "../../core/authority.js";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { createDatabase, type Database } from "../../core/db.js";
@@ -39,6 +40,8 @@ export function testSettings(dispatch: Partial<DispatchSettings> = {}): CoreSett
     networkChannel: "C0NETWORK",
     timeZone: "Europe/Berlin",
     retentionDays: 90,
+    closing: { afterAppointmentMs: 3 * 86_400_000, asapAfterMatchMs: 14 * 86_400_000, mentoringReviewMs: 180 * 86_400_000 },
+    ballotSecret: "core-tests-ballot-secret-0123456789",
   };
 }
 
@@ -157,4 +160,38 @@ export async function toldTo(database: Database, recipient: number | string): Pr
     const intent = (payload ?? {}) as { kind?: string; template?: string; parts?: { key?: string }[] };
     return intent.template ? `${intent.kind}:${intent.template}` : (intent.parts?.[0]?.key ?? String(intent.kind));
   });
+}
+
+/**
+ * One database for the test file, emptied before each test: call once at the top of a file. The returned
+ * object reads the opened core when a test runs.
+ *
+ * @example
+ * const world = useCore();
+ * it("…", async () => { await world.core.wakeUps.request(id); });
+ */
+export function useCore(): Pick<CoreOnDatabase, "database" | "core" | "coreWith"> {
+  let opened: CoreOnDatabase | undefined;
+  const world = () => {
+    if (!opened) throw new Error("useCore(): the database is not open yet (use it inside a test)");
+    return opened;
+  };
+  beforeAll(async () => {
+    opened = await openCore();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  beforeEach(async () => {
+    await world().clear();
+  });
+  return {
+    get database() {
+      return world().database;
+    },
+    get core() {
+      return world().core;
+    },
+    coreWith: (dispatch) => world().coreWith(dispatch),
+  };
 }

@@ -21,6 +21,8 @@ export const SLACK_SIGNING_SECRET = "test-signing-secret";
 export const COORDINATOR_CHANNEL = "C0COORD";
 export const NETWORK_CHANNEL = "C0NETWORK";
 export const WEBHOOK_SECRET = "test_webhook_secret";
+/** The tests' fixed key of anonymous ballots (a real network sets its own). */
+export const BALLOT_SECRET = "test-ballot-secret-0123456789abcdef";
 
 export type QueueBackend = "redis" | "postgres";
 
@@ -91,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(queue === "redis" ? { REDIS_URL: TEST_REDIS_URL } : {}),
     QUEUE_PREFIX: redisPrefix,
     OUTBOX_SWEEP_MS: "1000",
+    BALLOT_SECRET,
     // Tests tap faster than people; the flood test sets its own limit.
     FLOOD_LIMIT: "1000",
     ...options.env,
