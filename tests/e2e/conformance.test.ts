@@ -424,11 +424,19 @@ describe("conformance: every feature, both platforms, many languages, long and o
 
     const listed = await send(chat, "/myrequests");
     expect(plain(listed)).toContain(t("ar", "requests.title"));
+    // One of them is cancelled from the list.
+    await tap(chat, /^req:cancel:/);
+    await tap(chat, /^req:sure:/);
+    await shown(chat, t("ar", "request.cancelled", { reference: "" }).slice(0, 10));
     const before = telegram.botMessages(chat).length;
     await telegram.sendText(chat, "/mydata");
     await eventually(() => expect(buttonData(last(chat))).toContain("data:erase"));
     expect(telegram.botMessages(chat).length - before).toBeGreaterThan(1);
     await sendExpecting(chat, "/help", t("ar", "help.text").slice(0, 20));
+    // A dialogue left half-way with /cancel.
+    await menu(chat);
+    await tap(chat, /^menu:report$/);
+    await sendExpecting(chat, "/cancel", t("ar", "cancel.done"));
   }, 30_000);
 
   it("languages switch back and forth with /language, and the menu follows", async () => {
@@ -445,8 +453,7 @@ describe("conformance: every feature, both platforms, many languages, long and o
 
   it("Yusuf takes ten Tigrinya jobs (offers, then 'offer to all' from the coordinators' cards): /myjobs, writing to one newcomer, /done, /pause, /resume, /guide", async () => {
     const { telegram, slack, app } = stack;
-    const tigrinya = await app.database.prisma.helpRequest.findMany({ where: { language: "ti", kind: "MEDIATION" }, select: { id: true, reference: true } });
-    expect(tigrinya.length).toBeGreaterThanOrEqual(7);
+    const tigrinya = await app.database.prisma.helpRequest.findMany({ where: { language: "ti", kind: "MEDIATION", status: { in: ["SEARCHING", "MATCHED"] } }, select: { id: true, reference: true } });
     for (let i = tigrinya.length; i < 10; i++) {
       const created = await app.core.requests.create(NEWCOMERS.ti, { kind: "MEDIATION", language: "ti", purpose: "SCHOOL", mode: "IN_PERSON", district: "BECKUM", place: fill(TIGRINYA, 200), note: fill(TIGRINYA, 500) }, `conformance-ti-${i}`);
       if (created.kind === "created") tigrinya.push({ id: created.requestId, reference: created.reference });
@@ -493,6 +500,9 @@ describe("conformance: every feature, both platforms, many languages, long and o
     await tap(YUSUF, /^hours:.*:1\.5$/);
     await shown(YUSUF, /1[,.٫]5/);
     for (const command of ["/pause", "/resume", "/guide"]) await send(YUSUF, command);
+    const before2 = telegram.botMessages(YUSUF).length;
+    await telegram.sendText(YUSUF, "/mydata");
+    await telegram.waitFor(() => telegram.botMessages(YUSUF).slice(before2).some((m) => buttonData(m).includes("data:erase")), 8000, "Yusuf's data");
   }, 45_000);
 
   it("an Arabic newcomer's interpreter accepts; they write 4,000-character texts to each other; the interpreter is suspended and the search starts again", async () => {
@@ -514,9 +524,10 @@ describe("conformance: every feature, both platforms, many languages, long and o
     await telegram.pressButton(winner.chat, offer.message_id, { data: buttonData(offer).find((d) => d.startsWith("offer:accept:")) ?? "" });
     await eventually(async () => expect((await app.database.prisma.helpRequest.findUniqueOrThrow({ where: { reference } })).status).toBe("MATCHED"));
 
-    // The newcomer has chats with Yusuf too: asked to whom, they choose this one.
+    // With chats open with Yusuf too, the newcomer is asked to whom, and chooses this one.
+    const openChats = await app.database.prisma.helpRequest.count({ where: { status: "MATCHED", confirmedAt: { not: null }, newcomer: { telegramId: NEWCOMERS.ar } } });
     await telegram.sendText(NEWCOMERS.ar, fill(EMOJI + ARABIC_LATIN, 4000));
-    await tap(NEWCOMERS.ar, new RegExp(`^rsend:${request.id}:`));
+    if (openChats > 1) await tap(NEWCOMERS.ar, new RegExp(`^rsend:${request.id}:`));
     await telegram.waitFor(() => telegram.botMessages(winner.chat).some((m) => m.copiedFrom?.chatId === NEWCOMERS.ar), 8000, "the newcomer's text copied to the interpreter");
     await telegram.sendText(winner.chat, fill(ARABIC_LATIN, 4000));
     await telegram.waitFor(() => telegram.botMessages(NEWCOMERS.ar).some((m) => m.copiedFrom?.chatId === winner.chat), 8000, "the interpreter's text copied to the newcomer");
@@ -534,6 +545,26 @@ describe("conformance: every feature, both platforms, many languages, long and o
     await slack.clickViewButton(COORDINATOR, home.id, ACTIONS.reactivateVolunteer, { value: winner.id });
     await eventually(async () => expect((await app.core.volunteers.byId(winner.id))?.status).toBe("APPROVED"));
   }, 30_000);
+
+  it("an appointment an hour away is matched, and both sides are reminded shortly before it", async () => {
+    const { telegram, app } = stack;
+    const created = await app.core.requests.create(
+      NEWCOMERS.en,
+      { kind: "MEDIATION", language: "uk", purpose: "HEALTH", mode: "PHONE", appointmentAt: new Date(Date.now() + 3600_000 + 3000), note: fill(ARABIC_LATIN, 500) },
+      "conformance-soon",
+    );
+    if (created.kind !== "created") throw new Error(created.kind);
+    const chat = await eventually(async () => {
+      const offer = await app.database.prisma.offer.findFirst({ where: { requestId: created.requestId, status: "OPEN" }, select: { volunteer: { select: { user: { select: { telegramId: true } } } } } });
+      expect(offer).not.toBeNull();
+      return Number(offer?.volunteer.user.telegramId);
+    });
+    const offer = await telegram.waitFor(() => openOffers(chat).find((m) => plain(m).includes(created.reference)));
+    await telegram.pressButton(chat, offer.message_id, { data: buttonData(offer).find((d) => d.startsWith("offer:accept:")) ?? "" });
+    await eventually(async () => expect((await app.database.prisma.helpRequest.findUniqueOrThrow({ where: { id: created.requestId } })).remindedHourAt).not.toBeNull(), 10_000, 100);
+    await shown(NEWCOMERS.en, /⏰/);
+    await shown(chat, new RegExp(`⏰.*${created.reference}`));
+  }, 20_000);
 
   it("Yusuf asks to change his name and languages: the coordinators' 'changes' card, applied", async () => {
     const { telegram, slack } = stack;
