@@ -89,9 +89,10 @@ const emojiAt = (seed: string, at: number, n: number, emoji = "🏠") => fill(se
 /** Letters of the BMP only (one UTF-16 unit each), Arabic mixed with Latin. */
 const BMP = "Wohnung سكن Nachbarschaft جيران ";
 
+/** What each newcomer writes, in their language. */
+const SEED: Record<string, string> = { ar: ARABIC_LATIN, ti: TIGRINYA, ps: PASHTO, de: GERMAN, en: `Appointment at the job centre & <room 4> ${ARABIC_LATIN}` };
 /** The report each newcomer writes: 1,000 characters; the German one of the characters mrkdwn escaping multiplies. */
 const reportText = (locale: string) => fill(locale === "de" ? MARKUP : (SEED[locale] ?? GERMAN), 1000);
-const SEED: Record<string, string> = { ar: ARABIC_LATIN, ti: TIGRINYA, ps: PASHTO, de: GERMAN, en: `Appointment at the job centre & <room 4> ${ARABIC_LATIN}` };
 
 // ---- people ----
 
@@ -721,8 +722,6 @@ describe("conformance: every feature, both platforms, many languages, long and o
     await eventually(() => expect(slackText(slack.message(announcement))).toContain("abgesagt"));
   }, 30_000);
 
-  let datePollQuestion = "";
-
   it("polls: a 300-character question with ten 75-character options, many votes, anonymous, dated, with a deadline, from the modal (11 options and 301 characters refused), closed with results", async () => {
     const { slack, app } = stack;
     // Emoji as the last character of the 300 and of the 75: the caps must not keep half of one.
@@ -743,7 +742,7 @@ describe("conformance: every feature, both platforms, many languages, long and o
 
     await slack.slashCommand(ENGLISH, "/poll", `"${fill(PASHTO, 120)}?" "${fill(EMOJI, 75)}" "${fill(TIGRINYA, 75)}" --anonym`, { channel: NETWORK_CHANNEL });
     const days = Array.from({ length: 10 }, (_, i) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date(Date.now() + (20 + i) * 86_400_000)));
-    datePollQuestion = fill(`Nächstes Netzwerktreffen ${ARABIC_LATIN}`, 300);
+    const datePollQuestion = fill(`Nächstes Netzwerktreffen ${ARABIC_LATIN}`, 300);
     await slack.slashCommand(COORDINATOR, "/poll", `"${datePollQuestion}" ${quoted(days.map((d) => `${d} 18:00`))} --termin --bis ${days[0]} 12:00`, { channel: NETWORK_CHANNEL });
     await slack.slashCommand(ENGLISH, "/poll", `"${fill(PASHTO, 50)}"`, { channel: NETWORK_CHANNEL });
     // Words the command does not know are quoted back, 40 characters of them.
