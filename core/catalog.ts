@@ -15,15 +15,23 @@ export type FreeTime = (typeof FREE_TIMES)[number];
 
 const translations = z.record(z.string(), z.record(z.string(), z.string())).optional();
 
+/**
+ * How long the fields of an entry may be, in characters (zod counts code points, as Slack counts a
+ * max_length); the Slack form gives its inputs the same max_length, so that Slack says it under the field.
+ */
+export const CATALOG_LIMITS = { name: 120, description: 1000, address: 200, openingHours: 300, phone: 60, web: 300, place: 200, contact: 200 } as const;
+
+const text = (max: number) => z.string().trim().max(max);
+
 /** One contact point as imported or edited; unknown fields stay empty (no invented addresses or numbers). */
 export const contactPointSchema = z.object({
-  name: z.string().trim().min(2).max(120),
+  name: text(CATALOG_LIMITS.name).min(2),
   categories: z.array(z.enum(CONTACT_CATEGORIES)).min(1),
-  description: z.string().trim().max(1000).optional(),
-  address: z.string().trim().max(200).optional(),
-  openingHours: z.string().trim().max(300).optional(),
-  phone: z.string().trim().max(60).optional(),
-  web: z.url().max(300).optional(),
+  description: text(CATALOG_LIMITS.description).optional(),
+  address: text(CATALOG_LIMITS.address).optional(),
+  openingHours: text(CATALOG_LIMITS.openingHours).optional(),
+  phone: text(CATALOG_LIMITS.phone).optional(),
+  web: z.url().max(CATALOG_LIMITS.web).optional(),
   languages: z.array(z.string().min(2).max(5)).default([]),
   translations,
   exampleData: z.boolean().default(false),
@@ -31,12 +39,12 @@ export const contactPointSchema = z.object({
 export type ContactPointInput = z.infer<typeof contactPointSchema>;
 
 export const leisureOfferSchema = z.object({
-  title: z.string().trim().min(2).max(120),
+  title: text(CATALOG_LIMITS.name).min(2),
   interests: z.array(z.enum(INTERESTS)).min(1),
   times: z.array(z.enum(FREE_TIMES)).min(1),
-  description: z.string().trim().max(1000).optional(),
-  place: z.string().trim().max(200).optional(),
-  contact: z.string().trim().max(200).optional(),
+  description: text(CATALOG_LIMITS.description).optional(),
+  place: text(CATALOG_LIMITS.place).optional(),
+  contact: text(CATALOG_LIMITS.contact).optional(),
   translations,
   exampleData: z.boolean().default(false),
 });

@@ -1,5 +1,6 @@
 import type { Database } from "./db.js";
 import { giveUp, sendOffers } from "./dispatch.js";
+import { truncate } from "./long-text.js";
 import { candidates, circleFor } from "./matching.js";
 import { lockRequest, readRequest, updateRequest, type Request } from "./request-store.js";
 import type { CoreSettings } from "./settings.js";
@@ -29,7 +30,7 @@ export async function closeUnmatched(db: Database, networkId: string, requestId:
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     if (!request || request.networkId !== networkId || request.status !== "SEARCHING") return { kind: "not-searching" };
-    await giveUp(tx, request, note.slice(0, 500));
+    await giveUp(tx, request, truncate(note, 500));
     return { kind: "closed" };
   });
 }

@@ -1,12 +1,46 @@
 /**
  * Splitting texts that are longer than a platform takes in one piece: Telegram's 4096 characters per
- * message, Slack's 3000 per section. Counted in UTF-16 code units, as both platforms count.
+ * message, Slack's 3000 per section. Pieces are measured in UTF-16 code units, at least as many as the
+ * characters (code points) the platforms count, so a piece never exceeds a limit. What people type is
+ * measured with {@link characters}, as the platforms count it and as people are told ("at most 500 characters").
  */
 
 /** Telegram: "Text of the message to be sent, 1-4096 characters after entities parsing" (Bot API, sendMessage). */
 export const TELEGRAM_TEXT_MAX = 4096;
 /** Slack Block Kit: a section's text, "Maximum length for the text in this field is 3000 characters". */
 export const SLACK_SECTION_MAX = 3000;
+
+/**
+ * A text's length in characters as Telegram and Slack count it: Unicode code points, an emoji outside the
+ * Basic Multilingual Plane being one (not two, as `String.length` counts it).
+ *
+ * @example
+ * characters("Hallo 🙂"); // 7 ("Hallo 🙂".length is 8)
+ */
+export function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * The first `max` characters (code points) of `text`, as the platforms count them: a cap that never keeps
+ * half an emoji (a lone surrogate is not UTF-8, which both platforms require).
+ *
+ * @example
+ * truncate("ab🙂c", 3); // "ab🙂" ("ab🙂c".slice(0, 3) would end in half the emoji)
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = 0;
+  let count = 0;
+  for (const character of text) {
+    if (count === max) break;
+    end += character.length;
+    count++;
+  }
+  return text.slice(0, end);
+}
 
 const ISOLATE_OPENERS = new Set([0x2066, 0x2067, 0x2068]);
 const POP_DIRECTIONAL_ISOLATE = 0x2069;

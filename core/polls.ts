@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { appointmentAt, parseDay, parseTime } from "./appointments.js";
+import { truncate } from "./long-text.js";
 import type { Database, DbOrTx, Tx } from "./db.js";
 import { refreshSoon, tellSlack, wakeAt } from "./outbox.js";
 
@@ -47,15 +48,15 @@ export function checkPoll(draft: PollDraft, timeZone: string, now = new Date()):
   const options: PollInput["options"] = [];
   for (const label of labels) {
     const startsAt = draft.datePoll ? parseDateTime(label, timeZone, now) : undefined;
-    if (draft.datePoll && !startsAt) return { error: "slack.poll.error.date", field: "options", params: { text: label.slice(0, 40) } };
-    options.push({ label: label.slice(0, OPTION_MAX), ...(startsAt ? { startsAt } : {}) });
+    if (draft.datePoll && !startsAt) return { error: "slack.poll.error.date", field: "options", params: { text: truncate(label, 40) } };
+    options.push({ label: truncate(label, OPTION_MAX), ...(startsAt ? { startsAt } : {}) });
   }
   let closesAt: Date | undefined;
   if (draft.deadline) {
     closesAt = parseDateTime(`${draft.deadline.day} ${draft.deadline.time ?? "23:59"}`, timeZone, now);
     if (!closesAt || closesAt.getTime() <= now.getTime()) return { error: "slack.poll.error.deadline", field: "deadline" };
   }
-  return { question: question.slice(0, QUESTION_MAX), options, multiple: draft.multiple, anonymous: draft.anonymous, datePoll: draft.datePoll, ...(closesAt ? { closesAt } : {}) };
+  return { question: truncate(question, QUESTION_MAX), options, multiple: draft.multiple, anonymous: draft.anonymous, datePoll: draft.datePoll, ...(closesAt ? { closesAt } : {}) };
 }
 
 const QUOTED = /["„“”«»]([^"„“”«»]+)["„“”«»]/g;
@@ -74,7 +75,7 @@ export function parsePollCommand(text: string, timeZone: string, now = new Date(
   const [question = "", ...labels] = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? "").trim()).filter(Boolean);
   const flags = text.replace(QUOTED, " ").trim();
   const unknown = flags.replace(FLAGS, "").replace(DEADLINE, "").trim();
-  if (unknown !== "") return { error: "slack.poll.error.unknown", field: "flags", params: { text: unknown.slice(0, 40) } };
+  if (unknown !== "") return { error: "slack.poll.error.unknown", field: "flags", params: { text: truncate(unknown, 40) } };
   const deadline = DEADLINE.exec(flags);
   return checkPoll(
     {

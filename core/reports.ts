@@ -1,6 +1,7 @@
 import { floodKey } from "./arrivals.js";
 import type { Database, DbOrTx, Queryable } from "./db.js";
 import { localeOr } from "./i18n.js";
+import { truncate } from "./long-text.js";
 import { t } from "./messages.js";
 import { tellCoordinators } from "./networks.js";
 import { tell, updateSlackPost } from "./outbox.js";
@@ -93,7 +94,7 @@ export async function answerReport(db: Database, networkId: string, id: string, 
     await tell(tx, report.contactUser.telegramId, {
       kind: "send",
       locale: localeOr(report.contactUser.locale),
-      parts: [t("report.answer", { reference: report.reference }), { text: answer.slice(0, 2000) }],
+      parts: [t("report.answer", { reference: report.reference }), { text: truncate(answer, 2000) }],
     });
     await tx.prisma.discriminationReport.update({ where: { id }, data: { handledBy: coordinator, handledAt: new Date() } });
     return { kind: "sent" };

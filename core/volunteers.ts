@@ -106,15 +106,16 @@ export async function volunteerIn(db: DbOrTx, networkId: string, id: string): Pr
   return row ? toProfile(row, networkId) : undefined;
 }
 
-/** A town's approved and suspended volunteers, for its coordinators' overview (pending ones come as cards). */
+/**
+ * A town's approved and suspended volunteers, for its coordinators' overview (pending ones come as cards).
+ * The suspended come first: they wait for a coordinator, and many approved ones must not push them past `limit`.
+ */
 export async function vettedVolunteers(db: DbOrTx, networkId: string, limit: number): Promise<VolunteerProfile[]> {
-  const rows = await db.prisma.volunteer.findMany({
-    where: { networks: { some: { networkId, status: { in: ["APPROVED", "SUSPENDED"] } } } },
-    orderBy: { firstName: "asc" },
-    take: limit,
-    select: profileSelect,
-  });
-  return rows.map((row) => toProfile(row, networkId)).sort((a, b) => a.status.localeCompare(b.status) || a.firstName.localeCompare(b.firstName));
+  const inTown = async (status: "SUSPENDED" | "APPROVED", take: number) =>
+    take <= 0 ? [] : db.prisma.volunteer.findMany({ where: { networks: { some: { networkId, status } } }, orderBy: { firstName: "asc" }, take, select: profileSelect });
+  const suspended = await inTown("SUSPENDED", limit);
+  const approved = await inTown("APPROVED", limit - suspended.length);
+  return [...suspended, ...approved].map((row) => toProfile(row, networkId));
 }
 
 export type RegistrationResult =

@@ -12,6 +12,11 @@ export async function listWorkingGroups(db: DbOrTx, networkId: string): Promise<
   return groups.map(({ _count, ...group }) => ({ ...group, memberCount: _count.members }));
 }
 
+/** The member's own groups first (in a list cut short, they can still leave them), then the others, in order. */
+export function mineFirst<G extends { id: string }>(groups: G[], mine: Set<string>): G[] {
+  return [...groups.filter((g) => mine.has(g.id)), ...groups.filter((g) => !mine.has(g.id))];
+}
+
 /** Ids of the network's groups a Slack member belongs to (the same member id may be in another network's groups too). */
 export async function groupsOf(db: DbOrTx, networkId: string, slackUserId: string): Promise<Set<string>> {
   const rows = await db.prisma.workingGroupMember.findMany({ where: { slackUserId, group: { networkId } }, select: { groupId: true } });

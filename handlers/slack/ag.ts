@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import type { WorkingGroupSummary } from "../../core/working-groups.js";
+import { mineFirst, type WorkingGroupSummary } from "../../core/working-groups.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, escape, header, section, type Block, MAX_BLOCKS, textInput, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome } from "./home.js";
@@ -10,19 +10,17 @@ const { joinGroup: JOIN_GROUP, leaveGroup: LEAVE_GROUP, addGroup: ADD_GROUP, add
 
 /** Block Kit for the list of working groups, with join or leave for the member who asked. */
 export function workingGroupBlocks(groups: WorkingGroupSummary[], t: T, mine: Set<string> = new Set(), coordinator = false): Block[] {
-  const blocks: Block[] = [header(t("slack.ag.title"))];
-  if (groups.length === 0) blocks.push(section(t("slack.ag.none")));
-  for (const group of groups) {
-    const member = mine.has(group.id);
-    blocks.push({
+  const admin = coordinator ? [actions("ag-admin", [button(t("slack.ag.add"), ADD_GROUP, "new")])] : [];
+  const items = mineFirst(groups, mine).map((group): Block[] => [
+    {
       type: "section",
       text: { type: "mrkdwn", text: `*${escape(group.name)}*\n${escape(group.description)}\n_${t("slack.ag.members", { count: group.memberCount })}_` },
-      accessory: member ? button(t("slack.ag.leave"), LEAVE_GROUP, group.id) : button(t("slack.ag.join"), JOIN_GROUP, group.id, "primary"),
-    });
-  }
-  blocks.push(context(t("slack.ag.hint")));
-  if (coordinator) blocks.push(actions("ag-admin", [button(t("slack.ag.add"), ADD_GROUP, "new")]));
-  return blocks;
+      accessory: mine.has(group.id) ? button(t("slack.ag.leave"), LEAVE_GROUP, group.id) : button(t("slack.ag.join"), JOIN_GROUP, group.id, "primary"),
+    },
+  ]);
+  // A message takes 50 blocks: besides the header, the hint and the coordinators' button, as many groups as fit.
+  const list = groups.length === 0 ? [section(t("slack.ag.none"))] : within(MAX_BLOCKS.message - 2 - admin.length, items);
+  return [header(t("slack.ag.title")), ...list, context(t("slack.ag.hint")), ...admin];
 }
 
 async function listFor(member: Member, t: T): Promise<Block[]> {
@@ -67,8 +65,8 @@ export function register(app: App, deps: SlackDeps): void {
         submit: { type: "plain_text", text: t("slack.ag.addSubmit") },
         close: { type: "plain_text", text: t("slack.cancel") },
         blocks: [
-          { type: "input", block_id: "name", label: { type: "plain_text", text: t("slack.ag.name") }, element: { type: "plain_text_input", action_id: "value", max_length: 80 } },
-          { type: "input", block_id: "description", label: { type: "plain_text", text: t("slack.ag.description") }, element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 500 } },
+          { type: "input", block_id: "name", label: { type: "plain_text", text: t("slack.ag.name") }, element: textInput({ max: 80 }) },
+          { type: "input", block_id: "description", label: { type: "plain_text", text: t("slack.ag.description") }, element: textInput({ max: 500, multiline: true }) },
           { type: "input", block_id: "channel", optional: true, label: { type: "plain_text", text: t("slack.ag.channel") }, element: { type: "conversations_select", action_id: "value" } },
         ],
       },

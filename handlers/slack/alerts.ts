@@ -3,7 +3,7 @@ import type { RequestOverview } from "../../core/coordination.js";
 import type { I18n } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, fields, header, section, type Block } from "./blocks.js";
+import { actions, button, context, fields, header, section, type Block, escape, textInput } from "./blocks.js";
 import { type ActionArgs, type NetworkView, type SlackDeps, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 
 export const OFFER_TO_ALL = ACTIONS.offerToAll;
@@ -43,7 +43,8 @@ export function escalationBlocks(request: RequestOverview, t: T, i18n: I18n): Bl
       ]),
     );
   } else {
-    blocks.push(section(t(`slack.escalation.status.${request.status}`, { note: request.closingNote ?? "" })));
+    // The note is a coordinator's free text: escaped, so that "<" or "&" in it stay text in mrkdwn.
+    blocks.push(section(t(`slack.escalation.status.${request.status}`, { note: escape(request.closingNote ?? "") })));
   }
   return blocks;
 }
@@ -79,7 +80,7 @@ export function register(app: App, deps: SlackDeps): void {
             type: "input",
             block_id: NOTE_BLOCK,
             label: { type: "plain_text", text: t("slack.escalation.note") },
-            element: { type: "plain_text_input", action_id: NOTE_INPUT, multiline: true, max_length: 500 },
+            element: textInput({ actionId: NOTE_INPUT, max: 500, multiline: true }),
           },
         ],
       },

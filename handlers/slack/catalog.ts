@@ -1,12 +1,10 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
-import { CONTACT_CATEGORIES, contactPointSchema, FREE_TIMES, INTERESTS, leisureOfferSchema, type ContactPointView, type LeisureOfferView } from "../../core/catalog.js";
+import { CATALOG_LIMITS, CONTACT_CATEGORIES, contactPointSchema, FREE_TIMES, INTERESTS, leisureOfferSchema, type ContactPointView, type LeisureOfferView } from "../../core/catalog.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, escape, header, section, type Block, option, textInput, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
 
-type Option = { text: { type: "plain_text"; text: string }; value: string };
-const option = (text: string, value: string): Option => ({ text: { type: "plain_text", text: text.slice(0, 75) }, value });
 const input = (blockId: string, text: string, element: Record<string, unknown>, optional = true) => ({
   type: "input" as const,
   block_id: blockId,
@@ -14,28 +12,27 @@ const input = (blockId: string, text: string, element: Record<string, unknown>, 
   label: { type: "plain_text" as const, text },
   element: { action_id: "value", ...element },
 });
-const textInput = (initial: string | undefined, extra: Record<string, unknown> = {}) => ({ type: "plain_text_input", ...(initial ? { initial_value: initial } : {}), ...extra });
+/** A field of an entry: Slack's form refuses more than the catalogue takes, with its own message under the field. */
+const field = (initial: string | undefined, max: number, multiline = false) => textInput({ initial, max, multiline });
 
 function catalogBlocks(points: ContactPointView[], offers: LeisureOfferView[], t: T): Block[] {
-  const blocks: Block[] = [header(t("slack.catalog.title")), section(`*${t("slack.catalog.contacts")}*`)];
-  for (const point of points.slice(0, 20)) {
-    blocks.push({
+  const entry = (name: string, example: boolean, kinds: string, action: string, id: string): Block[] => [
+    {
       type: "section",
-      text: { type: "mrkdwn", text: `*${escape(point.name)}*${point.exampleData ? ` _(${t("slack.catalog.example")})_` : ""}\n${point.categories.map((c) => t(`contacts.category.${c}`)).join(", ")}` },
-      accessory: button(t("slack.catalog.edit"), ACTIONS.editContact, point.id),
-    });
-  }
-  blocks.push(section(`*${t("slack.catalog.offers")}*`));
-  for (const offer of offers.slice(0, 20)) {
-    blocks.push({
-      type: "section",
-      text: { type: "mrkdwn", text: `*${escape(offer.title)}*${offer.exampleData ? ` _(${t("slack.catalog.example")})_` : ""}\n${offer.interests.map((i) => t(`leisure.interest.${i}`)).join(", ")}` },
-      accessory: button(t("slack.catalog.edit"), ACTIONS.editOffer, offer.id),
-    });
-  }
-  blocks.push(actions("catalog-new", [button(t("slack.catalog.newContact"), ACTIONS.newContact, "new"), button(t("slack.catalog.newOffer"), ACTIONS.newOffer, "new")]));
-  blocks.push(context(t("slack.catalog.importHint")));
-  return blocks.slice(0, 50);
+      text: { type: "mrkdwn", text: `*${escape(name)}*${example ? ` _(${t("slack.catalog.example")})_` : ""}\n${kinds}` },
+      accessory: button(t("slack.catalog.edit"), action, id),
+    },
+  ];
+  // A message takes 50 blocks: 22 for each list, 6 for the headings, the buttons and the hint.
+  return [
+    header(t("slack.catalog.title")),
+    section(`*${t("slack.catalog.contacts")}*`),
+    ...within(22, points.map((p) => entry(p.name, p.exampleData, p.categories.map((c) => t(`contacts.category.${c}`)).join(", "), ACTIONS.editContact, p.id))),
+    section(`*${t("slack.catalog.offers")}*`),
+    ...within(22, offers.map((o) => entry(o.title, o.exampleData, o.interests.map((i) => t(`leisure.interest.${i}`)).join(", "), ACTIONS.editOffer, o.id))),
+    actions("catalog-new", [button(t("slack.catalog.newContact"), ACTIONS.newContact, "new"), button(t("slack.catalog.newOffer"), ACTIONS.newOffer, "new")]),
+    context(t("slack.catalog.importHint")),
+  ];
 }
 
 function contactModal(t: T, point?: ContactPointView): webApi.ViewsOpenArguments["view"] {
@@ -49,14 +46,14 @@ function contactModal(t: T, point?: ContactPointView): webApi.ViewsOpenArguments
     submit: { type: "plain_text", text: t("slack.meeting.submit") },
     close: { type: "plain_text", text: t("slack.cancel") },
     blocks: [
-      input("name", t("slack.ag.name"), textInput(point?.name, { max_length: 120 }), false),
+      input("name", t("slack.ag.name"), field(point?.name, CATALOG_LIMITS.name), false),
       input("categories", t("slack.catalog.categories"), { type: "multi_static_select", options: categories, ...(chosen.length ? { initial_options: chosen } : {}) }, false),
-      input("description", t("slack.ag.description"), textInput(point?.description, { multiline: true, max_length: 1000 })),
-      input("address", t("slack.catalog.address"), textInput(point?.address)),
-      input("openingHours", t("slack.catalog.hours"), textInput(point?.openingHours)),
-      input("phone", t("slack.catalog.phone"), textInput(point?.phone)),
-      input("web", t("slack.catalog.web"), textInput(point?.web)),
-      input("languages", t("slack.catalog.languages"), textInput(point?.languages.join(", "))),
+      input("description", t("slack.ag.description"), field(point?.description, CATALOG_LIMITS.description, true)),
+      input("address", t("slack.catalog.address"), field(point?.address, CATALOG_LIMITS.address)),
+      input("openingHours", t("slack.catalog.hours"), field(point?.openingHours, CATALOG_LIMITS.openingHours)),
+      input("phone", t("slack.catalog.phone"), field(point?.phone, CATALOG_LIMITS.phone)),
+      input("web", t("slack.catalog.web"), field(point?.web, CATALOG_LIMITS.web)),
+      input("languages", t("slack.catalog.languages"), textInput({ initial: point?.languages.join(", ") })),
     ],
   };
 }
@@ -74,12 +71,12 @@ function offerModal(t: T, offer?: LeisureOfferView): webApi.ViewsOpenArguments["
     submit: { type: "plain_text", text: t("slack.meeting.submit") },
     close: { type: "plain_text", text: t("slack.cancel") },
     blocks: [
-      input("title", t("slack.ag.name"), textInput(offer?.title, { max_length: 120 }), false),
+      input("title", t("slack.ag.name"), field(offer?.title, CATALOG_LIMITS.name), false),
       input("interests", t("slack.catalog.interests"), { type: "multi_static_select", options: interests, ...(chosenInterests.length ? { initial_options: chosenInterests } : {}) }, false),
       input("times", t("slack.catalog.times"), { type: "checkboxes", options: times, ...(chosenTimes.length ? { initial_options: chosenTimes } : {}) }, false),
-      input("description", t("slack.ag.description"), textInput(offer?.description, { multiline: true, max_length: 1000 })),
-      input("place", t("slack.catalog.address"), textInput(offer?.place)),
-      input("contact", t("slack.catalog.contact"), textInput(offer?.contact)),
+      input("description", t("slack.ag.description"), field(offer?.description, CATALOG_LIMITS.description, true)),
+      input("place", t("slack.catalog.address"), field(offer?.place, CATALOG_LIMITS.place)),
+      input("contact", t("slack.catalog.contact"), field(offer?.contact, CATALOG_LIMITS.contact)),
     ],
   };
 }

@@ -3,8 +3,9 @@ import type { Locale } from "../../core/i18n.js";
 import type { MeetingView } from "../../core/meetings.js";
 import type { PollView } from "../../core/polls.js";
 import { ACTIONS, choice } from "./action-ids.js";
-import { actions, button, context, divider, escape, header, linkButton, section, type Block } from "./blocks.js";
+import { actions, button, context, divider, escape, header, linkButton, section, type Block, MAX_BLOCKS, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
+import { mineFirst } from "../../core/working-groups.js";
 import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
 import { publishSetupHome } from "./setup.js";
 import { volunteerButtons } from "./volunteer-cards.js";
@@ -47,14 +48,17 @@ export async function homeView(deps: SlackDeps, member: Member, locale: Locale):
     member.isCoordinator(),
   ]);
   const blocks: Block[] = [header(t("slack.home.title", { network: member.network.name })), section(`*${t("slack.home.groups")}*`)];
-  for (const group of groups) {
+  const groupItems = mineFirst(groups, mine).map((group): Block[] => {
     const member = mine.has(group.id);
-    blocks.push({
-      type: "section",
-      text: { type: "mrkdwn", text: `${member ? "✅ " : ""}*${escape(group.name)}* · ${t("slack.ag.members", { count: group.memberCount })}` },
-      accessory: member ? button(t("slack.ag.leave"), ACTIONS.leaveGroup, group.id) : button(t("slack.ag.join"), ACTIONS.joinGroup, group.id, "primary"),
-    });
-  }
+    return [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: `${member ? "✅ " : ""}*${escape(group.name)}* · ${t("slack.ag.members", { count: group.memberCount })}` },
+        accessory: member ? button(t("slack.ag.leave"), ACTIONS.leaveGroup, group.id) : button(t("slack.ag.join"), ACTIONS.joinGroup, group.id, "primary"),
+      },
+    ];
+  });
+  blocks.push(...within(HOME_ROOM.groups, groupItems));
   blocks.push(divider(), section(`*${t("slack.home.meetings")}*`));
   if (meetings.length === 0) blocks.push(context(t("slack.home.noMeetings")));
   for (const meeting of meetings) blocks.push(section(meetingLine(meeting, t, deps, locale)), actions(`home-rsvp-${meeting.id}`, rsvpButtons(meeting, t)));
@@ -73,23 +77,29 @@ export async function homeView(deps: SlackDeps, member: Member, locale: Locale):
     blocks.push(section(`*${escape(event.name)}* · ${when}${event.place ? ` · ${escape(event.place)}` : ""}`));
   }
   if (coordinator) blocks.push(...(await volunteerSection(member, t)), ...posterSection(deps, member, t));
-  // Slack takes at most 100 blocks in the Home tab; the volunteers come last and are the first to go.
-  return blocks.slice(0, 100);
+  // Each list has its share of the Home tab's 100 blocks (below); this only guards against a mistake in them.
+  return blocks.slice(0, MAX_BLOCKS.home);
 }
+
+/**
+ * The Home tab takes 100 blocks (Block Kit, blocks): each long list gets a share and says how many more
+ * there are. Headers, dividers, 5 meetings (2 blocks each), 5 polls (2 each) and 5 events take the other 50.
+ */
+const HOME_ROOM = { groups: 25, volunteers: 25 } as const;
 
 /** For coordinators: who helps, who is suspended, and a button to change that. */
 async function volunteerSection(member: Member, t: T): Promise<Block[]> {
-  const volunteers = await member.volunteers.vetted(20);
+  const volunteers = await member.volunteers.vetted(500);
   const blocks: Block[] = [divider(), section(`*${t("slack.home.volunteers")}*`)];
   if (!Array.isArray(volunteers)) return [];
   if (volunteers.length === 0) blocks.push(context(t("slack.home.noVolunteers")));
-  for (const volunteer of volunteers) {
+  const items = volunteers.map((volunteer): Block[] => {
     const [action] = volunteerButtons(volunteer, t);
     const state = t(`slack.volunteer.decided.${volunteer.status}`, { by: volunteer.decidedBy ? `<@${volunteer.decidedBy}>` : "–" });
     const roles = volunteer.roles.map((r) => t(`volunteer.role.${r}`)).join(", ");
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*${escape(volunteer.firstName)}* · ${roles}\n${state}` }, ...(action ? { accessory: action } : {}) });
-  }
-  return blocks;
+    return [{ type: "section", text: { type: "mrkdwn", text: `*${escape(volunteer.firstName)}* · ${roles}\n${state}` }, ...(action ? { accessory: action } : {}) }];
+  });
+  return [...blocks, ...within(HOME_ROOM.volunteers, items)];
 }
 
 /** For coordinators: the town's posters to print (A4) or send (picture), in every language. */

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareA
 import type { Locale } from "../../core/i18n.js";
 import { RSVP_ANSWERS, type MeetingView, type Rsvp } from "../../core/meetings.js";
 import { ACTIONS, anyChoice } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, escape, header, section, type Block, option, sections, selectOptions, textInput } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome, rsvpButtons } from "./home.js";
@@ -14,7 +14,8 @@ export function announcementBlocks(meeting: MeetingView, t: T, deps: Pick<SlackD
   const when = deps.i18n.formatDateTime(locale, meeting.startsAt);
   const blocks: Block[] = [
     header(`${meeting.status === "CANCELLED" ? "✖️ " : "📅 "}${meeting.title}`),
-    section(
+    // A 2,000-character agenda escaped for mrkdwn can pass a section's 3,000: all of it, in as many sections as it needs.
+    ...sections(
       [
         meeting.groupName ? `*${escape(meeting.groupName)}*` : "",
         `*${t("slack.meeting.when")}:* ${when}`,
@@ -48,8 +49,8 @@ type Prefill = { meetingId?: string; groupId?: string | null; title?: string; st
 async function meetingModal(deps: SlackDeps, member: Member, t: T, prefill: Prefill): Promise<webApi.ViewsOpenArguments["view"]> {
   const groups = await member.groups.list();
   const options = [
-    { text: { type: "plain_text" as const, text: t("slack.meeting.network") }, value: NETWORK },
-    ...groups.map((g) => ({ text: { type: "plain_text" as const, text: g.name.slice(0, 75) }, value: g.id })),
+    option(t("slack.meeting.network"), NETWORK),
+    ...groups.map((g) => option(g.name, g.id)),
   ];
   const initialGroup = options.find((o) => o.value === (prefill.groupId ?? (prefill.meetingId ? NETWORK : undefined)));
   const day = prefill.startsAt ? new Intl.DateTimeFormat("en-CA", { timeZone: deps.core.settings.timeZone }).format(prefill.startsAt) : undefined;
@@ -72,14 +73,14 @@ async function meetingModal(deps: SlackDeps, member: Member, t: T, prefill: Pref
               type: "input" as const,
               block_id: "group",
               label: { type: "plain_text" as const, text: t("slack.meeting.group") },
-              element: { type: "static_select" as const, action_id: "value", options, ...(initialGroup ? { initial_option: initialGroup } : {}) },
+              element: { type: "static_select" as const, action_id: "value", ...selectOptions(options), ...(initialGroup ? { initial_option: initialGroup } : {}) },
             },
             {
               type: "input" as const,
               block_id: "title",
               optional: true,
               label: { type: "plain_text" as const, text: t("slack.meeting.name") },
-              element: { type: "plain_text_input" as const, action_id: "value", max_length: 120, ...(prefill.title ? { initial_value: prefill.title } : {}) },
+              element: textInput({ initial: prefill.title, max: 120 }),
             },
           ]),
       {
@@ -98,14 +99,14 @@ async function meetingModal(deps: SlackDeps, member: Member, t: T, prefill: Pref
         type: "input",
         block_id: "place",
         label: { type: "plain_text", text: t("slack.meeting.place") },
-        element: { type: "plain_text_input", action_id: "value", max_length: 300, ...(prefill.place ? { initial_value: prefill.place } : {}) },
+        element: textInput({ initial: prefill.place, max: 300 }),
       },
       {
         type: "input",
         block_id: "agenda",
         optional: true,
         label: { type: "plain_text", text: t("slack.meeting.agenda") },
-        element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000, ...(prefill.agenda ? { initial_value: prefill.agenda } : {}) },
+        element: textInput({ initial: prefill.agenda, max: 2000, multiline: true }),
       },
     ],
   };

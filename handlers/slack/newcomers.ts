@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs
 import type { ReportView } from "../../core/reports.js";
 import { ACTIONS } from "./action-ids.js";
 import { requestFields } from "./alerts.js";
-import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, escape, header, section, type Block, sections, textInput } from "./blocks.js";
 import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type NetworkView, type SlackDeps, type T } from "./context.js";
 
 /** A mentoring match waiting for a coordinator; after the decision, who decided. */
@@ -27,7 +27,8 @@ export function reportBlocks(report: ReportView, t: T, deps: Pick<SlackDeps, "i1
   const how = report.erased ? "" : ` · ${report.withContact ? t("slack.report.withContact") : t("slack.report.anonymous")}`;
   const blocks: Block[] = [
     header(t("slack.report.title", { reference: report.reference })),
-    section(report.text !== null && !report.erased ? escape(report.text) : t("slack.report.erased")),
+    // A 1,000-character report escaped for mrkdwn can pass a section's 3,000: all of it, in as many sections as it needs.
+    ...sections(report.text !== null && !report.erased ? escape(report.text) : t("slack.report.erased")),
     ...(report.place ? [section(`*${t("slack.report.place")}*\n${escape(report.place)}`)] : []),
     context(`${deps.i18n.formatDateTime("de", report.createdAt)}${how}${report.handledBy ? ` · ${t("slack.report.answeredBy", { by: `<@${report.handledBy}>` })}` : ""}`),
   ];
@@ -74,7 +75,7 @@ export function register(app: App, deps: SlackDeps): void {
           close: { type: "plain_text", text: t("slack.cancel") },
           blocks: [
             section(t("slack.report.answerExplain")),
-            { type: "input", block_id: "answer", label: { type: "plain_text", text: t("slack.report.answerLabel") }, element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000 } },
+            { type: "input", block_id: "answer", label: { type: "plain_text", text: t("slack.report.answerLabel") }, element: textInput({ max: 2000, multiline: true }) },
           ],
         },
       });

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import { MAX_OPTIONS, winners, type PollDraft, type PollField, type PollView } from "../../core/polls.js";
 import { ACTIONS, anyChoice, choice } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block } from "./blocks.js";
+import { actions, button, context, escape, header, section, type Block, option, textInput } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT, memberOf, type NetworkView } from "./context.js";
 import { publishHome } from "./home.js";
 import { openMeetingModal } from "./meetings.js";
@@ -50,7 +50,7 @@ export function resultBlocks(poll: PollView, t: T): Block[] {
 }
 
 function pollModal(t: T): webApi.ViewsOpenArguments["view"] {
-  const flag = (value: string, key: string) => ({ text: { type: "plain_text" as const, text: t(key) }, value });
+  const flag = (value: string, key: string) => option(t(key), value);
   return {
     type: "modal",
     callback_id: ACTIONS.pollModal,
@@ -58,13 +58,13 @@ function pollModal(t: T): webApi.ViewsOpenArguments["view"] {
     submit: { type: "plain_text", text: t("slack.poll.submit") },
     close: { type: "plain_text", text: t("slack.cancel") },
     blocks: [
-      { type: "input", block_id: "question", label: { type: "plain_text", text: t("slack.poll.question") }, element: { type: "plain_text_input", action_id: "value", max_length: 300 } },
+      { type: "input", block_id: "question", label: { type: "plain_text", text: t("slack.poll.question") }, element: textInput({ max: 300 }) },
       {
         type: "input",
         block_id: "options",
         label: { type: "plain_text", text: t("slack.poll.options") },
         hint: { type: "plain_text", text: t("slack.poll.optionsHint") },
-        element: { type: "plain_text_input", action_id: "value", multiline: true },
+        element: textInput({ multiline: true }),
       },
       {
         type: "input",

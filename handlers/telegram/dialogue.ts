@@ -5,7 +5,7 @@ import type { Button, Label } from "../../core/messages.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Dialogue, Reply } from "./context.js";
 import { mainMenu } from "./menu.js";
-import { label, MAX_TEXT_LENGTH } from "./reply.js";
+import { label, longerThan, MAX_TEXT_LENGTH } from "./reply.js";
 
 /** What an answer leads to: a step (the same one again, with a hint that explains why), or the end. */
 export type Outcome<Step extends string> = { go: Step; hint?: Label } | { end: Reply };
@@ -125,7 +125,7 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
     const message = ctx.message;
     // Commands always reach their own handlers, whatever the dialogue is waiting for.
     if (!dialogue || isCommand(message)) return next();
-    if ((message.text?.length ?? 0) > MAX_TEXT_LENGTH) return say(ctx, await question(ctx, dialogue, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
+    if (longerThan(message.text ?? "", MAX_TEXT_LENGTH)) return say(ctx, await question(ctx, dialogue, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
     const answer = spec.steps[dialogue.step as Step].message;
     const outcome = answer ? await answer(message, dialogue.data as Draft, ctx) : { go: dialogue.step as Step, hint: label("mediation.useButtons") };
     await follow(ctx, dialogue, outcome, false);

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { type BotContext } from "./context.js";
-import { label, MAX_TEXT_LENGTH } from "./reply.js";
+import { label, longerThan, MAX_TEXT_LENGTH } from "./reply.js";
 import type { Feature } from "./feature.js";
 import { menuFor } from "./menu.js";
 
@@ -24,7 +24,7 @@ privateChat.on("message:text", async (ctx) => {
     const name = text.slice(0, command.length).slice(0, 40);
     return ctx.say(await menuFor(ctx, label("fallback.unknownCommand", { command: name })));
   }
-  if (text.length > MAX_TEXT_LENGTH) return ctx.say(await menuFor(ctx, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
+  if (longerThan(text, MAX_TEXT_LENGTH)) return ctx.say(await menuFor(ctx, label("fallback.tooLong", { max: MAX_TEXT_LENGTH })));
   await ctx.say(await menuFor(ctx, label("fallback.text")));
 });
 

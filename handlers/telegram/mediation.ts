@@ -10,7 +10,7 @@ import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
 import { noteStep, type Noted } from "./notes.js";
 import { notCreated } from "./requests.js";
-import { label, rows } from "./reply.js";
+import { label, rows, longerThan } from "./reply.js";
 import { townOf } from "./town.js";
 
 const PLACE_MAX = 200;
@@ -176,7 +176,7 @@ const composer = defineDialogue<Draft, Step>({
       message: (message, draft) => {
         const place = message.text?.trim() ?? "";
         if (!place) return { go: "place", hint: label("mediation.useButtons") };
-        if (place.length > PLACE_MAX) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
+        if (longerThan(place, PLACE_MAX)) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
         draft.place = place;
         return { go: "note" };
       },

@@ -1,6 +1,6 @@
 import type { Message } from "grammy/types";
 import type { Outcome, StepSpec } from "./dialogue.js";
-import { label } from "./reply.js";
+import { label, longerThan } from "./reply.js";
 
 /** The longest note a newcomer writes for a volunteer. */
 export const NOTE_MAX = 500;
@@ -13,7 +13,7 @@ export function noteAnswer(message: Message): { kind: "text"; text: string } | {
   if (message.voice) return { kind: "voice", messageId: message.message_id };
   const text = message.text?.trim();
   if (!text) return { kind: "invalid", hint: "mediation.textOrVoice" };
-  if (text.length > NOTE_MAX) return { kind: "invalid", hint: "mediation.tooLong" };
+  if (longerThan(text, NOTE_MAX)) return { kind: "invalid", hint: "mediation.tooLong" };
   return { kind: "text", text };
 }
 

@@ -2,7 +2,7 @@ import { CALLBACK } from "./callback-data.js";
 import { defineDialogue } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
-import { label } from "./reply.js";
+import { label, longerThan } from "./reply.js";
 
 const TEXT_MAX = 1000;
 const PLACE_MAX = 200;
@@ -24,7 +24,7 @@ const composer = defineDialogue<Draft, "text" | "place" | "contact" | "confirm">
       message: (message, draft) => {
         const text = message.text?.trim();
         if (!text) return { go: "text", hint: label(message.voice ? "report.pleaseWrite" : "mediation.useButtons") };
-        if (text.length > TEXT_MAX) return { go: "text", hint: label("mediation.tooLong", { max: TEXT_MAX }) };
+        if (longerThan(text, TEXT_MAX)) return { go: "text", hint: label("mediation.tooLong", { max: TEXT_MAX }) };
         draft.text = text;
         return { go: "place" };
       },
@@ -35,7 +35,7 @@ const composer = defineDialogue<Draft, "text" | "place" | "contact" | "confirm">
       message: (message, draft) => {
         const place = message.text?.trim();
         if (!place) return { go: "place", hint: label("mediation.useButtons") };
-        if (place.length > PLACE_MAX) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
+        if (longerThan(place, PLACE_MAX)) return { go: "place", hint: label("mediation.tooLong", { max: PLACE_MAX }) };
         draft.place = place;
         return { go: "contact" };
       },

@@ -11,10 +11,11 @@ import {
 } from "../../core/vocabulary.js";
 import type { District } from "../../core/networks.js";
 import type { BotContext } from "./context.js";
+import { characters } from "../../core/long-text.js";
 import { defineDialogue, type Outcome } from "./dialogue.js";
 import type { Feature } from "./feature.js";
 import { mainMenu } from "./menu.js";
-import { checked, label, MAX_TEXT_LENGTH, rows, toggle } from "./reply.js";
+import { checked, label, longerThan, rows, toggle } from "./reply.js";
 
 const GENDERS = ["WOMAN", "MAN", "NOT_SAID"] as const;
 
@@ -84,7 +85,7 @@ const composer = defineDialogue<Draft, Step>({
       message: (message, draft) => {
         if (message.text === undefined) return { go: "name" };
         const name = message.text.trim().replace(/\s+/g, " ");
-        if (name.length < 2 || name.length > 40 || name.length > MAX_TEXT_LENGTH || !/^\p{L}[\p{L}\p{M}' -]*$/u.test(name)) return { go: "name", hint: label("volunteer.badName") };
+        if (characters(name) < 2 || longerThan(name, 40) || !/^\p{L}[\p{L}\p{M}' -]*$/u.test(name)) return { go: "name", hint: label("volunteer.badName") };
         draft.firstName = name;
         // Mentors are asked their gender, because newcomers may prefer a woman or a man as mentor.
         return { go: draft.roles.includes("MENTOR") ? "gender" : "languages" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitText, TELEGRAM_TEXT_MAX } from "../../core/long-text.js";
+import { characters, splitText, TELEGRAM_TEXT_MAX, truncate } from "../../core/long-text.js";
 
 const FSI = "\u2068";
 const PDI = "\u2069";
@@ -50,5 +50,21 @@ describe("splitting long texts for the platforms", () => {
     const pieces = splitText(text, TELEGRAM_TEXT_MAX);
     expect(pieces).toHaveLength(2);
     expect(pieces.flatMap((p) => p.split("\n\n"))).toEqual(paragraphs);
+  });
+});
+
+describe("counting and capping what people type, as the platforms count it", () => {
+  it("counts an emoji as one character, as Telegram and Slack do (String.length counts two)", () => {
+    expect(characters("Hallo 🙂")).toBe(7);
+    expect(characters("مرحبا")).toBe(5);
+    expect(characters("🙂".repeat(500))).toBe(500);
+  });
+
+  it("caps at a number of characters without ever keeping half an emoji", () => {
+    const text = `${"a".repeat(74)}🏠bcdef`;
+    expect(text.slice(0, 75)).toMatch(/\uD83C$/); // what a plain slice would keep: half the house
+    expect(truncate(text, 75)).toBe(`${"a".repeat(74)}🏠`);
+    expect(truncate(text, 74)).toBe("a".repeat(74));
+    expect(truncate("kurz", 75)).toBe("kurz");
   });
 });
