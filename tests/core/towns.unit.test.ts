@@ -16,6 +16,7 @@ describe("finding a town by what a newcomer types", () => {
     expect(names("بيكوم")).toEqual(["Beckum"]);
     expect(names("آهلن")).toEqual(["Ahlen"]);
     expect(names("Варендорф")).toEqual(["Warendorf"]);
+    expect(names("Ален")).toEqual(["Ahlen"]);
   });
 
   it("forgives a small typo but not a different word", () => {
