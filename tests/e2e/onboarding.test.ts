@@ -103,7 +103,7 @@ describe("a newcomer's first steps", () => {
     expect(telegram.commandsFor("")?.map((c) => c.command)).toEqual(["start", "town", "language", "help", "cancel", "volunteer", "myrequests", "mydata", "deletemydata"]);
     expect(telegram.commandsFor("de")?.find((c) => c.command === "language")?.description).toBe("Sprache ändern");
     for (const code of ["en", "ar", "fa", "uk", "ru", "tr", "ku", "ps", "ti", "so", "fr"]) {
-      expect(telegram.commandsFor(code)?.length, code).toBe(8);
+      expect(telegram.commandsFor(code)?.length, code).toBe(9);
     }
   });
 });
