@@ -114,6 +114,15 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       async (...args: A): Promise<R | NotCoordinator> =>
         (await isCoordinator()) ? action(...args) : { kind: "not-coordinator" };
     const home = { slackUserId: by, canSee };
+    /**
+     * Whether the member may see a poll or meeting of their network: one in the coordinators' channel is the
+     * coordinators' only (a forged button or an id learnt elsewhere gets "not found"); others are the network's.
+     */
+    const mayReach = async (table: "Poll" | "Meeting", id: string) => {
+      const [row] = await db.sql<{ channel: string }>(`SELECT channel FROM "${table}" WHERE id = $1 AND "networkId" = $2`, [id, n]);
+      if (!row) return false;
+      return row.channel !== network.coordinatorChannel || (await isCoordinator());
+    };
     return {
       actor,
       network,
@@ -152,15 +161,15 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
         schedule: coordinator((input: meetings.MeetingInput) => meetings.scheduleMeeting(db, n, input, by, settings)),
         reschedule: coordinator((id: string, change: Parameters<typeof meetings.rescheduleMeeting>[3]) => meetings.rescheduleMeeting(db, n, id, change, settings)),
         cancel: coordinator((id: string) => meetings.cancelMeeting(db, n, id)),
-        view: (id: string) => meetings.meetingView(db, n, id, by),
-        rsvp: (meetingId: string, answer: meetings.Rsvp) => meetings.rsvp(db, n, meetingId, by, answer),
+        view: async (id: string) => ((await mayReach("Meeting", id)) ? meetings.meetingView(db, n, id, by) : undefined),
+        rsvp: async (meetingId: string, answer: meetings.Rsvp) => ((await mayReach("Meeting", meetingId)) ? meetings.rsvp(db, n, meetingId, by, answer) : { kind: "not-found" as const }),
         events: (limit: number) => meetings.upcomingEvents(db, n, limit),
       },
       polls: {
         create: (input: polls.PollInput, channel: string) => polls.createPoll(db, n, input, channel, by),
-        vote: (pollId: string, optionId: string) => polls.vote(db, n, pollId, optionId, by, settings.ballotSecret),
+        vote: async (pollId: string, optionId: string) => ((await mayReach("Poll", pollId)) ? polls.vote(db, n, pollId, optionId, by, settings.ballotSecret) : { kind: "not-found" as const }),
         close: (pollId: string) => polls.closePoll(db, pollId, { slackUserId: by, networkId: n }),
-        view: (pollId: string) => polls.pollView(db, n, pollId, { slackUserId: by, ballotSecret: settings.ballotSecret }),
+        view: async (pollId: string) => ((await mayReach("Poll", pollId)) ? polls.pollView(db, n, pollId, { slackUserId: by, ballotSecret: settings.ballotSecret }) : undefined),
       },
       groups: {
         list: () => groups.listWorkingGroups(db, n),

@@ -146,9 +146,15 @@ export function findTowns<T extends { name: string }>(query: string, candidates:
   return scored.sort((a, b) => a.score - b.score || a.town.name.localeCompare(b.town.name)).map((s) => s.town);
 }
 
-/** Places a person in a town (a deep link, the picker, `/town`); someone new is remembered with it until they agree or go. */
-export async function placeIn(db: DbOrTx, telegramId: number, networkId: string): Promise<void> {
+/**
+ * Places a person in a town (a deep link, the picker, `/town`); someone new is remembered with it until they
+ * agree or go. Only a town: a county has no volunteers of its own to find. False when `networkId` is none.
+ */
+export async function placeIn(db: DbOrTx, telegramId: number, networkId: string): Promise<boolean> {
+  const town = await db.prisma.network.findFirst({ where: { id: networkId, kind: "TOWN" }, select: { id: true } });
+  if (!town) return false;
   await db.prisma.telegramUser.upsert({ where: { telegramId }, create: { telegramId, networkId }, update: { networkId }, select: { id: true } });
+  return true;
 }
 
 const districtCode = z.string().regex(/^[A-Z0-9_]{2,32}$/, "district codes are 2–32 of A–Z 0–9 _");

@@ -39,6 +39,8 @@ export type VolunteerProfile = VolunteerRegistration & {
   telegramId: bigint;
   decidedBy: string | null;
   requestedChange: Vetted | null;
+  /** Who last decided on a change the volunteer asked for (any town that approved them may). */
+  changeDecidedBy: string | null;
   networks: ServedNetwork[];
   /** The names of the districts they go to, from their towns. */
   districtNames: string[];
@@ -55,6 +57,7 @@ const profileSelect = {
   weeklyCapacity: true,
   paused: true,
   requestedChange: true,
+  changeDecidedBy: true,
   languages: { select: { language: true, level: true }, orderBy: { language: "asc" } },
   networks: { select: { status: true, decidedBy: true, network: { select: { id: true, name: true, districts: true } } }, orderBy: { network: { name: "asc" } } },
   user: { select: { telegramId: true, locale: true } },
@@ -72,7 +75,8 @@ export function overallStatus(networks: Pick<ServedNetwork, "status">[]): Volunt
 function toProfile(row: ProfileRow, networkId?: string): VolunteerProfile {
   const networks = row.networks.map((n) => ({ id: n.network.id, name: n.network.name, status: n.status, decidedBy: n.decidedBy }));
   const here = networkId ? networks.find((n) => n.id === networkId) : networks.find((n) => n.status === overallStatus(networks));
-  const names = new Map(row.networks.flatMap((n) => (n.network.districts as District[]).map((d) => [d.code, d.name] as const)));
+  // Read for one town, only its districts are named (where else they help is the other towns' business).
+  const names = new Map(row.networks.filter((n) => !networkId || n.network.id === networkId).flatMap((n) => (n.network.districts as District[]).map((d) => [d.code, d.name] as const)));
   return {
     id: row.id,
     firstName: row.firstName,
@@ -89,9 +93,10 @@ function toProfile(row: ProfileRow, networkId?: string): VolunteerProfile {
     telegramId: row.user.telegramId,
     decidedBy: here?.decidedBy ?? null,
     requestedChange: (row.requestedChange as Vetted | null) ?? null,
+    changeDecidedBy: row.changeDecidedBy,
     // A town's coordinators see their own decision; what another town decided (and who) is that town's.
     networks: networkId ? networks.filter((n) => n.id === networkId) : networks,
-    districtNames: row.districts.map((code) => names.get(code) ?? code),
+    districtNames: row.districts.flatMap((code) => (names.has(code) ? [names.get(code) ?? code] : networkId ? [] : [code])),
   };
 }
 

@@ -52,7 +52,7 @@ export function changeBlocks(volunteer: VolunteerProfile, t: T, locale: Locale =
   const blocks: Block[] = [header(t("slack.volunteer.changesTitle", { name: volunteer.firstName }))];
   const asked = volunteer.requestedChange;
   if (!asked) {
-    blocks.push(section(describe(volunteer)), context(t("slack.volunteer.changesSettled", { by: decidedBy(volunteer) })));
+    blocks.push(section(describe(volunteer)), context(t("slack.volunteer.changesSettled", { by: volunteer.changeDecidedBy ? `<@${volunteer.changeDecidedBy}>` : "–" })));
     return blocks;
   }
   blocks.push(

@@ -289,6 +289,28 @@ describe("a town's coordinators and members reach nothing of another town", () =
   });
 });
 
+describe("the coordinators' channel within a town", () => {
+  it("a poll or meeting posted in the coordinators' channel is the coordinators' only: a member's forged vote, RSVP or look finds nothing", { timeout: 120_000 }, async () => {
+    const towns = await twoTowns();
+    const { beckum } = await coordinators(towns);
+    const member = await towns.as("U0MEMBER", TEAM);
+    const poll = await beckum.polls.create(POLL, COORDINATOR_CHANNEL);
+    const option = await world.database.prisma.pollOption.findFirstOrThrow({ where: { pollId: poll.id } });
+    expect(await member.polls.vote(poll.id, option.id)).toEqual({ kind: "not-found" });
+    expect(await member.polls.view(poll.id)).toBeUndefined();
+    expect(await world.database.prisma.pollVote.count({ where: { pollId: poll.id } })).toBe(0);
+    expect(await beckum.polls.vote(poll.id, option.id)).toMatchObject({ kind: "voted" });
+
+    const meeting = await beckum.meetings.schedule({ groupId: null, title: "Nur Koordination", startsAt: inDays(3), place: "Rathaus" });
+    // A network meeting goes to the network channel; one moved to the coordinators' channel is theirs only.
+    if (!("id" in meeting)) throw new Error(meeting.kind);
+    await world.database.prisma.meeting.update({ where: { id: meeting.id }, data: { channel: COORDINATOR_CHANNEL } });
+    expect(await member.meetings.rsvp(meeting.id, "YES")).toEqual({ kind: "not-found" });
+    expect(await member.meetings.view(meeting.id)).toBeUndefined();
+    expect(await beckum.meetings.rsvp(meeting.id, "YES")).toEqual({ kind: "answered", answer: "YES" });
+  });
+});
+
 describe("volunteers serving several towns", () => {
   it("a request of a town is offered only to volunteers that town approved: pending there but approved elsewhere gets nothing", { timeout: 120_000 }, async () => {
     const towns = await twoTowns();
@@ -350,6 +372,14 @@ describe("volunteers serving several towns", () => {
     expect((await beckum.volunteers.view(id)) ?? {}).toMatchObject({ status: "APPROVED", networks: [{ id: towns.beckum, status: "APPROVED" }] });
     expect(listed(await beckum.volunteers.vetted(10)).flatMap((v) => v.networks)).toEqual([{ id: towns.beckum, name: "Beckum", status: "APPROVED", decidedBy: COORDINATOR }]);
     expect(await towns.core.inNetwork(towns.ahlen).volunteer(id)).toMatchObject({ status: "REJECTED", networks: [{ id: towns.ahlen, status: "REJECTED" }] });
+  });
+
+  it("a town's card names only that town's districts of a volunteer who goes to two towns", { timeout: 120_000 }, async () => {
+    const towns = await twoTowns();
+    const id = await registered(towns.core, 302, [towns.beckum, towns.ahlen], { districts: ["NEUBECKUM", "DOLBERG"] });
+    expect((await towns.core.inNetwork(towns.beckum).volunteer(id))?.districtNames).toEqual(["Neubeckum"]);
+    expect((await towns.core.inNetwork(towns.ahlen).volunteer(id))?.districtNames).toEqual(["Dolberg"]);
+    expect((await towns.core.volunteers.of(302))?.districtNames).toEqual(["Neubeckum", "Dolberg"]);
   });
 
   it("a change to what coordinators vet goes to the towns that approved the volunteer, and the first decision applies", { timeout: 120_000 }, async () => {
@@ -433,6 +463,15 @@ describe("volunteers serving several towns", () => {
 });
 
 describe("a county and its towns", () => {
+  it("a county is nobody's home town: its volunteers are its towns'", { timeout: 120_000 }, async () => {
+    const towns = await twoTowns();
+    await towns.core.users.chooseLocale(401, "ar");
+    expect(await towns.core.users.placeIn(401, towns.kreis)).toBe(false);
+    expect(await towns.core.users.placeIn(401, towns.ahlen)).toBe(true);
+    expect((await towns.core.users.find(401))?.networkId).toBe(towns.ahlen);
+  });
+
+
   it("the county's digest adds up its towns' figures; a town's digest has only its own", { timeout: 120_000 }, async () => {
     const towns = await twoTowns();
     const { beckum, ahlen, kreis } = await coordinators(towns);
