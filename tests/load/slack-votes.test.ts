@@ -38,7 +38,6 @@ describe("200 members vote on one poll at the same moment", () => {
     const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
     const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0;
     console.log(`ack times for 200 concurrent votes (anonymous ${anonymous}): p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms, max ${(ms.at(-1) ?? 0).toFixed(0)} ms`);
-    // Slack retries what it thinks was not acknowledged; a retry must change nothing (the tally below is exact).
 
     const expected = [67 + 7, 67 + 7, 66 + 6];
     await eventually(async () => {
