@@ -34,6 +34,8 @@ export type ScenarioCast = {
 };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The longest a step waits for the bots' answer: generous, for a loaded machine (every wait ends as soon as it comes). */
+const STEP_MS = 30_000;
 const REFERENCE = /[A-Z2-9]{3}-[A-Z2-9]{3}/;
 /** How long a town's coordinators may take to be alerted: the demo's escalation time and a loaded machine. */
 const ALERT_WAIT_MS = 120_000;
@@ -54,16 +56,16 @@ export async function playScenario(telegram: TelegramEmulator, cast: ScenarioCas
     return data(last).some((d) => pattern.test(d)) ? last : undefined;
   };
   const tap = async (chatId: number, pattern: RegExp) => {
-    const message = await telegram.waitFor(() => lastWith(chatId, pattern), 15_000, `a button ${pattern}`);
+    const message = await telegram.waitFor(() => lastWith(chatId, pattern), STEP_MS, `a button ${pattern}`);
     await wait(700);
     await telegram.pressButton(chatId, message.message_id, { data: data(message).find((d) => pattern.test(d)) ?? "" });
   };
   /** A toggle, ticked (and left as it is when it was ticked already). */
   const tick = async (chatId: number, pattern: RegExp) => {
     const ticked = () => buttonOf(lastWith(chatId, pattern), pattern)?.text.includes("✅");
-    await telegram.waitFor(() => lastWith(chatId, pattern), 15_000, `a button ${pattern}`);
+    await telegram.waitFor(() => lastWith(chatId, pattern), STEP_MS, `a button ${pattern}`);
     if (!ticked()) await tap(chatId, pattern);
-    await telegram.waitFor(ticked, 15_000, `${pattern} ticked`);
+    await telegram.waitFor(ticked, STEP_MS, `${pattern} ticked`);
   };
   const type = async (chatId: number, text: string) => {
     await wait(700);
@@ -74,13 +76,13 @@ export async function playScenario(telegram: TelegramEmulator, cast: ScenarioCas
     await telegram.sendText(chatId, `/start ${town.slug}`);
     await tap(chatId, new RegExp(`^lang:${language}$`));
     await tap(chatId, /^consent:yes$/);
-    await telegram.waitFor(() => lastWith(chatId, /^menu:mediation$/), 15_000, "the menu");
+    await telegram.waitFor(() => lastWith(chatId, /^menu:mediation$/), STEP_MS, "the menu");
   };
   /** Sends the request summed up in the chat, and reads its reference from the bot's answer. */
   const send = async (chatId: number) => {
     const since = telegram.botMessages(chatId).length;
     await tap(chatId, /:confirm:yes$/);
-    const received = await telegram.waitFor(() => telegram.botMessages(chatId).slice(since).find((m) => REFERENCE.test(m.text ?? "")), 15_000, "the request's reference");
+    const received = await telegram.waitFor(() => telegram.botMessages(chatId).slice(since).find((m) => REFERENCE.test(m.text ?? "")), STEP_MS, "the request's reference");
     return REFERENCE.exec(received.text ?? "")?.[0] ?? "";
   };
   const { amina, dawit, yusuf, leyla, ahlen, beckum } = cast;
@@ -92,7 +94,7 @@ export async function playScenario(telegram: TelegramEmulator, cast: ScenarioCas
     for (const id of known) {
       await telegram.sendText(id, "/deletemydata");
       await tap(id, /^data:sure$/);
-      await telegram.waitFor(() => telegram.botMessages(id).at(-1)?.reply_markup === undefined, 15_000, "the erasure");
+      await telegram.waitFor(() => telegram.botMessages(id).at(-1)?.reply_markup === undefined, STEP_MS, "the erasure");
     }
   }
 
@@ -115,7 +117,7 @@ export async function playScenario(telegram: TelegramEmulator, cast: ScenarioCas
   await type(yusuf, "/volunteer");
   await tick(yusuf, /:roles:INTERPRETER$/);
   await tap(yusuf, /:roles:done$/);
-  await telegram.waitFor(() => telegram.botMessages(yusuf).at(-1)?.reply_markup === undefined, 15_000, "the question for the name");
+  await telegram.waitFor(() => telegram.botMessages(yusuf).at(-1)?.reply_markup === undefined, STEP_MS, "the question for the name");
   await type(yusuf, "Yusuf");
   await tick(yusuf, /:languages:ar$/);
   await tap(yusuf, /:languages:done$/);
@@ -135,12 +137,12 @@ export async function playScenario(telegram: TelegramEmulator, cast: ScenarioCas
   for (const town of [beckum, ahlen]) {
     const card = await town.workspace.waitFor(
       () => town.workspace.channelMessages(town.coordinatorChannel).find((m) => !earlier.has(`${m.team}/${m.ts}`) && blocksOf(m).includes(ACTIONS.approveVolunteer)),
-      15_000,
+      STEP_MS,
       "Yusuf's registration card",
     );
     await wait(1200);
     await town.workspace.clickButton(town.coordinator, card, ACTIONS.approveVolunteer);
-    await town.workspace.waitFor(() => !blocksOf(town.workspace.message(card)).includes(ACTIONS.approveVolunteer), 15_000, "the approval");
+    await town.workspace.waitFor(() => !blocksOf(town.workspace.message(card)).includes(ACTIONS.approveVolunteer), STEP_MS, "the approval");
   }
 
   step("6/10 Amina bittet um eine Dolmetscherin für das Jobcenter Ahlen");
@@ -158,16 +160,16 @@ export async function playScenario(telegram: TelegramEmulator, cast: ScenarioCas
 
   step("7/10 Yusuf bekommt das Angebot aus Ahlen und sagt zu – Leyla hilft nur in Beckum und bekommt es nicht");
   const isOffer = (m: SimMessage) => withoutDirectionMarks(m.text ?? "").includes(aminasRequest) && data(m).some((d) => d.startsWith("offer:accept:"));
-  const offer = await telegram.waitFor(() => telegram.botMessages(yusuf).find(isOffer), 20_000, "the offer");
+  const offer = await telegram.waitFor(() => telegram.botMessages(yusuf).find(isOffer), STEP_MS, "the offer");
   if (telegram.botMessages(leyla).some(isOffer)) throw new Error("Ahlen's request reached Leyla, who helps in Beckum only");
   await wait(1500);
   await telegram.pressButton(yusuf, offer.message_id, { data: data(offer).find((d) => d.startsWith("offer:accept:")) ?? "" });
 
   step("8/10 Amina und Yusuf schreiben sich über den Bot");
-  await telegram.waitFor(() => telegram.botMessages(amina).find((m) => withoutDirectionMarks(m.text ?? "").includes("Yusuf") && withoutDirectionMarks(m.text ?? "").includes(aminasRequest)), 15_000, "the match");
+  await telegram.waitFor(() => telegram.botMessages(amina).find((m) => withoutDirectionMarks(m.text ?? "").includes("Yusuf") && withoutDirectionMarks(m.text ?? "").includes(aminasRequest)), STEP_MS, "the match");
   const copies = telegram.botMessages(yusuf).length;
   await type(amina, "مرحبا يوسف، شكرا جزيلا!");
-  await telegram.waitFor(() => telegram.botMessages(yusuf).slice(copies).find((m) => m.copiedFrom?.chatId === amina), 15_000, "the relayed message");
+  await telegram.waitFor(() => telegram.botMessages(yusuf).slice(copies).find((m) => m.copiedFrom?.chatId === amina), STEP_MS, "the relayed message");
   await wait(300);
   await type(yusuf, "Hallo Amina, bis morgen um 10 Uhr am Jobcenter!");
 
@@ -194,7 +196,7 @@ async function planMeeting(town: ScenarioTown, timeZone: string, wait: (ms: numb
   const { workspace } = town;
   const before = new Set(workspace.modals(town.coordinator).map((m) => m.id));
   await workspace.slashCommand(town.coordinator, "/meeting", "", { channel: town.networkChannel });
-  const modal = await workspace.waitFor(() => workspace.modals(town.coordinator).find((m) => !before.has(m.id)), 15_000, "the meeting modal");
+  const modal = await workspace.waitFor(() => workspace.modals(town.coordinator).find((m) => !before.has(m.id)), STEP_MS, "the meeting modal");
   await wait(1200);
   const inAWeek = new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(Date.now() + 7 * 86_400_000));
   const announced = new Set(workspace.channelMessages(town.networkChannel).map((m) => m.ts));
@@ -208,7 +210,7 @@ async function planMeeting(town: ScenarioTown, timeZone: string, wait: (ms: numb
   });
   const announcement = await workspace.waitFor(
     () => workspace.channelMessages(town.networkChannel).find((m) => !announced.has(m.ts) && blocksOf(m).includes(ACTIONS.rsvp)),
-    15_000,
+    STEP_MS,
     "the announcement",
   );
   await wait(1200);
@@ -221,7 +223,7 @@ async function runPoll(town: ScenarioTown, wait: (ms: number) => Promise<unknown
   await wait(1000);
   const asked = new Set(workspace.channelMessages(town.networkChannel).map((m) => m.ts));
   await workspace.slashCommand(town.coordinator, "/poll", "„Was brauchen wir für das Fest der Kulturen?“ „Musik“ „Essen“ „Zelte“ --mehrfach", { channel: town.networkChannel });
-  const poll = await workspace.waitFor(() => workspace.channelMessages(town.networkChannel).find((m) => !asked.has(m.ts) && m.text?.includes("Fest der Kulturen?")), 15_000, "the poll");
+  const poll = await workspace.waitFor(() => workspace.channelMessages(town.networkChannel).find((m) => !asked.has(m.ts) && m.text?.includes("Fest der Kulturen?")), STEP_MS, "the poll");
   await wait(1000);
   const vote = new RegExp(`"action_id":"(${ACTIONS.vote}\\.[^"]+)"`).exec(blocksOf(poll))?.[1];
   if (!vote) return;

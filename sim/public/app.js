@@ -212,7 +212,16 @@ function renderSlack(town) {
     el("label", { for: memberId, text: "Angemeldet als" }),
     el(
       "select",
-      { id: memberId, class: "slack-member", onchange: (e) => ((here.member = e.target.value), render()) },
+      {
+        id: memberId,
+        class: "slack-member",
+        onchange: (e) => {
+          here.member = e.target.value;
+          // Slack shows each member their own Home tab.
+          if (here.view === "home") send("/sim/slack/home", {});
+          render();
+        },
+      },
       members.map((m) => el("option", { value: m.id, selected: m.id === here.member, text: `${m.name} (${m.role === "coordinator" ? "Koordination" : "Netzwerk"})` })),
     ),
     el("h4", { text: "Kanäle" }),
