@@ -213,6 +213,16 @@ export const DEMO = {
       { code: "VELLERN", name: "Vellern" },
     ],
   },
+  /**
+   * The demo serves two towns, each in its own Slack workspace: its Slack app is distributed, and these are the
+   * credentials the emulator knows it by; the token key only ever encrypts the emulator's tokens.
+   */
+  slackApp: {
+    clientId: "1000000001.2000000001",
+    clientSecret: "brueckenbot-demo-client-secret",
+    stateSecret: "brueckenbot-demo-state-secret-for-install-links",
+    tokenKey: "64656d6f".repeat(8),
+  },
   /** Only for the demo's own ballots: a real network sets BALLOT_SECRET. */
   ballotSecret: "brueckenbot-demo-ballot-secret-not-for-real-polls",
 } as const;

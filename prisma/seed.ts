@@ -32,12 +32,7 @@ export const NETWORK_EVENTS = [
  * since.
  */
 export async function seedNetwork(db: PrismaClient, networkId: string): Promise<void> {
-  for (const group of WORKING_GROUPS) {
-    await db.workingGroup.upsert({ where: { networkId_slug: { networkId, slug: group.slug } }, create: { ...group, networkId }, update: {} });
-  }
-  for (const event of NETWORK_EVENTS) {
-    await db.networkEvent.upsert({ where: { networkId_name: { networkId, name: event.name } }, create: { ...event, networkId }, update: {} });
-  }
+  await seedWorkingGroups(db, networkId);
   // Example entries are added once; what coordinators have edited since stays as it is.
   const catalog = readCatalogFile(projectPath("prisma", "example-catalog.yaml")) as { contactPoints: unknown[]; leisureOffers: unknown[] };
   for (const entry of catalog.contactPoints) {
@@ -47,6 +42,19 @@ export async function seedNetwork(db: PrismaClient, networkId: string): Promise<
   for (const entry of catalog.leisureOffers) {
     const offer = leisureOfferSchema.parse(entry);
     await db.leisureOffer.upsert({ where: { networkId_title: { networkId, title: offer.title } }, create: { ...offer, networkId, translations: offer.translations ?? undefined }, update: {} });
+  }
+}
+
+/**
+ * The working groups and events of the seed document alone, without Beckum's example catalogue (another town's
+ * newcomers would find Beckum's offices in it). Idempotent.
+ */
+export async function seedWorkingGroups(db: PrismaClient, networkId: string): Promise<void> {
+  for (const group of WORKING_GROUPS) {
+    await db.workingGroup.upsert({ where: { networkId_slug: { networkId, slug: group.slug } }, create: { ...group, networkId }, update: {} });
+  }
+  for (const event of NETWORK_EVENTS) {
+    await db.networkEvent.upsert({ where: { networkId_name: { networkId, name: event.name } }, create: { ...event, networkId }, update: {} });
   }
 }
 

@@ -1,30 +1,53 @@
 import { Router, json, static as serveStatic, type Request, type Response } from "express";
 import { projectPath } from "../core/paths.js";
-import type { SlackEmulator } from "./slack-api.js";
+import type { SlackEmulator, SlackWorkspace } from "./slack-api.js";
 import type { TelegramEmulator } from "./telegram-api.js";
 
 /** A person in the demo: a Telegram user (newcomer or volunteer) or a Slack member. */
-export type TelegramPersona = { id: number; name: string; role: "newcomer" | "volunteer"; language: string };
+export type TelegramPersona = {
+  id: number;
+  name: string;
+  role: "newcomer" | "volunteer";
+  language: string;
+  /** Slugs of the towns a newcomer lives in or a volunteer helps in; the phone is shown with the first. */
+  towns: readonly string[];
+};
 export type SlackPersona = { id: string; name: string; role: "coordinator" | "member" };
 export type SlackChannel = { id: string; name: string };
 
+/** A town as the simulator shows it: its posters and deep link, and its own Slack workspace with its channels and members. */
+export type SimulatorTown = {
+  slug: string;
+  name: string;
+  /** `t.me/<bot>?start=<slug>`, as its posters print it. */
+  deepLink: string;
+  /** The page listing its posters (`/posters/<slug>`). */
+  posters: string;
+  workspace: SlackWorkspace;
+  members: SlackPersona[];
+  channels: SlackChannel[];
+};
+
 export type SimulatorDeps = {
   telegram: TelegramEmulator;
+  /** The Slack emulator holding every town's workspace (its calls tell the page that something changed). */
   slack: SlackEmulator;
-  personas: { telegram: TelegramPersona[]; slack: SlackPersona[]; channels: SlackChannel[] };
+  people: readonly TelegramPersona[];
+  towns: SimulatorTown[];
   /** Plays the scripted demo day; resolves when it is done. */
   scenario?: (step: (label: string) => void) => Promise<void>;
 };
 
 /**
- * The browser simulator: a page with phones for the Telegram personas and a Slack-like panel, and the
- * JSON/SSE endpoints behind it. Every action goes through the emulators as a real update or a real signed
- * Slack request, so the bots cannot tell it from the platforms.
+ * The browser simulator: a page with the towns side by side – phones for the Telegram personas, each town's
+ * Slack workspace – and the JSON/SSE endpoints behind it. Every action goes through the emulators as a real
+ * update or a real signed Slack request from that workspace, so the bots cannot tell it from the platforms.
  */
 export function simulatorRoutes(deps: SimulatorDeps): Router {
-  const { telegram, slack, personas } = deps;
-  for (const p of personas.telegram) telegram.user(p.id, { first_name: p.name, language_code: p.language });
-  for (const m of personas.slack) slack.member(m.id, m.name);
+  const { telegram, slack, towns } = deps;
+  const people = deps.people.map((p) => ({ ...p }));
+  for (const p of people) telegram.user(p.id, { first_name: p.name, language_code: p.language });
+  for (const town of towns) for (const m of town.members) town.workspace.member(m.id, m.name);
   const router = Router();
   router.use(json({ limit: "64kb" }));
   router.use(serveStatic(projectPath("sim", "public"), { index: "index.html" }));
@@ -34,13 +57,18 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
 
   router.get("/sim/state", (_req, res) => {
     res.json({
-      telegram: personas.telegram.map((p) => ({ ...p, messages: telegram.messages(p.id).filter((m) => !m.deleted) })),
-      slack: {
-        members: personas.slack,
-        channels: personas.channels.map((c) => ({ ...c, messages: slack.channelMessages(c.id) })),
-        homes: Object.fromEntries(personas.slack.map((m) => [m.id, slack.home(m.id)?.view ?? null])),
-        modals: personas.slack.flatMap((m) => slack.modals(m.id).slice(-1).map((v) => ({ user: m.id, id: v.id, view: v.view }))),
-      },
+      telegram: people.map((p) => ({ ...p, messages: telegram.messages(p.id).filter((m) => !m.deleted) })),
+      towns: towns.map(({ workspace, members, channels, ...town }) => ({
+        ...town,
+        workspace: {
+          teamId: workspace.teamId,
+          name: workspace.teamName,
+          members,
+          channels: channels.map((c) => ({ ...c, messages: workspace.channelMessages(c.id) })),
+          homes: Object.fromEntries(members.map((m) => [m.id, homeOf(workspace, m.id)])),
+          modals: members.flatMap((m) => workspace.modals(m.id).slice(-1).map((v) => ({ user: m.id, id: v.id, view: v.view }))),
+        },
+      })),
       scenario: { running: scenarioRunning, log: scenarioLog },
     });
   });
@@ -78,13 +106,16 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
   };
   const telegramUser = (body: Record<string, unknown>) => {
     const id = Number(body.user);
-    if (!personas.telegram.some((p) => p.id === id)) throw new Error(`unknown persona ${String(body.user)}`);
+    if (!people.some((p) => p.id === id)) throw new Error(`unknown persona ${String(body.user)}`);
     return id;
   };
+  /** The workspace a Slack action happens in, and the member of that workspace who acts. */
   const slackMember = (body: Record<string, unknown>) => {
+    const town = towns.find((t) => t.workspace.teamId === String(body.team));
+    if (!town) throw new Error(`unknown workspace ${String(body.team)}`);
     const id = String(body.user);
-    if (!personas.slack.some((m) => m.id === id)) throw new Error(`unknown member ${id}`);
-    return id;
+    if (!town.members.some((m) => m.id === id)) throw new Error(`${id} is no member of ${town.workspace.teamName}`);
+    return { workspace: town.workspace, user: id, town };
   };
 
   router.post("/sim/telegram/send", act(async (b) => telegram.sendText(telegramUser(b), String(b.text ?? "").slice(0, 6000))));
@@ -106,7 +137,7 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
     "/sim/telegram/language",
     act(async (b) => {
       const user = telegramUser(b);
-      const persona = personas.telegram.find((p) => p.id === user);
+      const persona = people.find((p) => p.id === user);
       if (persona) persona.language = String(b.language);
       telegram.user(user, { first_name: persona?.name ?? "", language_code: String(b.language) });
       return telegram.sendText(user, "/language");
@@ -115,36 +146,46 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
   router.post(
     "/sim/slack/command",
     act(async (b) => {
+      const { workspace, user, town } = slackMember(b);
       const [command = "", ...rest] = String(b.text ?? "").trim().split(" ");
-      return slack.slashCommand(slackMember(b), command, rest.join(" "), { channel: String(b.channel ?? personas.channels[0]?.id) });
+      return workspace.slashCommand(user, command, rest.join(" "), { channel: String(b.channel ?? town.channels[0]?.id) });
     }),
   );
   router.post(
     "/sim/slack/click",
     act(async (b) => {
-      const message = slack.messages.find((m) => m.channel === String(b.channel) && m.ts === String(b.ts));
+      const { workspace, user } = slackMember(b);
+      const message = workspace.message({ channel: String(b.channel), ts: String(b.ts) });
       if (!message) throw new Error("message not found");
-      return slack.clickButton(slackMember(b), message, String(b.actionId), b.value === undefined ? {} : { value: String(b.value) });
+      return workspace.clickButton(user, message, String(b.actionId), b.value === undefined ? {} : { value: String(b.value) });
     }),
   );
   router.post(
     "/sim/slack/view-click",
-    act(async (b) => slack.clickViewButton(slackMember(b), String(b.viewId), String(b.actionId), b.value === undefined ? {} : { value: String(b.value) })),
+    act(async (b) => {
+      const { workspace, user } = slackMember(b);
+      return workspace.clickViewButton(user, String(b.viewId), String(b.actionId), b.value === undefined ? {} : { value: String(b.value) });
+    }),
   );
   router.post(
     "/sim/slack/submit",
-    act(async (b) => slack.submitView(slackMember(b), String(b.viewId), (b.values ?? {}) as Record<string, Record<string, unknown>>)),
+    act(async (b) => {
+      const { workspace, user } = slackMember(b);
+      return workspace.submitView(user, String(b.viewId), (b.values ?? {}) as Record<string, Record<string, unknown>>);
+    }),
   );
   router.post(
     "/sim/slack/close-view",
     act(async (b) => {
-      slackMember(b);
-      slack.closeView(String(b.viewId));
+      slackMember(b).workspace.closeView(String(b.viewId));
     }),
   );
   router.post(
     "/sim/slack/home",
-    act(async (b) => slack.event({ type: "app_home_opened", user: slackMember(b), channel: "D0HOME", tab: "home" })),
+    act(async (b) => {
+      const { workspace, user } = slackMember(b);
+      return workspace.event({ type: "app_home_opened", user, channel: "D0HOME", tab: "home" });
+    }),
   );
   router.post(
     "/sim/scenario",
@@ -167,4 +208,10 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
     }),
   );
   return router;
+}
+
+/** A member's App Home as the page shows it: the view's id (for its buttons) and its blocks. */
+function homeOf(workspace: SlackWorkspace, user: string): { id: string; view: Record<string, unknown> } | null {
+  const home = workspace.home(user);
+  return home ? { id: home.id, view: home.view } : null;
 }

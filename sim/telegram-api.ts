@@ -46,6 +46,11 @@ export type TelegramEmulatorOptions = {
    * 429 with `parameters.retry_after`, as Telegram does.
    */
   limits?: { perSecond?: number; perChatPerSecond?: number };
+  /**
+   * The first update's id (100000 by default). Telegram never hands out an id twice, and the bot remembers the
+   * ids it handled for a day: an emulator started again for the same database must not begin where the last began.
+   */
+  firstUpdateId?: number;
 };
 
 type ApiError = { error_code: number; description: string; parameters?: { retry_after?: number } };
@@ -115,6 +120,7 @@ export class TelegramEmulator extends EventEmitter {
       allows_users_to_create_topics: false,
     } as UserFromGetMe;
     this.limits = options.limits ?? {};
+    this.nextUpdateId = options.firstUpdateId ?? this.nextUpdateId;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 

@@ -5,11 +5,12 @@ const LANGUAGES = [
   ["de", "Deutsch"], ["en", "English"], ["ar", "العربية"], ["fa", "دری / فارسی"], ["uk", "Українська"], ["ru", "Русский"],
   ["tr", "Türkçe"], ["ku", "Kurmancî"], ["ps", "پښتو"], ["ti", "ትግርኛ"], ["so", "Soomaali"], ["fr", "Français"],
 ];
-const ROLE_LABEL = { newcomer: "Neuzugewanderte Person", volunteer: "Ehrenamtliche:r" };
+const ROLE_LABEL = { newcomer: "Neuzugewanderte Person", volunteer: "Ehrenamtlich" };
 const MEDIA_LABEL = { sticker: "🙂 Sticker", photo: "📷 Foto", voice: "🎤 Sprachnachricht", document: "📄 Dokument" };
 
 let state;
-const ui = { slackMember: undefined, slackView: undefined, openModal: undefined };
+/** Per Slack workspace (team id): who is signed in, and which channel (or "home") is shown. */
+const ui = { slack: {}, modal: "" };
 
 async function post(path, body) {
   const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -30,6 +31,33 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// ---- Towns ----
+
+const towns = new Map();
+
+/** A town's column: its name, posters and deep link, its phones, its Slack workspace. */
+function townFor(town) {
+  let column = towns.get(town.slug);
+  if (column) return column;
+  const node = document.getElementById("town-template").content.firstElementChild.cloneNode(true);
+  node.dataset.town = town.slug;
+  node.setAttribute("aria-label", town.name);
+  node.querySelector(".town-name").textContent = town.name;
+  const posters = node.querySelector(".town-posters");
+  posters.href = town.posters;
+  posters.textContent = `🖨 Plakate ${town.name}`;
+  node.querySelector(".town-link code").textContent = town.deepLink.replace(/^https:\/\//, "");
+  const slack = node.querySelector(".slack");
+  slack.dataset.team = town.workspace.teamId;
+  slack.setAttribute("aria-label", `Slack: ${town.workspace.name}`);
+  document.getElementById("towns").append(node);
+  column = { node, phones: node.querySelector(".phones"), slack };
+  towns.set(town.slug, column);
+  return column;
+}
+
+const townName = (slug) => state.towns.find((t) => t.slug === slug)?.name ?? slug;
+
 // ---- Telegram phones ----
 
 const phones = new Map();
@@ -40,7 +68,7 @@ function phoneFor(persona) {
   const node = document.getElementById("phone-template").content.firstElementChild.cloneNode(true);
   node.dataset.persona = String(persona.id);
   node.querySelector(".phone-name").textContent = persona.name;
-  node.querySelector(".phone-role").textContent = ROLE_LABEL[persona.role] ?? persona.role;
+  node.querySelector(".phone-role").textContent = `${ROLE_LABEL[persona.role] ?? persona.role} · ${persona.towns.map(townName).join(" + ")}`;
   const select = node.querySelector("select");
   for (const [code, name] of LANGUAGES) select.append(el("option", { value: code, text: name }));
   select.value = persona.language;
@@ -58,7 +86,8 @@ function phoneFor(persona) {
   for (const button of node.querySelectorAll("[data-media]")) {
     button.addEventListener("click", () => post("/sim/telegram/media", { user: persona.id, kind: button.dataset.media }));
   }
-  document.getElementById("phones").append(node);
+  const home = state.towns.find((t) => t.slug === persona.towns[0]) ?? state.towns[0];
+  townFor(home).phones.append(node);
   phone = { node, chat: node.querySelector(".chat"), select, rendered: "" };
   phones.set(persona.id, phone);
   return phone;
@@ -116,7 +145,7 @@ function mrkdwn(text) {
   const escaped = String(text ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return escaped
     .replace(/&lt;(https?:[^|&]+)\|([^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$2</a>')
-    .replace(/&lt;@(\w+)&gt;/g, (_, id) => `@${state?.slack.members.find((m) => m.id === id)?.name ?? id}`)
+    .replace(/&lt;@(\w+)&gt;/g, (_, id) => `@${state?.towns.flatMap((t) => t.workspace.members).find((m) => m.id === id)?.name ?? id}`)
     .replace(/\*([^*\n]+)\*/g, "<strong>$1</strong>")
     .replace(/(^|[\s(])_([^_\n]+)_/g, "$1<em>$2</em>")
     .replace(/`([^`\n]+)`/g, "<code>$1</code>");
@@ -166,48 +195,61 @@ function actionButton(block, element, onAction) {
   });
 }
 
-function renderSlack() {
-  const root = document.getElementById("slack");
-  const { members, channels, homes, modals } = state.slack;
-  ui.slackMember ??= members[0]?.id;
-  ui.slackView ??= channels[0]?.id;
-  const member = members.find((m) => m.id === ui.slackMember);
+/** One town's Slack workspace: its members (who is signed in), its channels, App Home. */
+function renderSlack(town) {
+  const { workspace } = town;
+  const team = workspace.teamId;
+  const root = townFor(town).slack;
+  const { members, channels, homes } = workspace;
+  const here = (ui.slack[team] ??= { member: members[0]?.id, view: channels[0]?.id });
+  const memberId = `slack-member-${team}`;
+  const commandId = `slack-command-${team}`;
+  const send = (path, body) => post(path, { team, user: here.member, ...body });
   const side = el(
     "nav",
-    { class: "slack-side", "aria-label": "Slack-Navigation" },
-    el("h2", { text: "Integration Beckum" }),
-    el("label", { for: "slack-member", text: "Angemeldet als" }),
+    { class: "slack-side", "aria-label": `Navigation ${workspace.name}` },
+    el("h3", { text: workspace.name }),
+    el("label", { for: memberId, text: "Angemeldet als" }),
     el(
       "select",
-      { id: "slack-member", onchange: (e) => ((ui.slackMember = e.target.value), render()) },
-      members.map((m) => el("option", { value: m.id, selected: m.id === ui.slackMember, text: `${m.name} (${m.role === "coordinator" ? "Koordination" : "Netzwerk"})` })),
+      {
+        id: memberId,
+        class: "slack-member",
+        onchange: (e) => {
+          here.member = e.target.value;
+          // Slack shows each member their own Home tab.
+          if (here.view === "home") send("/sim/slack/home", {});
+          render();
+        },
+      },
+      members.map((m) => el("option", { value: m.id, selected: m.id === here.member, text: `${m.name} (${m.role === "coordinator" ? "Koordination" : "Netzwerk"})` })),
     ),
-    el("h3", { text: "Kanäle" }),
-    channels.map((c) => el("button", { type: "button", "aria-current": ui.slackView === c.id ? "true" : "false", text: `# ${c.name}`, onclick: () => ((ui.slackView = c.id), render()) })),
-    el("h3", { text: "App" }),
+    el("h4", { text: "Kanäle" }),
+    channels.map((c) => el("button", { type: "button", "aria-current": here.view === c.id ? "true" : "false", text: `# ${c.name}`, onclick: () => ((here.view = c.id), render()) })),
+    el("h4", { text: "App" }),
     el("button", {
       type: "button",
-      "aria-current": ui.slackView === "home" ? "true" : "false",
+      "aria-current": here.view === "home" ? "true" : "false",
       text: "🏠 Brückenbot (Start)",
       onclick: () => {
-        ui.slackView = "home";
-        post("/sim/slack/home", { user: ui.slackMember });
+        here.view = "home";
+        send("/sim/slack/home", {});
         render();
       },
     }),
   );
   let main;
-  if (ui.slackView === "home") {
-    const view = homes[ui.slackMember];
+  if (here.view === "home") {
+    const home = homes[here.member];
     main = el(
       "div",
       { class: "slack-main" },
       el("header", { text: "🏠 Brückenbot – Start" }),
-      el("div", { class: "slack-messages" }, view ? renderBlocks(view.blocks, (e) => post("/sim/slack/view-click", { user: ui.slackMember, viewId: `home-${ui.slackMember}`, actionId: e.action_id, value: e.value })) : el("p", { text: "Noch keine Startseite veröffentlicht." })),
+      el("div", { class: "slack-messages" }, home ? renderBlocks(home.view.blocks, (e) => send("/sim/slack/view-click", { viewId: home.id, actionId: e.action_id, value: e.value })) : el("p", { text: "Noch keine Startseite veröffentlicht." })),
     );
   } else {
-    const channel = channels.find((c) => c.id === ui.slackView);
-    const visible = (channel?.messages ?? []).filter((m) => !m.visibleTo || m.visibleTo === ui.slackMember);
+    const channel = channels.find((c) => c.id === here.view);
+    const visible = (channel?.messages ?? []).filter((m) => !m.visibleTo || m.visibleTo === here.member);
     const list = el(
       "ol",
       { class: "slack-messages", "aria-live": "polite" },
@@ -216,11 +258,11 @@ function renderSlack() {
           "li",
           { class: `slack-msg ${m.visibleTo ? "ephemeral" : ""}` },
           el("div", { class: "who" }, "Brückenbot", el("small", { text: m.visibleTo ? "nur für dich sichtbar" : m.updates ? "bearbeitet" : "" })),
-          m.blocks?.length ? renderBlocks(m.blocks, (e) => post("/sim/slack/click", { user: ui.slackMember, channel: m.channel, ts: m.ts, actionId: e.action_id, value: e.value })) : html("div", { class: "block-section", dir: "auto" }, mrkdwn(m.text)),
+          m.blocks?.length ? renderBlocks(m.blocks, (e) => send("/sim/slack/click", { channel: m.channel, ts: m.ts, actionId: e.action_id, value: e.value })) : html("div", { class: "block-section", dir: "auto" }, mrkdwn(m.text)),
         ),
       ),
     );
-    const input = el("input", { id: "slack-command", type: "text", placeholder: "/ag, /poll „Frage“ „A“ „B“, /meeting, /digest", autocomplete: "off" });
+    const input = el("input", { id: commandId, class: "slack-command", type: "text", placeholder: "/ag, /poll „Frage“ „A“ „B“, /meeting, /digest", autocomplete: "off" });
     main = el(
       "div",
       { class: "slack-main" },
@@ -233,41 +275,51 @@ function renderSlack() {
           onsubmit: (event) => {
             event.preventDefault();
             if (!input.value.trim().startsWith("/")) return;
-            post("/sim/slack/command", { user: ui.slackMember, text: input.value, channel: channel?.id });
+            send("/sim/slack/command", { text: input.value, channel: channel?.id });
             input.value = "";
           },
         },
-        el("label", { for: "slack-command", class: "visually-hidden", text: "Slash-Befehl" }),
+        el("label", { for: commandId, class: "visually-hidden", text: `Slash-Befehl in ${workspace.name}` }),
         input,
         el("button", { type: "submit", class: "action", text: "Senden" }),
       ),
     );
     requestAnimationFrame(() => (list.scrollTop = list.scrollHeight));
   }
-  const focused = document.activeElement?.id;
-  const typed = document.getElementById("slack-command")?.value;
+  const focused = root.contains(document.activeElement) ? document.activeElement?.id : undefined;
+  const typed = document.getElementById(commandId)?.value;
   root.replaceChildren(side, main);
-  if (typed) document.getElementById("slack-command").value = typed;
+  if (typed) document.getElementById(commandId).value = typed;
   if (focused) document.getElementById(focused)?.focus();
-  renderModal(modals.find((m) => m.user === ui.slackMember), member);
 }
 
-function renderModal(modal) {
+/** The modal of a workspace's signed-in member, if any (Slack shows one at a time); kept while it is the same. */
+function renderModal() {
+  const open = state.towns.flatMap((town) => {
+    const team = town.workspace.teamId;
+    const modal = town.workspace.modals.find((m) => m.user === ui.slack[team]?.member);
+    return modal ? [{ team, modal }] : [];
+  })[0];
+  const signature = open ? JSON.stringify([open.team, open.modal.user, open.modal.id, open.modal.view]) : "";
+  if (signature === ui.modal) return;
+  ui.modal = signature;
   document.querySelector(".modal-backdrop")?.remove();
-  if (!modal) return;
+  if (!open) return;
+  const { team, modal } = open;
+  const send = (path, body) => post(path, { team, user: modal.user, viewId: modal.id, ...body });
   const { view } = modal;
   const form = el("form", {
     class: "modal",
     "aria-label": view.title?.text ?? "Dialog",
     onsubmit: (event) => {
       event.preventDefault();
-      post("/sim/slack/submit", { user: ui.slackMember, viewId: modal.id, values: collectValues(form, view) });
+      send("/sim/slack/submit", { values: collectValues(form, view) });
     },
   });
   form.append(el("h2", { text: view.title?.text ?? "" }));
   for (const block of view.blocks ?? []) {
     if (block.type !== "input") {
-      form.append(...renderBlocks([block], (e) => post("/sim/slack/view-click", { user: ui.slackMember, viewId: modal.id, actionId: e.action_id, value: e.value })));
+      form.append(...renderBlocks([block], (e) => send("/sim/slack/view-click", { actionId: e.action_id, value: e.value })));
       continue;
     }
     const element = block.element ?? {};
@@ -280,7 +332,7 @@ function renderModal(modal) {
     el(
       "div",
       { class: "buttons" },
-      el("button", { type: "button", class: "action", text: view.close?.text ?? "Abbrechen", onclick: () => post("/sim/slack/close-view", { user: ui.slackMember, viewId: modal.id }) }),
+      el("button", { type: "button", class: "action", text: view.close?.text ?? "Abbrechen", onclick: () => send("/sim/slack/close-view", {}) }),
       el("button", { type: "submit", class: "action primary", text: view.submit?.text ?? "OK" }),
     ),
   );
@@ -353,8 +405,10 @@ function collectValues(form, view) {
 
 function render() {
   if (!state) return;
+  for (const town of state.towns) townFor(town);
   for (const persona of state.telegram) renderPhone(persona);
-  renderSlack();
+  for (const town of state.towns) renderSlack(town);
+  renderModal();
   const log = document.getElementById("scenario-log");
   log.textContent = state.scenario.log.at(-1) ?? "";
   document.getElementById("scenario").disabled = state.scenario.running;

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { createApp, type AppOptions, type Brueckenbot } from "../../bot/app.js";
 import { parseConfig } from "../../bot/config.js";
-import { prepareDemoPeople, simulator } from "../../bot/demo.js";
+import { prepareDemo, simulator } from "../../bot/demo.js";
 import { SLACK_EVENTS_PATH } from "../../bot/slack.js";
 import { TELEGRAM_WEBHOOK_PATH } from "../../bot/http.js";
 import { createLogger } from "../../ops/log.js";
@@ -56,7 +56,10 @@ export type StackOptions = {
   seed?: boolean;
   /** Slack over Socket Mode instead of signed HTTP requests. */
   slackSocketMode?: boolean;
-  /** Serve the browser simulator with the demo people, as in demo mode. */
+  /**
+   * Serve the browser simulator with the demo's two towns and people, as in demo mode: the Slack app distributed,
+   * Beckum's workspace (the default one) and Ahlen's installed through OAuth and linked with setup codes.
+   */
   simulator?: boolean;
   /** Leave the coordinators' channel public (the product must refuse to start). */
   publicCoordinatorChannel?: boolean;
@@ -85,7 +88,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!options.publicCoordinatorChannel) slack.makePrivate(COORDINATOR_CHANNEL);
   if (options.slackSocketMode) slack.enableSocketMode(SLACK_APP_TOKEN);
   const port = await freePort();
-  if (options.slackDistributed) slack.enableOAuth({ clientId: SLACK_CLIENT_ID, clientSecret: SLACK_CLIENT_SECRET });
+  const distributed = options.slackDistributed ?? options.simulator ?? false;
+  if (distributed) slack.enableOAuth({ clientId: SLACK_CLIENT_ID, clientSecret: SLACK_CLIENT_SECRET });
   const redisPrefix = `brbtest-${randomUUID().slice(0, 8)}`;
   const queue = options.queue ?? DEFAULT_QUEUE;
   const webhook = (options.telegramMode ?? "webhook") === "webhook";
@@ -100,7 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? { TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}${TELEGRAM_WEBHOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET }
       : {}),
     TELEGRAM_CHAT_INTERVAL_MS: "20",
-    ...(options.slackDistributed
+    ...(distributed
       ? { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_TOKEN_KEY, PUBLIC_URL: `http://127.0.0.1:${port}` }
       : { SLACK_BOT_TOKEN: SLACK_TOKEN }),
     SLACK_SIGNING_SECRET,
@@ -150,7 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw error;
   }
   slack.connect(`${url}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
-  if (options.simulator) await prepareDemoPeople(app, slack);
+  if (options.simulator) await prepareDemo(app, slack, url);
   const town = (await app.core.networks.bySlug(config.network.slug))?.id ?? "";
   const member = async (slackUserId = COORDINATOR) => {
     const found = await app.core.member({ slackUserId, teamId: slack.teamId });
