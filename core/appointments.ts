@@ -120,3 +120,24 @@ export function appointmentAt(day: Day, time: string, timeZone: string): Date {
 function format(year: number, month: number, day: number): Day {
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
+
+/** How far ahead an appointment may be: the search needs time, and plans further out change. */
+const APPOINTMENT_MIN_AHEAD_MS = 3600_000;
+const APPOINTMENT_MAX_AHEAD_DAYS = 90;
+
+export type DayCheck = { kind: "ok" } | { kind: "out-of-range" };
+export type AppointmentCheck = { kind: "ok"; at: Date } | { kind: "too-soon" } | { kind: "out-of-range" };
+
+/** A day for an appointment: from today up to 90 days ahead. */
+export function dayCheck(day: Day, timeZone: string, now: Date): DayCheck {
+  const today = dayIn(now, timeZone);
+  const last = dayIn(new Date(now.getTime() + APPOINTMENT_MAX_AHEAD_DAYS * 86_400_000), timeZone);
+  return day < today || day > last ? { kind: "out-of-range" } : { kind: "ok" };
+}
+
+/** A day and a time for an appointment: at least an hour ahead and within 90 days. */
+export function appointmentCheck(day: Day, time: string, timeZone: string, now: Date): AppointmentCheck {
+  if (dayCheck(day, timeZone, now).kind !== "ok") return { kind: "out-of-range" };
+  const at = appointmentAt(day, time, timeZone);
+  return at.getTime() < now.getTime() + APPOINTMENT_MIN_AHEAD_MS ? { kind: "too-soon" } : { kind: "ok", at };
+}

@@ -8,7 +8,7 @@ import { tell, tellMany, wakeRequest } from "./outbox.js";
 import { remind, remindersAt } from "./reminders.js";
 import { lockRequest, partiesOf, updateRequest, type Request, type RequestChange } from "./request-store.js";
 import { summary } from "./request-summary.js";
-import type { CoreSettings } from "./settings.js";
+import type { CoreSettings, DispatchSettings } from "./settings.js";
 import { earliest } from "./time.js";
 
 /** An id that fits in Telegram's 64-byte callback data with room to spare. */
@@ -175,4 +175,14 @@ export async function overdueTicks(db: Queryable, graceMs: number): Promise<{ id
      ORDER BY "nextTickAt" LIMIT 1000`,
     [graceMs / 1000],
   );
+}
+
+/** The search ends at the timeout, or shortly before the appointment, whichever comes first. */
+export function deadlineFor(now: Date, appointmentAt: Date | undefined, settings: DispatchSettings): Date {
+  const timeout = now.getTime() + settings.searchTimeoutMs;
+  if (!appointmentAt) return new Date(timeout);
+  const beforeAppointment = appointmentAt.getTime() - settings.stopBeforeAppointmentMs;
+  // An appointment very soon: keep searching up to the appointment itself rather than not at all.
+  const latest = beforeAppointment > now.getTime() + settings.waveIntervalMs ? beforeAppointment : appointmentAt.getTime();
+  return new Date(Math.max(Math.min(timeout, latest), now.getTime() + 1000));
 }

@@ -1,4 +1,5 @@
 import { arriveAll } from "./arrivals.js";
+import { appointmentCheck, dayCheck } from "./appointments.js";
 import type { Actor, Authority, NotCoordinator } from "./authority.js";
 import { meetingCalendar } from "./calendar.js";
 import * as catalog from "./catalog.js";
@@ -16,13 +17,12 @@ import { eraseMyData, myData } from "./privacy.js";
 import { chooseRelay, relay, relayTarget } from "./relay.js";
 import { answerReport, reportDiscrimination, reportView } from "./reports.js";
 import { applyRetention } from "./retention.js";
-import { appointmentCheck, cancelRequest, completeRequest, createRequest, dayCheck, jobsOf, openRequestsOfNewcomer, requestsOf } from "./requests.js";
+import { cancelRequest, completeRequest, createRequest, jobsOf, openRequestsOfNewcomer, requestsOf } from "./requests.js";
 import { sessionStore, type SessionCache } from "./sessions.js";
 import type { CoreSettings } from "./settings.js";
 import { arriveFromSlack, rememberLocale } from "./slack-members.js";
 import { chooseLocale, declineConsent, findUser, giveConsent } from "./users.js";
 import * as networks from "./networks.js";
-import type { Network } from "./networks.js";
 import { meetingsFor, pollsFor } from "./visibility.js";
 import { decideChange, decideVolunteer, reactivateVolunteer, suspendVolunteer } from "./volunteer-decisions.js";
 import * as volunteers from "./volunteers.js";
@@ -52,8 +52,8 @@ const NETWORK_FRESH_MS = 10_000;
  * await member?.coordination.offerToAll(requestId); // or { kind: "not-coordinator" }
  */
 export function createCore(db: Database, settings: CoreSettings, authority: Authority) {
-  const teams = new Map<string, { network: Network | undefined; at: number }>();
-  const networkOfTeam = async (teamId: string): Promise<Network | undefined> => {
+  const teams = new Map<string, { network: networks.Network | undefined; at: number }>();
+  const networkOfTeam = async (teamId: string): Promise<networks.Network | undefined> => {
     const known = teams.get(teamId);
     if (known && Date.now() - known.at < NETWORK_FRESH_MS) return known.network;
     const network = await networks.networkOfTeam(db, teamId);
@@ -282,15 +282,9 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
     },
     /** The sending side of the outbox, for the queues' workers. */
     outbox: bind(db, {
-      claimNext: sending.claimNext,
-      markSent: sending.markSent,
-      markFailed: sending.markFailed,
-      release: sending.release,
-      forgetSent: sending.forgetSent,
-      sentRefOf: sending.sentRefOf,
-      stalled: sending.stalled,
-      pendingWakeUps: sending.pendingWakeUps,
-      markWakeUpsQueued: sending.markWakeUpsQueued,
+      ...{ claimNext: sending.claimNext, markSent: sending.markSent, markFailed: sending.markFailed, release: sending.release },
+      ...{ forgetSent: sending.forgetSent, sentRefOf: sending.sentRefOf, stalled: sending.stalled },
+      ...{ pendingWakeUps: sending.pendingWakeUps, markWakeUpsQueued: sending.markWakeUpsQueued },
     }),
     retention: { apply: () => applyRetention(db, settings) },
   };

@@ -1,7 +1,6 @@
 import { randomInt } from "node:crypto";
-import { appointmentAt, dayIn, type Day } from "./appointments.js";
 import type { Database, DbOrTx } from "./db.js";
-import { closeOpenOffers, newId, updateEscalation } from "./dispatch.js";
+import { closeOpenOffers, deadlineFor, newId, updateEscalation } from "./dispatch.js";
 import { LOCALES } from "./i18n.js";
 import { t, type Label } from "./messages.js";
 import { tellCoordinators } from "./networks.js";
@@ -9,7 +8,7 @@ import { tell, type TelegramIntent, type WakeUp } from "./outbox.js";
 import { endRelay } from "./relay.js";
 import { lockRequest, partiesOf, requestsWhere, updateRequest, type RequestKind, type RequestStatus } from "./request-store.js";
 import { summary } from "./request-summary.js";
-import type { CoreSettings, DispatchSettings } from "./settings.js";
+import type { CoreSettings } from "./settings.js";
 
 /** What the newcomer told the bot, checked by the dialogue. */
 export type RequestDraft = {
@@ -185,16 +184,6 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
 }
 
-/** The search ends at the timeout, or shortly before the appointment, whichever comes first. */
-function deadlineFor(now: Date, appointmentAt: Date | undefined, settings: DispatchSettings): Date {
-  const timeout = now.getTime() + settings.searchTimeoutMs;
-  if (!appointmentAt) return new Date(timeout);
-  const beforeAppointment = appointmentAt.getTime() - settings.stopBeforeAppointmentMs;
-  // An appointment very soon: keep searching up to the appointment itself rather than not at all.
-  const latest = beforeAppointment > now.getTime() + settings.waveIntervalMs ? beforeAppointment : appointmentAt.getTime();
-  return new Date(Math.max(Math.min(timeout, latest), now.getTime() + 1000));
-}
-
 export type RequestListItem = {
   id: string;
   reference: string;
@@ -294,27 +283,6 @@ export async function jobsOf(db: DbOrTx, telegramId: number): Promise<JobListIte
     `"matchedAt" DESC`,
   );
   return jobs.map((r) => ({ id: r.id, reference: r.reference, summary: summary(r), status: r.status, awaitingConfirmation: r.status === "MATCHED" && r.confirmedAt === null }));
-}
-
-/** How far ahead an appointment may be: the search needs time, and plans further out change. */
-const APPOINTMENT_MIN_AHEAD_MS = 3600_000;
-const APPOINTMENT_MAX_AHEAD_DAYS = 90;
-
-export type DayCheck = { kind: "ok" } | { kind: "out-of-range" };
-export type AppointmentCheck = { kind: "ok"; at: Date } | { kind: "too-soon" } | { kind: "out-of-range" };
-
-/** A day for an appointment: from today up to 90 days ahead. */
-export function dayCheck(day: Day, timeZone: string, now: Date): DayCheck {
-  const today = dayIn(now, timeZone);
-  const last = dayIn(new Date(now.getTime() + APPOINTMENT_MAX_AHEAD_DAYS * 86_400_000), timeZone);
-  return day < today || day > last ? { kind: "out-of-range" } : { kind: "ok" };
-}
-
-/** A day and a time for an appointment: at least an hour ahead and within 90 days. */
-export function appointmentCheck(day: Day, time: string, timeZone: string, now: Date): AppointmentCheck {
-  if (dayCheck(day, timeZone, now).kind !== "ok") return { kind: "out-of-range" };
-  const at = appointmentAt(day, time, timeZone);
-  return at.getTime() < now.getTime() + APPOINTMENT_MIN_AHEAD_MS ? { kind: "too-soon" } : { kind: "ok", at };
 }
 
 /** A newcomer's open requests, for the coordinators' note when someone keeps asking beyond the limit. */

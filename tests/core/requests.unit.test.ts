@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appointmentCheck, dayCheck } from "../../core/requests.js";
+import { appointmentCheck, dayCheck } from "../../core/appointments.js";
 
 const TZ = "Europe/Berlin";
 /** Wednesday 25 November 2026, 11:00 in Berlin. */
