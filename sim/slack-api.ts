@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { checkResponseMessage, checkView, checkWebApiCall, invalidArguments, problemsOf, refusalText, refusedInputs, type Json, type RefusedInput, type SlackRefusal } from "./slack-rules.js";
 import { SlackOAuth, type OAuthApp } from "./slack-oauth.js";
+import { waitForEvent } from "./wait-for.js";
 
 /** A message the bot posted (or updated), as members see it now. */
 export type SlackSimMessage = {
@@ -356,26 +357,7 @@ export class SlackEmulator extends EventEmitter implements SlackWorkspace {
   }
 
   async waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 5000, what = "the expected Slack call"): Promise<T> {
-    const first = check();
-    if (first) return first;
-    return new Promise<T>((resolve, reject) => {
-      const onCall = () => {
-        const value = check();
-        if (value) {
-          cleanup();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off("call", onCall);
-      };
-      this.on("call", onCall);
-    });
+    return waitForEvent(this, "call", check, timeoutMs, what);
   }
 
   /** Sends an arbitrary body, signed as chosen, to the app (for forged and replayed requests). */

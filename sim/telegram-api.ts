@@ -13,6 +13,7 @@ import type {
   UserFromGetMe,
 } from "grammy/types";
 import { canonicalMethod, checkCall, type Rule, type Violation } from "./telegram-rules.js";
+import { waitForEvent } from "./wait-for.js";
 
 /** A message as the emulator keeps it: what a person would see in the chat right now. */
 export type SimMessage = {
@@ -329,26 +330,7 @@ export class TelegramEmulator extends EventEmitter {
    * const menu = await emulator.waitFor(() => emulator.botMessages(42).find(m => m.text?.includes("Menü")));
    */
   async waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 5000, what = "the expected bot action"): Promise<T> {
-    const first = check();
-    if (first) return first;
-    return new Promise<T>((resolve, reject) => {
-      const onAction = () => {
-        const value = check();
-        if (value) {
-          cleanup();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off("action", onAction);
-      };
-      this.on("action", onAction);
-    });
+    return waitForEvent(this, "action", check, timeoutMs, what);
   }
 
   /** Waits for the next new bot message in a chat after the ones already there. */

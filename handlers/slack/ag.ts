@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { mineFirst, type WorkingGroupSummary } from "../../core/working-groups.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block, MAX_BLOCKS, textInput, within } from "./blocks.js";
+import { actions, type Block, button, context, escape, header, MAX_BLOCKS, modal, section, textInput, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome } from "./home.js";
@@ -58,18 +58,17 @@ export function register(app: App, deps: SlackDeps): void {
     if (!(await memberOf(ctx).isCoordinator())) return;
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: ADD_GROUP_MODAL,
-        title: { type: "plain_text", text: t("slack.ag.addTitle") },
-        submit: { type: "plain_text", text: t("slack.ag.addSubmit") },
-        close: { type: "plain_text", text: t("slack.cancel") },
+      view: modal({
+        callbackId: ADD_GROUP_MODAL,
+        title: t("slack.ag.addTitle"),
+        submit: t("slack.ag.addSubmit"),
+        close: t("slack.cancel"),
         blocks: [
           { type: "input", block_id: "name", label: { type: "plain_text", text: t("slack.ag.name") }, element: textInput({ max: 80 }) },
           { type: "input", block_id: "description", label: { type: "plain_text", text: t("slack.ag.description") }, element: textInput({ max: 500, multiline: true }) },
           { type: "input", block_id: "channel", optional: true, label: { type: "plain_text", text: t("slack.ag.channel") }, element: { type: "conversations_select", action_id: "value" } },
         ],
-      },
+      }),
     });
   }));
 

@@ -3,7 +3,7 @@ import type { RequestOverview } from "../../core/coordination.js";
 import type { I18n } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, fields, header, section, type Block, escape, textInput } from "./blocks.js";
+import { actions, type Block, button, context, escape, fields, header, modal, section, textInput } from "./blocks.js";
 import { type ActionArgs, type NetworkView, type SlackDeps, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 
 export const OFFER_TO_ALL = ACTIONS.offerToAll;
@@ -67,13 +67,12 @@ export function register(app: App, deps: SlackDeps): void {
     }
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: CLOSE_REQUEST_MODAL,
-        private_metadata: action.value ?? "",
-        title: { type: "plain_text", text: t("slack.escalation.closeTitle") },
-        submit: { type: "plain_text", text: t("slack.escalation.closeSubmit") },
-        close: { type: "plain_text", text: t("slack.cancel") },
+      view: modal({
+        callbackId: CLOSE_REQUEST_MODAL,
+        metadata: action.value ?? "",
+        title: t("slack.escalation.closeTitle"),
+        submit: t("slack.escalation.closeSubmit"),
+        close: t("slack.cancel"),
         blocks: [
           section(t("slack.escalation.closeExplain")),
           {
@@ -83,7 +82,7 @@ export function register(app: App, deps: SlackDeps): void {
             element: textInput({ actionId: NOTE_INPUT, max: 500, multiline: true }),
           },
         ],
-      },
+      }),
     });
   }));
 

@@ -106,3 +106,16 @@ export function selectOptions(options: ReturnType<typeof option>[]) {
 
 /** Escapes text for mrkdwn (&, <, >). */
 export const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A modal with its submit and close buttons; `metadata` comes back with the submission as `private_metadata`. */
+export function modal(view: { callbackId: string; title: string; submit: string; close: string; metadata?: string; blocks: types.ModalView["blocks"] }): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: view.callbackId,
+    ...(view.metadata === undefined ? {} : { private_metadata: view.metadata }),
+    title: { type: "plain_text", text: view.title },
+    submit: { type: "plain_text", text: view.submit },
+    close: { type: "plain_text", text: view.close },
+    blocks: view.blocks,
+  };
+}

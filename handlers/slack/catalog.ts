@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import { CATALOG_LIMITS, CONTACT_CATEGORIES, contactPointSchema, FREE_TIMES, INTERESTS, leisureOfferSchema, type ContactPointView, type LeisureOfferView } from "../../core/catalog.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block, option, textInput, within } from "./blocks.js";
+import { actions, type Block, button, context, escape, header, modal, option, section, textInput, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
 
@@ -38,13 +38,12 @@ function catalogBlocks(points: ContactPointView[], offers: LeisureOfferView[], t
 function contactModal(t: T, point?: ContactPointView): webApi.ViewsOpenArguments["view"] {
   const categories = CONTACT_CATEGORIES.map((c) => option(t(`contacts.category.${c}`), c));
   const chosen = categories.filter((o) => point?.categories.includes(o.value as never));
-  return {
-    type: "modal",
-    callback_id: ACTIONS.contactModal,
-    private_metadata: point?.id ?? "",
-    title: { type: "plain_text", text: t("slack.catalog.contactTitle") },
-    submit: { type: "plain_text", text: t("slack.meeting.submit") },
-    close: { type: "plain_text", text: t("slack.cancel") },
+  return modal({
+    callbackId: ACTIONS.contactModal,
+    metadata: point?.id ?? "",
+    title: t("slack.catalog.contactTitle"),
+    submit: t("slack.meeting.submit"),
+    close: t("slack.cancel"),
     blocks: [
       input("name", t("slack.ag.name"), field(point?.name, CATALOG_LIMITS.name), false),
       input("categories", t("slack.catalog.categories"), { type: "multi_static_select", options: categories, ...(chosen.length ? { initial_options: chosen } : {}) }, false),
@@ -55,7 +54,7 @@ function contactModal(t: T, point?: ContactPointView): webApi.ViewsOpenArguments
       input("web", t("slack.catalog.web"), field(point?.web, CATALOG_LIMITS.web)),
       input("languages", t("slack.catalog.languages"), textInput({ initial: point?.languages.join(", ") })),
     ],
-  };
+  });
 }
 
 function offerModal(t: T, offer?: LeisureOfferView): webApi.ViewsOpenArguments["view"] {
@@ -63,13 +62,12 @@ function offerModal(t: T, offer?: LeisureOfferView): webApi.ViewsOpenArguments["
   const times = FREE_TIMES.map((f) => option(t(`leisure.time.${f}`), f));
   const chosenInterests = interests.filter((o) => offer?.interests.includes(o.value as never));
   const chosenTimes = times.filter((o) => offer?.times.includes(o.value as never));
-  return {
-    type: "modal",
-    callback_id: ACTIONS.offerModal,
-    private_metadata: offer?.id ?? "",
-    title: { type: "plain_text", text: t("slack.catalog.offerTitle") },
-    submit: { type: "plain_text", text: t("slack.meeting.submit") },
-    close: { type: "plain_text", text: t("slack.cancel") },
+  return modal({
+    callbackId: ACTIONS.offerModal,
+    metadata: offer?.id ?? "",
+    title: t("slack.catalog.offerTitle"),
+    submit: t("slack.meeting.submit"),
+    close: t("slack.cancel"),
     blocks: [
       input("title", t("slack.ag.name"), field(offer?.title, CATALOG_LIMITS.name), false),
       input("interests", t("slack.catalog.interests"), { type: "multi_static_select", options: interests, ...(chosenInterests.length ? { initial_options: chosenInterests } : {}) }, false),
@@ -78,7 +76,7 @@ function offerModal(t: T, offer?: LeisureOfferView): webApi.ViewsOpenArguments["
       input("place", t("slack.catalog.address"), field(offer?.place, CATALOG_LIMITS.place)),
       input("contact", t("slack.catalog.contact"), field(offer?.contact, CATALOG_LIMITS.contact)),
     ],
-  };
+  });
 }
 
 type Values = ViewSubmitAction["view"]["state"]["values"];

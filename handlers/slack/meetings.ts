@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareA
 import type { Locale } from "../../core/i18n.js";
 import { RSVP_ANSWERS, type MeetingView, type Rsvp } from "../../core/meetings.js";
 import { ACTIONS, anyChoice } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block, option, sections, selectOptions, textInput } from "./blocks.js";
+import { actions, type Block, button, context, escape, header, modal, option, section, sections, selectOptions, textInput } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
 import { publishHome, rsvpButtons } from "./home.js";
@@ -58,13 +58,12 @@ async function meetingModal(deps: SlackDeps, member: Member, t: T, prefill: Pref
     ? new Intl.DateTimeFormat("en-GB", { timeZone: deps.core.settings.timeZone, hour: "2-digit", minute: "2-digit" }).format(prefill.startsAt)
     : undefined;
   const rescheduling = prefill.meetingId !== undefined;
-  return {
-    type: "modal",
-    callback_id: ACTIONS.meetingModal,
-    private_metadata: JSON.stringify({ meetingId: prefill.meetingId }),
-    title: { type: "plain_text", text: t(rescheduling ? "slack.meeting.rescheduleTitle" : "slack.meeting.title") },
-    submit: { type: "plain_text", text: t("slack.meeting.submit") },
-    close: { type: "plain_text", text: t("slack.cancel") },
+  return modal({
+    callbackId: ACTIONS.meetingModal,
+    metadata: JSON.stringify({ meetingId: prefill.meetingId }),
+    title: t(rescheduling ? "slack.meeting.rescheduleTitle" : "slack.meeting.title"),
+    submit: t("slack.meeting.submit"),
+    close: t("slack.cancel"),
     blocks: [
       ...(rescheduling
         ? []
@@ -109,7 +108,7 @@ async function meetingModal(deps: SlackDeps, member: Member, t: T, prefill: Pref
         element: textInput({ initial: prefill.agenda, max: 2000, multiline: true }),
       },
     ],
-  };
+  });
 }
 
 /** Opens the meeting modal, for coordinators; others are told who may schedule meetings. */

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs
 import type { ReportView } from "../../core/reports.js";
 import { ACTIONS } from "./action-ids.js";
 import { requestFields } from "./alerts.js";
-import { actions, button, context, escape, header, section, type Block, sections, textInput } from "./blocks.js";
+import { actions, type Block, button, context, escape, header, modal, section, sections, textInput } from "./blocks.js";
 import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type NetworkView, type SlackDeps, type T } from "./context.js";
 
 /** A mentoring match waiting for a coordinator; after the decision, who decided. */
@@ -66,18 +66,17 @@ export function register(app: App, deps: SlackDeps): void {
       if (!(await memberOf(ctx).isCoordinator())) return;
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: {
-          type: "modal",
-          callback_id: ACTIONS.answerReportModal,
-          private_metadata: action.value ?? "",
-          title: { type: "plain_text", text: t("slack.report.answerTitle") },
-          submit: { type: "plain_text", text: t("slack.report.send") },
-          close: { type: "plain_text", text: t("slack.cancel") },
+        view: modal({
+          callbackId: ACTIONS.answerReportModal,
+          metadata: action.value ?? "",
+          title: t("slack.report.answerTitle"),
+          submit: t("slack.report.send"),
+          close: t("slack.cancel"),
           blocks: [
             section(t("slack.report.answerExplain")),
             { type: "input", block_id: "answer", label: { type: "plain_text", text: t("slack.report.answerLabel") }, element: textInput({ max: 2000, multiline: true }) },
           ],
-        },
+        }),
       });
     }),
   );

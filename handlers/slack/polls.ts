@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import { MAX_OPTIONS, winners, type PollDraft, type PollField, type PollView } from "../../core/polls.js";
 import { ACTIONS, anyChoice, choice } from "./action-ids.js";
-import { actions, button, context, escape, header, section, type Block, option, textInput } from "./blocks.js";
+import { actions, type Block, button, context, escape, header, modal, option, section, textInput } from "./blocks.js";
 import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT, memberOf, type NetworkView } from "./context.js";
 import { publishHome } from "./home.js";
 import { openMeetingModal } from "./meetings.js";
@@ -51,12 +51,11 @@ export function resultBlocks(poll: PollView, t: T): Block[] {
 
 function pollModal(t: T): webApi.ViewsOpenArguments["view"] {
   const flag = (value: string, key: string) => option(t(key), value);
-  return {
-    type: "modal",
-    callback_id: ACTIONS.pollModal,
-    title: { type: "plain_text", text: t("slack.poll.title") },
-    submit: { type: "plain_text", text: t("slack.poll.submit") },
-    close: { type: "plain_text", text: t("slack.cancel") },
+  return modal({
+    callbackId: ACTIONS.pollModal,
+    title: t("slack.poll.title"),
+    submit: t("slack.poll.submit"),
+    close: t("slack.cancel"),
     blocks: [
       { type: "input", block_id: "question", label: { type: "plain_text", text: t("slack.poll.question") }, element: textInput({ max: 300 }) },
       {
@@ -76,7 +75,7 @@ function pollModal(t: T): webApi.ViewsOpenArguments["view"] {
       { type: "input", block_id: "day", optional: true, label: { type: "plain_text", text: t("slack.poll.deadlineDay") }, element: { type: "datepicker", action_id: "value" } },
       { type: "input", block_id: "time", optional: true, label: { type: "plain_text", text: t("slack.poll.deadlineTime") }, element: { type: "timepicker", action_id: "value" } },
     ],
-  };
+  });
 }
 
 /** The modal's block that shows a problem with each part of a poll. */

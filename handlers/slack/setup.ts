@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
 import { ACTIONS } from "./action-ids.js";
-import { actions, button, context, header, section, type Block } from "./blocks.js";
+import { actions, type Block, button, context, header, modal, section } from "./blocks.js";
 import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
 import { publishHome } from "./home.js";
 
@@ -32,12 +32,11 @@ export function register(app: App, deps: SlackDeps): void {
     const t = slackT(deps, localeOf(ctx));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: "modal",
-        callback_id: ACTIONS.linkWorkspaceModal,
-        title: { type: "plain_text", text: t("slack.setup.modalTitle") },
-        submit: { type: "plain_text", text: t("slack.setup.submit") },
-        close: { type: "plain_text", text: t("slack.cancel") },
+      view: modal({
+        callbackId: ACTIONS.linkWorkspaceModal,
+        title: t("slack.setup.modalTitle"),
+        submit: t("slack.setup.submit"),
+        close: t("slack.cancel"),
         blocks: [
           { type: "input", block_id: "code", label: { type: "plain_text", text: t("slack.setup.code") }, element: { type: "plain_text_input", action_id: "value", max_length: 40, placeholder: { type: "plain_text", text: "ABCD-EFGH-JKMN" } } },
           {
@@ -54,7 +53,7 @@ export function register(app: App, deps: SlackDeps): void {
             element: { type: "conversations_select", action_id: "value", filter: { include: ["public", "private"], exclude_bot_users: true } },
           },
         ],
-      },
+      }),
     });
   }));
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { DEMO } from "../../bot/config.js";
 import type { Authority } from "../../core/authority.js";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -19,16 +20,7 @@ export const TEAM = "T0TEST";
 export const COORDINATOR_CHANNEL = "C0COORD";
 export const NETWORK_CHANNEL = "C0NETWORK";
 /** The test network, as the configuration names it (Beckum with its four districts). */
-export const TOWN = {
-  slug: "beckum",
-  name: "Beckum",
-  districts: [
-    { code: "BECKUM", name: "Beckum" },
-    { code: "NEUBECKUM", name: "Neubeckum" },
-    { code: "ROLAND", name: "Roland" },
-    { code: "VELLERN", name: "Vellern" },
-  ],
-};
+export const TOWN = { ...DEMO.network, districts: [...DEMO.network.districts] };
 
 /** Slack as the core tests see it: one coordinator in the coordinators' channel, and everybody in every other channel. */
 export const testAuthority: Authority = {

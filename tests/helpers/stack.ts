@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { createApp, type AppOptions, type Brueckenbot } from "../../bot/app.js";
@@ -201,14 +200,6 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
+import { freePort } from "./probe.js";
+
+export { freePort };
