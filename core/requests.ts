@@ -208,6 +208,17 @@ export type RequestListItem = {
 };
 
 /** A newcomer's requests: the open ones and the last few closed ones. */
+/**
+ * Whether a request was stored under this idempotency key: whether a dialogue's "send" was carried out
+ * (its old buttons say so rather than offering to begin again).
+ *
+ * @example
+ * await requestSentWith(db, "4711:ab12"); // true once the dialogue ab12 of 4711 sent its request
+ */
+export async function requestSentWith(db: DbOrTx, idempotencyKey: string): Promise<boolean> {
+  return (await db.prisma.helpRequest.count({ where: { idempotencyKey } })) > 0;
+}
+
 export async function requestsOf(db: DbOrTx, telegramId: number): Promise<RequestListItem[]> {
   const rows = await db.prisma.helpRequest.findMany({
     where: { newcomer: { telegramId } },
