@@ -19,7 +19,7 @@ export type Dialogue = {
   data: Record<string, unknown>;
   /** The steps answered on the way here, oldest first: "⬅️ Back" returns to the last. */
   trail?: string[];
-  /** The steps left by "⬅️ Back", nearest last: "Next ➡️" returns to them while nothing was answered since. */
+  /** The steps left by "⬅️ Back", nearest last: "⏭ Keep it and go on" returns to them until something is answered. */
   ahead?: string[];
 };
 

@@ -53,8 +53,8 @@ export type DialogueSpec<Draft, Step extends string> = {
  * recognises a button of an older dialogue or of an earlier step as stale instead of acting on it, lets
  * every command through (`/cancel`, `/help`, `/mydata` … work at any step), refuses overlong texts, and
  * asks for buttons where a step takes none. Every step after the first has "⬅️ Back" to the step answered
- * before it, with the answers kept (and "Next ➡️" to where the person came back from, until they answer
- * anew). Steps only say what to ask and where an answer leads.
+ * before it, with the answers kept (and "⏭ Keep it and go on" to where the person came back from, until
+ * they answer anew). Steps only say what to ask and where an answer leads.
  *
  * @example
  * export const reportFeature = { name: "report", composer: defineDialogue({ name: "report", prefix: "r", start: { button: CALLBACK.report.pack({}) }, first: "text", … }) };
@@ -157,7 +157,7 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
   return composer;
 }
 
-/** The values of the "⬅️ Back" and "Next ➡️" buttons: no step's answer looks like them. */
+/** The values of the "⬅️ Back" and "⏭ Keep it and go on" buttons: no step's answer looks like them. */
 const BACK = "<";
 const FORWARD = ">";
 
@@ -175,7 +175,7 @@ function advance(dialogue: Dialogue, step: string): void {
   dialogue.step = step;
 }
 
-/** "⬅️ Back" to the step answered before, or "Next ➡️" to the one left by it; a button shown by mistake stays put. */
+/** "⬅️ Back" to the step answered before, or "⏭ Keep it and go on" to the one left by it (nothing to go to: stays). */
 function retrace(dialogue: Dialogue, move: typeof BACK | typeof FORWARD): void {
   const [from, to] = move === BACK ? [(dialogue.trail ??= []), (dialogue.ahead ??= [])] : [(dialogue.ahead ??= []), (dialogue.trail ??= [])];
   const step = from.pop();
