@@ -267,6 +267,10 @@ describe("the browser simulator: two towns side by side, in a real Chromium", ()
     await phone(page, AMINA).locator(".phone-language select").selectOption("fr");
     await expect.poll(() => shown(page, AMINA), SOON).toContain(text("fr", "language.changed").replace("{{language}}", "Français"));
     expect(await phone(page, AMINA).locator(".msg.user", { hasText: "/language" }).count()).toBe(0);
+    // And back to Arabic, as she reads it.
+    await phone(page, AMINA).locator(".phone-language select").selectOption("ar");
+    await expect.poll(() => shown(page, AMINA), SOON).toContain(text("ar", "language.changed").replace("{{language}}", "العربية"));
+    expect(await phone(page, AMINA).locator(".msg.user", { hasText: "/language" }).count()).toBe(0);
 
     // Each town's posters, from its column: Ahlen's list its twelve languages, and the Arabic one is a picture.
     const [posters] = await Promise.all([page.waitForEvent("popup"), page.locator('.town[data-town="ahlen"]').getByRole("link", { name: "🖨 Plakate Ahlen" }).click()]);
