@@ -17,6 +17,7 @@ import { eraseMyData, myData } from "./privacy.js";
 import { chooseRelay, relay, relayTarget } from "./relay.js";
 import { answerReport, reportDiscrimination, reportView } from "./reports.js";
 import { applyRetention } from "./retention.js";
+import { requestSentWith } from "./request-store.js";
 import { cancelRequest, completeRequest, createRequest, jobsOf, openRequestsOfNewcomer, requestsOf } from "./requests.js";
 import { sessionStore, type SessionCache } from "./sessions.js";
 import type { CoreSettings } from "./settings.js";
@@ -227,7 +228,7 @@ export function createCore(db: Database, settings: CoreSettings, authority: Auth
       create: (telegramId: number, draft: Parameters<typeof createRequest>[2], idempotencyKey: string) => createRequest(db, telegramId, draft, idempotencyKey, settings),
       cancel: (requestId: string, telegramId: number) => cancelRequest(db, requestId, telegramId),
       complete: (requestId: string, telegramId: number, hours: number) => completeRequest(db, requestId, telegramId, hours),
-      ...bind(db, { listOf: requestsOf, jobsOf }),
+      ...bind(db, { listOf: requestsOf, jobsOf, sentWith: requestSentWith }),
       /** Whether a day and time typed or tapped in the dialogue make an appointment the search can work for. */
       checkAppointment: (day: string, time: string, now = new Date()) => appointmentCheck(day, time, settings.timeZone, now),
       checkDay: (day: string, now = new Date()) => dayCheck(day, settings.timeZone, now),

@@ -1,4 +1,4 @@
-import type { Queryable } from "./db.js";
+import type { DbOrTx, Queryable } from "./db.js";
 import { localeOr, type Locale } from "./i18n.js";
 
 export type RequestKind = "MEDIATION" | "LEISURE" | "MENTORING";
@@ -165,4 +165,15 @@ export async function partiesOf(q: Queryable, request: Pick<Request, "newcomerId
       ? { volunteer: { telegramId: BigInt(row.volunteerTelegramId), locale: localeOr(row.volunteerLocale), firstName: row.firstName ?? "" } }
       : {}),
   };
+}
+
+/**
+ * Whether a request was stored under this idempotency key: whether a dialogue's "send" was carried out
+ * (its old buttons say so rather than offering to begin again).
+ *
+ * @example
+ * await requestSentWith(db, "4711:ab12"); // true once the dialogue ab12 of 4711 sent its request
+ */
+export async function requestSentWith(db: DbOrTx, idempotencyKey: string): Promise<boolean> {
+  return (await db.prisma.helpRequest.count({ where: { idempotencyKey } })) > 0;
 }

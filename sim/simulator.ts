@@ -47,7 +47,15 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
   const { telegram, slack, towns } = deps;
   const people = deps.people.map((p) => ({ ...p }));
   for (const p of people) telegram.user(p.id, { first_name: p.name, language_code: p.language });
-  for (const town of towns) for (const m of town.members) town.workspace.member(m.id, m.name);
+  for (const town of towns) {
+    for (const m of town.members) {
+      town.workspace.member(m.id, m.name);
+      // Everybody the page signs in is in the network's channel (listed first), as a town's members are in Slack:
+      // what they see there (a meeting, a poll) is theirs in App Home too. The coordinators' channel is theirs alone.
+      const network = town.channels[0];
+      if (network) town.workspace.join(network.id, m.id);
+    }
+  }
   const router = Router();
   router.use(json({ limit: "64kb" }));
   router.use(serveStatic(projectPath("sim", "public"), { index: "index.html" }));
@@ -57,7 +65,7 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
 
   router.get("/sim/state", (_req, res) => {
     res.json({
-      telegram: people.map((p) => ({ ...p, messages: telegram.messages(p.id).filter((m) => !m.deleted) })),
+      telegram: people.map((p) => ({ ...p, messages: telegram.messages(p.id).filter((m) => !m.deleted), popup: telegram.popup(p.id) ?? null })),
       towns: towns.map(({ workspace, members, channels, ...town }) => ({
         ...town,
         workspace: {
@@ -137,10 +145,14 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
     "/sim/telegram/language",
     act(async (b) => {
       const user = telegramUser(b);
+      const language = String(b.language);
+      if (!/^[a-z]{2}$/.test(language)) throw new Error("language must be a two-letter code");
       const persona = people.find((p) => p.id === user);
-      if (persona) persona.language = String(b.language);
-      telegram.user(user, { first_name: persona?.name ?? "", language_code: String(b.language) });
-      return telegram.sendText(user, "/language");
+      if (persona) persona.language = language;
+      telegram.user(user, { first_name: persona?.name ?? "", language_code: language });
+      // Before the first message, Telegram's language is what the bot goes by (its picker suggests it first).
+      if (telegram.messages(user).length === 0) return { switched: "telegram" };
+      return switchBotLanguage(telegram, user, language);
     }),
   );
   router.post(
@@ -208,6 +220,24 @@ export function simulatorRoutes(deps: SimulatorDeps): Router {
     }),
   );
   return router;
+}
+
+/**
+ * Switches the bot's language for a person as they would, without a trace in the chat: "/language" (deleted at
+ * once, as a person may delete their own message), then their language in the picker the bot answers with.
+ */
+async function switchBotLanguage(telegram: TelegramEmulator, user: number, language: string): Promise<{ switched: "bot" }> {
+  const before = telegram.botMessages(user).length;
+  const update = await telegram.sendText(user, "/language");
+  if (update.message) telegram.retract(user, update.message.message_id);
+  const data = `lang:${language}`;
+  const picker = await telegram.waitFor(
+    () => telegram.botMessages(user).slice(before).find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => "callback_data" in b && b.callback_data === data)),
+    30_000,
+    `the language picker for ${user}`,
+  );
+  await telegram.pressButton(user, picker.message_id, { data });
+  return { switched: "bot" };
 }
 
 /** A member's App Home as the page shows it: the view's id (for its buttons) and its blocks. */

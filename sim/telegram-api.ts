@@ -91,6 +91,9 @@ export class TelegramEmulator extends EventEmitter {
   private readonly commands = new Map<string, BotCommand[]>();
   private readonly descriptions = new Map<string, string>();
   private readonly callbackAnswers = new Map<string, { text?: string; show_alert?: boolean } | "pending">();
+  /** The chat of each button press, and the last pop-up the bot answered a press in each chat with. */
+  private readonly pressedIn = new Map<string, number>();
+  private readonly popups = new Map<number, { queryId: string; text: string; show_alert?: boolean }>();
   private readonly blockedBy = new Set<number>();
   private readonly sentAt: { at: number; chatId: number }[] = [];
   private pending: Update[] = [];
@@ -248,6 +251,7 @@ export class TelegramEmulator extends EventEmitter {
     }
     const id = String(this.nextCallbackId++);
     this.callbackAnswers.set(id, "pending");
+    this.pressedIn.set(id, userId);
     const query: CallbackQuery = {
       id,
       from: this.userOf(userId),
@@ -306,6 +310,22 @@ export class TelegramEmulator extends EventEmitter {
   callbackAnswer(queryId: string): { text?: string; show_alert?: boolean } | undefined {
     const answer = this.callbackAnswers.get(queryId);
     return answer === "pending" ? undefined : answer;
+  }
+
+  /**
+   * The last pop-up a chat was shown: the text the bot answered a button press with (Telegram shows it over
+   * the chat for a moment). The browser simulator shows it the same way.
+   */
+  popup(chatId: number): { queryId: string; text: string; show_alert?: boolean } | undefined {
+    return this.popups.get(chatId);
+  }
+
+  /** The user deletes one of their own messages: it is gone from their chat (the bot is not told, as on Telegram). */
+  retract(chatId: number, messageId: number): void {
+    const message = this.message(chatId, messageId);
+    if (!message || message.from !== chatId) throw new Error(`chat ${chatId} has no message ${messageId} of its user`);
+    message.deleted = true;
+    this.emit("user", { chatId });
   }
 
   /** The command menu registered for a language ("" for the default one), for everyone or for one chat. */
@@ -475,6 +495,8 @@ export class TelegramEmulator extends EventEmitter {
           ...(p.text !== undefined ? { text: String(p.text) } : {}),
           ...(p.show_alert !== undefined ? { show_alert: Boolean(p.show_alert) } : {}),
         });
+        const chatId = this.pressedIn.get(id);
+        if (chatId !== undefined && p.text) this.popups.set(chatId, { queryId: id, text: String(p.text), ...(p.show_alert ? { show_alert: true } : {}) });
         return true;
       }
       default:

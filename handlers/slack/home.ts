@@ -11,17 +11,25 @@ import { publishSetupHome } from "./setup.js";
 import { volunteerButtons } from "./volunteer-cards.js";
 
 
-/** RSVP buttons for a meeting, the member's answer marked. */
+/**
+ * RSVP buttons for a meeting. Only the member's own answer is marked and highlighted (App Home); where
+ * everybody sees the same buttons (a channel), none is, so that no answer looks given.
+ */
 export function rsvpButtons(meeting: Pick<MeetingView, "id" | "myAnswer">, t: T) {
-  return (["YES", "MAYBE", "NO"] as const).map((answer) =>
-    button(`${meeting.myAnswer === answer ? "✓ " : ""}${t(`slack.meeting.rsvp.${answer}`)}`, choice(ACTIONS.rsvp, answer), `${meeting.id}:${answer}`, answer === "YES" ? "primary" : undefined),
-  );
+  return (["YES", "MAYBE", "NO"] as const).map((answer) => {
+    const mine = meeting.myAnswer === answer;
+    return button(`${mine ? "✓ " : ""}${t(`slack.meeting.rsvp.${answer}`)}`, choice(ACTIONS.rsvp, answer), `${meeting.id}:${answer}`, mine ? "primary" : undefined);
+  });
 }
 
+/** A meeting in App Home: its title (with its AG where the title does not name it), when, where, the counts, the member's answer. */
 export function meetingLine(meeting: MeetingView, t: T, deps: Pick<SlackDeps, "i18n">, locale: Locale): string {
   const when = deps.i18n.formatDateTime(locale, meeting.startsAt);
-  const group = meeting.groupName ? ` · ${escape(meeting.groupName)}` : "";
-  return `*${escape(meeting.title)}*${group}\n${when} · ${escape(meeting.place)}\n${t("slack.meeting.counts", { yes: meeting.counts.YES, maybe: meeting.counts.MAYBE, no: meeting.counts.NO })}`;
+  // A title left empty is "Meeting: <AG>" already.
+  const group = meeting.groupName && !meeting.title.includes(meeting.groupName) ? ` · ${escape(meeting.groupName)}` : "";
+  const counts = t("slack.meeting.counts", { yes: meeting.counts.YES, maybe: meeting.counts.MAYBE, no: meeting.counts.NO });
+  const answer = meeting.myAnswer ? `\n${t("slack.meeting.answered", { answer: t(`slack.meeting.rsvp.${meeting.myAnswer}`) })}` : "";
+  return `*${escape(meeting.title)}*${group}\n${when} · ${escape(meeting.place)}\n${counts}${answer}`;
 }
 
 export function pollLine(poll: PollView, t: T): string {

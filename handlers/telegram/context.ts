@@ -12,7 +12,16 @@ export type SessionData = {
 };
 
 /** A guided dialogue: its name, the current step, and what was answered so far (`id` tells its buttons apart). */
-export type Dialogue = { name: string; step: string; id: string; data: Record<string, unknown> };
+export type Dialogue = {
+  name: string;
+  step: string;
+  id: string;
+  data: Record<string, unknown>;
+  /** The steps answered on the way here, oldest first: "⬅️ Back" returns to the last. */
+  trail?: string[];
+  /** The steps left by "⬅️ Back", nearest last: "⏭ Keep it and go on" returns to them until something is answered. */
+  ahead?: string[];
+};
 
 /** What handlers need besides the update: the domain, texts, and the log. */
 export type TelegramDeps = {

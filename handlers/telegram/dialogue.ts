@@ -5,7 +5,7 @@ import type { Button, Label } from "../../core/messages.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Dialogue, Reply } from "./context.js";
 import { mainMenu } from "./menu.js";
-import { label, longerThan, MAX_TEXT_LENGTH } from "./reply.js";
+import { checked, label, longerThan, MAX_TEXT_LENGTH } from "./reply.js";
 
 /** What an answer leads to: a step (the same one again, with a hint that explains why), or the end. */
 export type Outcome<Step extends string> = { go: Step; hint?: Label } | { end: Reply };
@@ -18,6 +18,8 @@ export type StepSpec<Draft, Step extends string> = {
   button?: (value: string, draft: Draft, ctx: BotContext, dialogueId: string) => Outcome<Step> | Promise<Outcome<Step>>;
   /** A message (not a command) arrived at this step. Without this, the person is asked to use the buttons. */
   message?: (message: Message, draft: Draft, ctx: BotContext) => Outcome<Step> | Promise<Outcome<Step>>;
+  /** The value of the button answered earlier, marked ✅ when the step is asked again (after "⬅️ Back"). */
+  chosen?: (draft: Draft) => string | undefined;
 };
 
 export type DialogueSpec<Draft, Step extends string> = {
@@ -34,6 +36,11 @@ export type DialogueSpec<Draft, Step extends string> = {
   /** What a stale button shows when the dialogue is gone (default: the main menu). */
   gone?: Label;
   /**
+   * Whether the request of the dialogue `dialogueId` was sent: its old buttons then say so instead of
+   * offering to begin again. Asked of the database: a dialogue leaves no state once it ended.
+   */
+  sent?: (ctx: BotContext, dialogueId: string) => Promise<boolean>;
+  /**
    * Its messages leave no outbox row once sent: nothing in the database may tie an anonymous report to the
    * chat it came from by the time of its messages.
    */
@@ -45,7 +52,9 @@ export type DialogueSpec<Draft, Step extends string> = {
  * its button or command, keeps the state in the session (PostgreSQL: a restart half-way loses nothing),
  * recognises a button of an older dialogue or of an earlier step as stale instead of acting on it, lets
  * every command through (`/cancel`, `/help`, `/mydata` … work at any step), refuses overlong texts, and
- * asks for buttons where a step takes none. Steps only say what to ask and where an answer leads.
+ * asks for buttons where a step takes none. Every step after the first has "⬅️ Back" to the step answered
+ * before it, with the answers kept (and "⏭ Keep it and go on" to where the person came back from, until
+ * they answer anew). Steps only say what to ask and where an answer leads.
  *
  * @example
  * export const reportFeature = { name: "report", composer: defineDialogue({ name: "report", prefix: "r", start: { button: CALLBACK.report.pack({}) }, first: "text", … }) };
@@ -60,9 +69,16 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
 
   const question = async (ctx: BotContext, dialogue: Dialogue, hint?: Label): Promise<Reply> => {
     const step = spec.steps[dialogue.step as Step];
-    const choice = (value: string, label: Label): Button => ({ ...label, data: data.pack({ id: dialogue.id, step: dialogue.step, value }) });
+    const button = (value: string, l: Label): Button => ({ ...l, data: data.pack({ id: dialogue.id, step: dialogue.step, value }) });
+    const chosen = step.chosen?.(dialogue.data as Draft);
+    const choice = (value: string, l: Label): Button => button(value, checked(value === chosen, l));
     const reply = await step.ask(ctx, dialogue.data as Draft, choice);
-    return hint ? { ...reply, parts: [hint, ...reply.parts] } : reply;
+    const moves = [
+      ...(dialogue.trail?.length ? [button(BACK, label("dialogue.back"))] : []),
+      ...(dialogue.ahead?.length ? [button(FORWARD, label("dialogue.forward"))] : []),
+    ];
+    const keyboard = moves.length ? [...(reply.keyboard ?? []), moves] : reply.keyboard;
+    return { ...reply, ...(hint ? { parts: [hint, ...reply.parts] } : {}), ...(keyboard ? { keyboard } : {}) };
   };
 
   /** Carries out an answer: the next question (replacing the one answered by button), or the end. */
@@ -72,7 +88,7 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
       await setDialogue(ctx, undefined);
       return show(outcome.end);
     }
-    dialogue.step = outcome.go;
+    advance(dialogue, outcome.go);
     await setDialogue(ctx, dialogue);
     return show(await question(ctx, dialogue, outcome.hint));
   };
@@ -97,16 +113,23 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
     const { id, step, value } = data.unpack(ctx.callbackQuery.data) ?? { id: "", step: "", value: "" };
     const dialogue = await currentDialogue(ctx, spec.name);
     if (!dialogue || dialogue.id !== id) {
-      // A second tap on "send" after the dialogue ended is not an error to the person who tapped.
-      if (step === "confirm" && value === "yes") return ctx.answerCallbackQuery({ text: ctx.t("mediation.alreadySent") });
+      // A button of what was sent (a second tap on "send" too) is not an error to the person who tapped.
+      if (!dialogue && (await spec.sent?.(ctx, id))) return ctx.answerCallbackQuery({ text: ctx.t("mediation.alreadySent") });
       await ctx.answerCallbackQuery({ text: ctx.t("fallback.staleButton") });
-      return say(ctx, dialogue ? await question(ctx, dialogue) : mainMenu(...(spec.gone ? [spec.gone] : [])));
+      if (dialogue) return say(ctx, await question(ctx, dialogue));
+      // Another dialogue may be in progress: the menu offers to go on with it.
+      return say(ctx, await withResume(ctx, mainMenu(...(spec.gone ? [spec.gone] : []))));
     }
     if (dialogue.step !== step) {
       await ctx.answerCallbackQuery({ text: ctx.t("mediation.oldStep") });
       return say(ctx, await question(ctx, dialogue));
     }
     await ctx.answerCallbackQuery();
+    if (value === BACK || value === FORWARD) {
+      retrace(dialogue, value);
+      await setDialogue(ctx, dialogue);
+      return replace(ctx, await question(ctx, dialogue));
+    }
     const answer = spec.steps[step as Step].button;
     const outcome = answer ? await answer(value, dialogue.data as Draft, ctx, dialogue.id) : { go: step as Step, hint: label("mediation.invalidChoice") };
     await follow(ctx, dialogue, outcome, true);
@@ -132,6 +155,33 @@ export function defineDialogue<Draft extends object, Step extends string>(spec: 
   });
 
   return composer;
+}
+
+/** The values of the "⬅️ Back" and "⏭ Keep it and go on" buttons: no step's answer looks like them. */
+const BACK = "<";
+const FORWARD = ">";
+
+/**
+ * Moves a dialogue to the step an answer leads to. The step answered joins the trail back; an answer leading
+ * to a step already on the trail (start again, a date to correct) cuts the trail there. An answer forgets the
+ * way forward: what follows may depend on it.
+ */
+function advance(dialogue: Dialogue, step: string): void {
+  delete dialogue.ahead;
+  if (step === dialogue.step) return;
+  const trail = dialogue.trail ?? [];
+  const earlier = trail.indexOf(step);
+  dialogue.trail = earlier >= 0 ? trail.slice(0, earlier) : [...trail, dialogue.step];
+  dialogue.step = step;
+}
+
+/** "⬅️ Back" to the step answered before, or "⏭ Keep it and go on" to the one left by it (nothing to go to: stays). */
+function retrace(dialogue: Dialogue, move: typeof BACK | typeof FORWARD): void {
+  const [from, to] = move === BACK ? [(dialogue.trail ??= []), (dialogue.ahead ??= [])] : [(dialogue.ahead ??= []), (dialogue.trail ??= [])];
+  const step = from.pop();
+  if (step === undefined) return;
+  to.push(dialogue.step);
+  dialogue.step = step;
 }
 
 /**

@@ -38,6 +38,7 @@ const composer = defineDialogue<Draft, "interests" | "times" | "offers" | "note"
   prefix: "l",
   start: { button: CALLBACK.leisure.pack({}) },
   first: "interests",
+  sent: (ctx, dialogueId) => ctx.core.requests.sentWith(requestKey(ctx, dialogueId)),
   begin: () => ({ draft: { interests: [], times: [] } }),
   steps: {
     interests: {

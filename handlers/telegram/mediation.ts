@@ -40,6 +40,7 @@ const afterWhen = (draft: Draft): Step => (draft.mode !== "IN_PERSON" ? "note" :
 function pick(here: "purpose", question: string, values: readonly string[], next: Step, show: (value: string) => Label, perRow = 2): StepSpec<Draft, Step> {
   return {
     ask: (_ctx, _draft, choice) => ({ parts: [label(question)], keyboard: rows(values.map((v) => choice(v, show(v))), perRow) }),
+    chosen: (draft) => draft[here],
     button: (value, draft) => {
       if (!values.includes(value)) return invalid(here);
       draft[here] = value;
@@ -84,6 +85,7 @@ const composer = defineDialogue<Draft, Step>({
   first: "language",
   begin: async (ctx) => ({ draft: { districts: (await ctx.core.networks.byId(townOf(ctx)))?.districts ?? [] } }),
   gone: label("mediation.expired"),
+  sent: (ctx, dialogueId) => ctx.core.requests.sentWith(requestKey(ctx, dialogueId)),
   steps: {
     language: {
       ask: (ctx, _draft, choice) => {
@@ -91,6 +93,7 @@ const composer = defineDialogue<Draft, Step>({
         const order = suggested ? [suggested, ...MEDIATION_LANGUAGES.filter((l) => l !== suggested)] : [...MEDIATION_LANGUAGES];
         return { parts: [label("mediation.ask.language")], keyboard: rows(order.map((code) => choice(code, { language: code }))) };
       },
+      chosen: (draft) => draft.language,
       button: (value, draft) => {
         if (!isOneOf(MEDIATION_LANGUAGES, value)) return invalid("language");
         draft.language = value;
@@ -101,10 +104,16 @@ const composer = defineDialogue<Draft, Step>({
     purpose: pick("purpose", "mediation.ask.purpose", PURPOSES, "mode", (p) => label(`mediation.purpose.${p}`), 1),
     mode: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("mediation.ask.mode")], keyboard: rows(MODES.map((m) => choice(m, label(`mediation.mode.${m}`)))) }),
+      chosen: (draft) => draft.mode,
       button: (value, draft) => {
         if (!isOneOf(MODES, value)) return invalid("mode");
         draft.mode = value;
-        if (value !== "IN_PERSON") delete draft.district;
+        // Answers of another way (after "back"): a place only in person, the letter's photos only for a letter.
+        if (value !== "IN_PERSON") {
+          delete draft.district;
+          delete draft.place;
+        }
+        if (value !== "LETTER") draft.attachments = draft.attachments?.filter((a) => a.kind !== "photo");
         return { go: value === "LETTER" ? "letter" : "when" };
       },
     },
@@ -120,6 +129,7 @@ const composer = defineDialogue<Draft, Step>({
     },
     when: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("mediation.ask.when")], keyboard: [[choice("asap", label("mediation.asap"))], [choice("date", label("mediation.pickDate"))]] }),
+      chosen: (draft) => (draft.asap ? "asap" : draft.day ? "date" : undefined),
       button: (value, draft) => {
         if (value !== "asap" && value !== "date") return invalid("when");
         draft.asap = value === "asap";
@@ -134,6 +144,7 @@ const composer = defineDialogue<Draft, Step>({
         const days = nextDays(8, ctx.core.settings.timeZone).slice(1);
         return { parts: [label("mediation.ask.date")], keyboard: rows(days.map((day) => choice(day, { date: `${day}T12:00:00Z`, short: true }))) };
       },
+      chosen: (draft) => draft.day,
       button: (value, draft, ctx) => {
         const day = parseDay(value, ctx.core.settings.timeZone);
         if (!day) return invalid("date");
@@ -153,6 +164,7 @@ const composer = defineDialogue<Draft, Step>({
         parts: [label("mediation.ask.time", { day: { date: `${draft.day ?? ""}T12:00:00Z` } })],
         keyboard: rows(TIMES.map((time) => choice(time.replace(":", ""), { text: time })), 5),
       }),
+      chosen: (draft) => draft.time?.replace(":", ""),
       button: (value, draft, ctx) => {
         const time = parseTime(`${value.slice(0, 2)}:${value.slice(2)}`);
         return time ? acceptTime(ctx, draft, time) : invalid("time");
@@ -164,6 +176,7 @@ const composer = defineDialogue<Draft, Step>({
     },
     district: {
       ask: (_ctx, draft, choice) => ({ parts: [label("mediation.ask.district")], keyboard: rows((draft.districts ?? []).map((d) => choice(d.code, { text: d.name }))) }),
+      chosen: (draft) => draft.district,
       button: (value, draft) => {
         if (!draft.districts?.some((d) => d.code === value)) return invalid("district");
         draft.district = value;
@@ -190,7 +203,8 @@ const composer = defineDialogue<Draft, Step>({
       button: async (value, draft, ctx, dialogueId) => {
         if (value === "cancel") return { end: mainMenu(label("cancel.done")) };
         if (value === "restart") {
-          for (const key of Object.keys(draft)) delete draft[key as keyof Draft];
+          // Everything answered goes; the town's districts stay (they decide whether the district is asked).
+          for (const key of Object.keys(draft)) if (key !== "districts") delete draft[key as keyof Draft];
           return { go: "language" };
         }
         if (value !== "yes") return invalid("confirm");

@@ -18,10 +18,12 @@ const composer = defineDialogue<Draft, "topic" | "language" | "gender" | "note" 
   prefix: "p",
   start: { button: CALLBACK.mentoring.pack({}) },
   first: "topic",
+  sent: (ctx, dialogueId) => ctx.core.requests.sentWith(requestKey(ctx, dialogueId)),
   begin: () => ({ draft: {} }),
   steps: {
     topic: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("mentoring.intro"), label("mentoring.ask.topic")], keyboard: TOPICS.map((t) => [choice(t, label(`mentoring.topic.${t}`))]) }),
+      chosen: (draft) => draft.topic,
       button: (value, draft) => {
         if (!isOneOf(TOPICS, value)) return { go: "topic" };
         draft.topic = value;
@@ -34,6 +36,7 @@ const composer = defineDialogue<Draft, "topic" | "language" | "gender" | "note" 
         const order = ["de", ...(suggested ? [suggested] : []), ...MEDIATION_LANGUAGES.filter((l) => l !== suggested)];
         return { parts: [label("mentoring.ask.language")], keyboard: rows(order.map((code) => choice(code, { language: code }))) };
       },
+      chosen: (draft) => draft.language,
       button: (value, draft) => {
         if (value !== "de" && !isOneOf(MEDIATION_LANGUAGES, value)) return { go: "language" };
         draft.language = value;
@@ -42,6 +45,7 @@ const composer = defineDialogue<Draft, "topic" | "language" | "gender" | "note" 
     },
     gender: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("mentoring.ask.gender")], keyboard: GENDERS.map((g) => [choice(g, label(`mentoring.gender.${g}`))]) }),
+      chosen: (draft) => draft.gender,
       button: (value, draft) => {
         if (!isOneOf(GENDERS, value)) return { go: "gender" };
         draft.gender = value;

@@ -45,6 +45,7 @@ const composer = defineDialogue<Draft, "text" | "place" | "contact" | "confirm">
         parts: [label("report.ask.contact")],
         keyboard: [[choice("anonymous", label("report.anonymous"))], [choice("contact", label("report.contactMe"))]],
       }),
+      chosen: (draft) => (draft.anonymous === undefined ? undefined : draft.anonymous ? "anonymous" : "contact"),
       button: (value, draft) => {
         draft.anonymous = value !== "contact";
         return { go: "confirm" };

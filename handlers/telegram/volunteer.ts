@@ -93,6 +93,7 @@ const composer = defineDialogue<Draft, Step>({
     },
     gender: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("volunteer.ask.gender")], keyboard: GENDERS.map((g) => [choice(g, label(`volunteer.gender.${g}`))]) }),
+      chosen: (draft) => draft.gender,
       button: (value, draft) => {
         if (!isOneOf(GENDERS, value)) return { go: "gender" };
         draft.gender = value;
@@ -105,14 +106,20 @@ const composer = defineDialogue<Draft, Step>({
         keyboard: [...rows(MEDIATION_LANGUAGES.map((l) => choice(l, checked(draft.languages.includes(l), { language: l })))), [choice("done", label("volunteer.done"))]],
       }),
       button: (value, draft) => {
-        if (value === "done") return draft.languages.length ? { go: "level" } : pickOne("languages");
+        if (value === "done") {
+          if (!draft.languages.length) return pickOne("languages");
+          // After "back": the levels of the languages still chosen are kept, the new ones asked.
+          draft.levels = Object.fromEntries(Object.entries(draft.levels).filter(([language]) => draft.languages.includes(language)));
+          return { go: pendingLevel(draft) ? "level" : "german" };
+        }
         if (isOneOf(MEDIATION_LANGUAGES, value)) draft.languages = toggle<string>(draft.languages, value);
         return { go: "languages" };
       },
     },
     level: {
       ask: (_ctx, draft, choice) => {
-        const language = pendingLevel(draft) ?? "";
+        // Back from the German level: the last language's level once more.
+        const language = pendingLevel(draft) ?? draft.languages.at(-1) ?? "";
         return { parts: [label("volunteer.ask.level", { language: { language } })], keyboard: rows(LEVELS.map((l) => choice(`${language}.${l}`, label(`volunteer.level.${l}`)))) };
       },
       button: (value, draft) => {
@@ -123,6 +130,7 @@ const composer = defineDialogue<Draft, Step>({
     },
     german: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("volunteer.ask.german")], keyboard: rows(GERMAN_LEVELS.map((l) => choice(l, label(`volunteer.german.${l}`)))) }),
+      chosen: (draft) => draft.germanLevel,
       button: async (value, draft, ctx) => {
         if (!isOneOf(GERMAN_LEVELS, value)) return { go: "german" };
         draft.germanLevel = value;
@@ -172,6 +180,7 @@ const composer = defineDialogue<Draft, Step>({
     },
     capacity: {
       ask: (_ctx, _draft, choice) => ({ parts: [label("volunteer.ask.capacity")], keyboard: [CAPACITIES.map((c) => choice(String(c), { text: String(c) }))] }),
+      chosen: (draft) => (draft.weeklyCapacity === undefined ? undefined : String(draft.weeklyCapacity)),
       button: (value, draft) => {
         if (!CAPACITIES.some((c) => String(c) === value)) return { go: "capacity" };
         draft.weeklyCapacity = Number(value);

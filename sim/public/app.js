@@ -88,7 +88,8 @@ function phoneFor(persona) {
   }
   const home = state.towns.find((t) => t.slug === persona.towns[0]) ?? state.towns[0];
   townFor(home).phones.append(node);
-  phone = { node, chat: node.querySelector(".chat"), select, rendered: "" };
+  // A pop-up answered before the page was opened is not shown again.
+  phone = { node, chat: node.querySelector(".chat"), select, input, toast: node.querySelector(".toast"), rendered: "", popup: persona.popup?.queryId ?? "" };
   phones.set(persona.id, phone);
   return phone;
 }
@@ -96,12 +97,25 @@ function phoneFor(persona) {
 function renderPhone(persona) {
   const phone = phoneFor(persona);
   if (document.activeElement !== phone.select) phone.select.value = persona.language;
+  // An empty chat says how it begins: the command behind the town's poster link.
+  phone.input.placeholder = persona.messages.length ? "Nachricht" : `Zum Start: /start ${persona.towns[0] ?? ""}`.trim();
+  showPopup(phone, persona.popup);
   const signature = JSON.stringify(persona.messages);
   if (signature === phone.rendered) return;
   phone.rendered = signature;
   const atBottom = phone.chat.scrollHeight - phone.chat.scrollTop - phone.chat.clientHeight < 40;
   phone.chat.replaceChildren(...persona.messages.map((message) => renderTelegramMessage(persona, message)));
   if (atBottom || phone.chat.children.length < 3) phone.chat.scrollTop = phone.chat.scrollHeight;
+}
+
+/** What the bot answered a button press with, over the chat for a few seconds, as Telegram shows it. */
+function showPopup(phone, popup) {
+  if (!popup || popup.queryId === phone.popup) return;
+  phone.popup = popup.queryId;
+  phone.toast.textContent = popup.text;
+  phone.toast.hidden = false;
+  clearTimeout(phone.toastTimer);
+  phone.toastTimer = setTimeout(() => (phone.toast.hidden = true), 4000);
 }
 
 function renderTelegramMessage(persona, message) {

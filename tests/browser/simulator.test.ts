@@ -1,11 +1,18 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS } from "../../handlers/slack/action-ids.js";
 import { startStack, type Stack } from "../helpers/stack.js";
 
 /** Runs in the page (the test's own types know no DOM). */
-declare const getComputedStyle: (element: unknown) => { direction: string };
+declare const getComputedStyle: (element: unknown) => { direction: string; font: string; paddingLeft: string; paddingRight: string };
+declare const document: { createElement: (tag: "canvas") => { getContext: (kind: "2d") => { font: string; measureText: (text: string) => { width: number } } | null } };
+type PageSelect = { selectedOptions: ArrayLike<{ text: string }>; clientWidth: number };
+type PageElement = { querySelectorAll: (selector: string) => ArrayLike<PageElement> };
+
+/** A text of a language, as the bot says it. */
+const text = (locale: string, path: string): string =>
+  path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], JSON.parse(readFileSync(new URL(`../../locales/${locale}.json`, import.meta.url), "utf8"))) as string;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
@@ -22,8 +29,10 @@ const AHLEN = { team: "T0AHLEN", coordinator: "U0YILMAZ", member: "U0BECKER", ne
 const SOON = { timeout: 20_000 };
 
 const phone = (page: Page, id: number) => page.locator(`.phone[data-persona="${id}"]`);
-/** What a phone shows, without the invisible marks that isolate inserted names and numbers. */
-const shown = async (page: Page, id: number) => (await phone(page, id).innerText()).replace(/[\u2066-\u2069\u200e\u200f]/g, "");
+/** A text without the invisible marks that isolate inserted names and numbers and start right-to-left lines. */
+const withoutMarks = (text: string) => text.replace(/[\u2066-\u2069\u200e\u200f]/g, "");
+/** What a phone shows, without those marks. */
+const shown = async (page: Page, id: number) => withoutMarks(await phone(page, id).innerText());
 const slack = (page: Page, town: { team: string }) => page.locator(`.slack[data-team="${town.team}"]`);
 /** Where in the newest bot message of a phone the button whose callback data matches is (-1: none). */
 const buttonIndex = (page: Page, id: number, pattern: RegExp) =>
@@ -108,6 +117,25 @@ describe("the browser simulator: two towns side by side, in a real Chromium", ()
     expect(await slack(page, AHLEN).locator(".slack-member option").evaluateAll((els) => els.map((e) => e.getAttribute("value")))).toEqual([AHLEN.coordinator, AHLEN.member]);
     expect(await slack(page, BECKUM).locator(".slack-member option").evaluateAll((els) => els.map((e) => e.getAttribute("value")))).toEqual([BECKUM.coordinator, BECKUM.member]);
     await expect(page.getByRole("button", { name: "▶ Szenario abspielen" }).isVisible()).resolves.toBe(true);
+    // An empty chat says how it begins: the command behind the town's poster link.
+    expect(await phone(page, AMINA).locator('.composer input[type="text"]').getAttribute("placeholder")).toContain("/start ahlen");
+    // "Signed in as" shows each member's whole name and role: the picker is as wide as its text.
+    for (const town of [BECKUM, AHLEN]) {
+      for (const member of [town.coordinator, town.member]) {
+        await slack(page, town).locator(".slack-member").selectOption(member);
+        const room = await slack(page, town)
+          .locator(".slack-member")
+          .evaluate((select: PageSelect) => {
+            const style = getComputedStyle(select);
+            const measure = document.createElement("canvas").getContext("2d");
+            if (!measure) return -1;
+            measure.font = style.font;
+            // The closed picker's arrow takes 16 to 20 pixels (cut off, "Frau Schulte (Koor" lacked some 80).
+            return select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16 - measure.measureText(select.selectedOptions[0]?.text ?? "").width;
+          });
+        expect(room, `${member}'s name and role fit`).toBeGreaterThanOrEqual(0);
+      }
+    }
 
     // Yusuf arrives by Ahlen's poster link and registers to interpret in Ahlen and Beckum.
     await type(page, YUSUF, "/start ahlen");
@@ -159,8 +187,24 @@ describe("the browser simulator: two towns side by side, in a real Chromium", ()
     await expect.poll(() => phone(page, AMINA).locator(".msg.bot").last().innerText(), SOON).toMatch(/[A-Z2-9]{3}-[A-Z2-9]{3}/);
 
     // Right to left: Arabic messages are laid out right to left, with Latin names inside kept in order.
-    // Polled: a later edit in the chat (the summary's "sent") re-renders the phone under the locator.
-    await expect.poll(() => phone(page, AMINA).locator(".msg.bot div[dir=auto]").last().evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
+    // Read in one step in the page: a later message or edit re-renders the chat, and an element found first and
+    // read afterwards may be gone by then (a detached element has no computed direction: '').
+    const newestDirection = () =>
+      phone(page, AMINA).evaluate((el: PageElement) => {
+        const texts = el.querySelectorAll(".msg.bot div[dir=auto]");
+        const newest = texts[texts.length - 1];
+        return newest ? getComputedStyle(newest).direction : "no message";
+      });
+    await expect.poll(newestDirection, SOON).toBe("rtl");
+
+    // A button of a question answered before the request was sent: the phone shows, over the chat, that it was.
+    const placeSkip = phone(page, AMINA).locator("button[data-callback$=':place:skip']");
+    await expect.poll(() => placeSkip.count(), SOON).toBe(1);
+    const botMessages = await phone(page, AMINA).locator(".msg.bot").count();
+    await placeSkip.click();
+    const toast = phone(page, AMINA).locator(".toast");
+    await expect.poll(async () => ((await toast.isVisible()) ? withoutMarks(await toast.innerText()) : "no pop-up"), SOON).toBe(text("ar", "mediation.alreadySent"));
+    expect(await phone(page, AMINA).locator(".msg.bot").count()).toBe(botMessages);
 
     // The offer names the town; Yusuf accepts. Leyla speaks Arabic but helps only in Beckum: nothing reaches her.
     await expect.poll(() => shown(page, YUSUF), SOON).toContain("Neue Anfrage: Dolmetschen");
@@ -192,6 +236,8 @@ describe("the browser simulator: two towns side by side, in a real Chromium", ()
     await signIn(page, AHLEN, AHLEN.member, AHLEN.network);
     await slack(page, AHLEN).locator(".slack-messages button[data-action^='meeting_rsvp'][data-value$=':YES']").first().click();
     await expect.poll(() => slack(page, AHLEN).locator(".slack-messages").innerText(), SOON).toContain("✅ 1 dabei");
+    // Everybody sees the channel's buttons: none of them looks chosen.
+    expect(await slack(page, AHLEN).locator(".slack-messages button[data-action^='meeting_rsvp'].primary").count()).toBe(0);
     expect(stack.slack.messages.filter((m) => m.team === BECKUM.team && JSON.stringify(m).includes("Rathaus Ahlen"))).toEqual([]);
 
     // Beckum's Slack: a poll with a live tally.
@@ -201,11 +247,30 @@ describe("the browser simulator: two towns side by side, in a real Chromium", ()
     await slack(page, BECKUM).locator(".slack-messages button[data-action^='poll_vote']").first().click();
     await expect.poll(() => slack(page, BECKUM).locator(".slack-messages").innerText(), SOON).toContain("1 Person hat abgestimmt");
 
-    // Ahlen's App Home shows Ahlen's meeting.
+    // Ahlen's App Home shows Ahlen's meeting, its AG named once, with Herr Becker's own answer; he changes it.
     await slack(page, AHLEN).getByRole("button", { name: "🏠 Brückenbot (Start)" }).click();
     await expect.poll(() => slack(page, AHLEN).locator(".slack-main").innerText(), SOON).toContain("Nächste Treffen");
-    await expect.poll(() => slack(page, AHLEN).locator(".slack-main").innerText(), SOON).toContain("AG Zusammenleben gestalten");
+    const meetingInHome = slack(page, AHLEN).locator(".block-section", { hasText: "Rathaus Ahlen" });
+    await expect.poll(() => meetingInHome.count(), SOON).toBe(1);
+    expect((await meetingInHome.innerText()).split("AG Zusammenleben gestalten")).toHaveLength(2);
+    expect(await meetingInHome.innerText()).toContain("Ihre Antwort: ✅ Dabei");
+    const chosenInHome = () => slack(page, AHLEN).locator(".slack-main button[data-action^='meeting_rsvp'].primary").evaluateAll((els) => els.map((e) => e.getAttribute("data-value")?.split(":").at(-1)));
+    expect(await chosenInHome()).toEqual(["YES"]);
+    await slack(page, AHLEN).locator(".slack-main button[data-action^='meeting_rsvp'][data-value$=':MAYBE']").click();
+    await expect.poll(() => meetingInHome.innerText(), SOON).toContain("Ihre Antwort: 🤔 Vielleicht");
+    await expect.poll(chosenInHome, SOON).toEqual(["MAYBE"]);
     await slack(page, AHLEN).getByRole("button", { name: AHLEN.network }).click();
+    await expect.poll(() => slack(page, AHLEN).locator(".slack-messages").innerText(), SOON).toContain("🤔 1 vielleicht");
+    expect(await slack(page, AHLEN).locator(".slack-messages button[data-action^='meeting_rsvp'].primary").count()).toBe(0);
+
+    // Amina switches her phone to French: the bot speaks French, and no "/language" appears that she did not type.
+    await phone(page, AMINA).locator(".phone-language select").selectOption("fr");
+    await expect.poll(() => shown(page, AMINA), SOON).toContain(text("fr", "language.changed").replace("{{language}}", "Français"));
+    expect(await phone(page, AMINA).locator(".msg.user", { hasText: "/language" }).count()).toBe(0);
+    // And back to Arabic, as she reads it.
+    await phone(page, AMINA).locator(".phone-language select").selectOption("ar");
+    await expect.poll(() => shown(page, AMINA), SOON).toContain(text("ar", "language.changed").replace("{{language}}", "العربية"));
+    expect(await phone(page, AMINA).locator(".msg.user", { hasText: "/language" }).count()).toBe(0);
 
     // Each town's posters, from its column: Ahlen's list its twelve languages, and the Arabic one is a picture.
     const [posters] = await Promise.all([page.waitForEvent("popup"), page.locator('.town[data-town="ahlen"]').getByRole("link", { name: "🖨 Plakate Ahlen" }).click()]);
