@@ -55,12 +55,14 @@ type Outcome = {
   load: number;
   networks: number;
   dispatch: { p50: number; p99: number; max: number; requests: number; offers: number; unqueued: number; outsideTown: number; toPending: number; ticks: number[] };
-  votes?: { p50: number; p99: number; max: number; failed: number; polls: number; counted: number; expected: number; exact: boolean; misplaced: number };
+  votes?: { p50: number; p99: number; max: number; failed: number; polls: number; counted: number; expected: number; talliedMs: number; exact: boolean; misplaced: number };
   rss: { highest: number; steady?: number };
 };
 
 /** A network as the benchmark sets it up: its Slack workspace's ids and, for a town, its place in the seeding. */
 type Place = { slug: string; name: string; id: string; team: string; channel: string; coordinators: string; coordinator: string; town: boolean };
+
+type Installed = { place: Place; workspace: SlackWorkspace };
 
 /** Runs the county part and writes bench/results/county.md. */
 export async function runCounty(): Promise<void> {
@@ -95,6 +97,15 @@ export async function runCounty(): Promise<void> {
   console.log("written to bench/results/county.md");
 }
 
+/** Prints how long each step took since the last. */
+function stopwatch(): (step: string) => void {
+  let last = Date.now();
+  return (step) => {
+    console.log(`  ${step}: ${((Date.now() - last) / 1000).toFixed(1)} s`);
+    last = Date.now();
+  };
+}
+
 const describe = (s: Scenario) => `${s.county ? "13 networks" : "1 network"}, queues on ${s.backend}${s.processes > 1 ? `, ${s.processes} processes` : ""}`;
 
 async function measure(scenario: Scenario, redisUrl: string): Promise<Outcome> {
@@ -118,7 +129,9 @@ async function measure(scenario: Scenario, redisUrl: string): Promise<Outcome> {
       return { slug: n.slug, name: n.name, id: n.id, team: `T0${x}`, channel: `C0${x}NETZ`, coordinators: `C0${x}KOORD`, coordinator: `U0${x}KO`, town: n.kind === "TOWN" };
     });
     const towns = places.filter((p) => p.town);
+    const lap = stopwatch();
     await seed(database.prisma, telegram, towns);
+    lap("seeded");
 
     for (let i = 0; i < scenario.processes; i++) {
       products.push(
@@ -146,11 +159,17 @@ async function measure(scenario: Scenario, redisUrl: string): Promise<Outcome> {
     if (!first) throw new Error("no product");
     if (products.length > 1) telegram.balanceWebhook(products.map((p) => `${p.url}/telegram/webhook`));
     slack.connect(`${first.url}/slack/events`, SLACK_SECRET);
-    const workspaces = new Map<string, SlackWorkspace>();
-    for (const place of places) workspaces.set(place.slug, await install(slack, first, database.db, place));
+    lap("started");
+    // One at a time through Slack's consent screen (the emulator signs in one installer at a time), then linked together.
+    const installed: Installed[] = [];
+    for (const place of places) installed.push({ place, workspace: await install(slack, first, place) });
+    await Promise.all(installed.map(({ place, workspace }) => link(database.db, workspace, place)));
+    lap(`${places.length} workspace${places.length > 1 ? "s" : ""} installed and linked`);
 
     const dispatch = await burstsOfRequests(scenario, database, telegram, products, redisUrl, prefix);
-    const votes = scenario.votes ? await voteEverywhere(database, places, workspaces) : undefined;
+    lap("requests dispatched");
+    const votes = scenario.votes ? await voteEverywhere(database, installed) : undefined;
+    lap("votes");
     const steady = scenario.votes ? await sleep(SETTLE_MS).then(() => rssMb(first.child.pid ?? 0)) : undefined;
     return { scenario, load, networks: places.length, dispatch, ...(votes ? { votes } : {}), rss: { highest, ...(steady !== undefined ? { steady } : {}) } };
   } finally {
@@ -162,18 +181,21 @@ async function measure(scenario: Scenario, redisUrl: string): Promise<Outcome> {
   }
 }
 
-/** The workspace of a network: the app added through Slack's OAuth flow, then linked by the network's coordinator with a setup code. */
-async function install(slack: SlackEmulator, product: ProductProcess, db: Awaited<ReturnType<typeof freshDatabase>>["db"], place: Place): Promise<SlackWorkspace> {
+/** The workspace of a network, the app added to it through Slack's OAuth flow by the network's coordinator. */
+async function install(slack: SlackEmulator, product: ProductProcess, place: Place): Promise<SlackWorkspace> {
   const workspace = slack.workspace(place.team, { name: place.name, domain: place.slug });
   workspace.member(place.coordinator, "coordinator");
   const atSlack = await goToSlack(product.url, slack, place.team, place.coordinator);
   const back = new URL(atSlack.back);
   const installed = await comeBack(`${product.url}${back.pathname}${back.search}`, atSlack.cookie);
   if (installed.status !== 200) throw new Error(`${place.name}: install answered ${installed.status}`);
-  const code = (await newSetupCode(db, place.slug)) ?? "";
-  const linked = await linkWithSetupCode(workspace, place, code);
-  if (linked.status !== 200) throw new Error(`${place.name}: linking answered ${linked.status}`);
   return workspace;
+}
+
+/** The coordinator links the freshly installed workspace to the network with the operator's setup code. */
+async function link(db: Awaited<ReturnType<typeof freshDatabase>>["db"], workspace: SlackWorkspace, place: Place): Promise<void> {
+  const linked = await linkWithSetupCode(workspace, place, (await newSetupCode(db, place.slug)) ?? "");
+  if (linked.status !== 200) throw new Error(`${place.name}: linking answered ${linked.status}`);
 }
 
 /**
@@ -298,16 +320,14 @@ async function burstsOfRequests(
  * A poll in every workspace's network channel, and all members of all workspaces voting at the same moment
  * (signed clicks sent at once by a separate process); then each poll's tally: exactly its own members' votes.
  */
-async function voteEverywhere(database: Awaited<ReturnType<typeof freshDatabase>>, places: Place[], workspaces: Map<string, SlackWorkspace>): Promise<NonNullable<Outcome["votes"]>> {
+async function voteEverywhere(database: Awaited<ReturnType<typeof freshDatabase>>, installed: Installed[]): Promise<NonNullable<Outcome["votes"]>> {
   type Ballot = { place: Place; workspace: SlackWorkspace; message: SlackSimMessage; options: string[]; pollId: string; voters: string[]; warm: string[] };
   const polls = [];
-  for (const [k, place] of places.entries()) {
-    const workspace = workspaces.get(place.slug);
-    if (!workspace) throw new Error(`no workspace for ${place.slug}`);
+  for (const [k, { place, workspace }] of installed.entries()) {
     const question = `Wann trifft sich ${place.name}?`;
     const poll = await createPoll(database.db, place.id, { question, options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, place.channel, place.coordinator);
     const options = (await database.prisma.pollOption.findMany({ where: { pollId: poll.id }, orderBy: { position: "asc" }, select: { id: true } })).map((o) => o.id);
-    const share = (n: number) => Math.floor(n / places.length) + (k < n % places.length ? 1 : 0);
+    const share = (n: number) => Math.floor(n / installed.length) + (k < n % installed.length ? 1 : 0);
     const voters = Array.from({ length: share(VOTERS) }, (_, i) => `${place.team.replace(/^T/, "U")}V${i}`);
     const warm = Array.from({ length: share(WARM) }, (_, i) => `${place.team.replace(/^T/, "U")}W${i}`);
     for (const id of [...voters, ...warm]) workspace.member(id, id.toLowerCase());
@@ -325,6 +345,7 @@ async function voteEverywhere(database: Awaited<ReturnType<typeof freshDatabase>
   };
   await clickAll(ballots.flatMap((b) => b.warm.map((m, i) => click(b, m, i))));
   await sleep(2000);
+  const clicked = Date.now();
   const answers = await clickAll(ballots.flatMap((b) => b.voters.map((m, i) => click(b, m, i))));
 
   const expected = ballots.reduce((n, b) => n + b.voters.length + b.warm.length, 0);
@@ -344,11 +365,12 @@ async function voteEverywhere(database: Awaited<ReturnType<typeof freshDatabase>
     return { counted: votes.length, misplaced, exact: exact && misplaced === 0 };
   };
   let tally = await count();
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 45_000;
   while (!tally.exact && Date.now() < deadline) {
     await sleep(250);
     tally = await count();
   }
+  const talliedMs = Date.now() - clicked;
   const ms = answers.map((a) => a.ms);
   return {
     p50: percentile(ms, 0.5),
@@ -357,6 +379,7 @@ async function voteEverywhere(database: Awaited<ReturnType<typeof freshDatabase>
     failed: answers.filter((a) => a.status !== 200).length,
     polls: ballots.length,
     expected,
+    talliedMs,
     ...tally,
   };
 }
@@ -399,6 +422,7 @@ async function ownRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => undefined); // not listening yet
     const pong = await client
       .connect()
       .then(() => client.ping())
@@ -448,7 +472,10 @@ function countyTable(outcomes: Outcome[]): string {
     {
       name: "Votes tallied, each in its own workspace's poll",
       target: "exact, 0 elsewhere",
-      cell: (o) => (o.votes ? `${o.votes.counted} of ${o.votes.expected} in ${o.votes.polls} poll${o.votes.polls > 1 ? "s" : ""}, ${o.votes.exact ? "exact" : "WRONG"}, ${o.votes.misplaced} elsewhere` : "–"),
+      cell: (o) =>
+        o.votes
+          ? `${o.votes.counted} of ${o.votes.expected} in ${o.votes.polls} poll${o.votes.polls > 1 ? "s" : ""}, ${o.votes.exact ? "exact" : "WRONG"}, ${o.votes.misplaced} elsewhere; ${(o.votes.talliedMs / 1000).toFixed(1)} s after the clicks`
+          : "–",
     },
     { name: "Product RSS, highest during the run", target: "", cell: (o) => mb(o.rss.highest), value: (o) => o.rss.highest },
     { name: `Product RSS, steady (${SETTLE_MS / 1000} s after the votes)`, target: "< 200 MB", cell: (o) => mb(o.rss.steady), value: (o) => o.rss.steady },
