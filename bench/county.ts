@@ -54,7 +54,7 @@ type Outcome = {
   scenario: Scenario;
   load: number;
   networks: number;
-  dispatch: { p50: number; p99: number; max: number; requestWritten: number; offersWritten: number; requests: number; offers: number; unqueued: number; outsideTown: number; toPending: number; ticks: number[] };
+  dispatch: { p50: number; p99: number; max: number; requestWritten: number; offersWritten: number; requests: number; offers: number; unqueued: number; outsideTown: number; toPending: number; ticks: number[]; refused: number };
   votes?: { p50: number; p99: number; max: number; failed: number; polls: number; counted: number; expected: number; talliedMs: number; exact: boolean; misplaced: number };
   rss: { highest: number; steady?: number };
 };
@@ -274,6 +274,9 @@ async function burstsOfRequests(
   const ticksBefore = await Promise.all(products.map((p) => dispatchTicks(p)));
   const confirmedAt = new Map<number, number>();
   const pressing: Promise<unknown>[] = [];
+  let refused = 0;
+  const answered = ({ status }: { status: number }) => (refused += status === 200 ? 0 : 1);
+  telegram.on("webhook", answered);
   const started = Date.now();
   for (let i = 0; i < total; i++) {
     const due = started + Math.floor(i / PER_BURST) * BURST_EVERY_MS + ((i % PER_BURST) * 1000) / RATE;
@@ -282,6 +285,7 @@ async function burstsOfRequests(
     pressing.push(telegram.pressButton(FIRST_NEWCOMER + i, 1, { data: `m:c${i}:confirm:yes` }));
   }
   await Promise.all(pressing);
+  telegram.off("webhook", answered);
 
   type Row = { outboxId: bigint; telegramId: bigint; requestAt: Date; offerAt: Date };
   const deadline = Date.now() + 30_000;
@@ -291,9 +295,9 @@ async function burstsOfRequests(
     offers = await database.prisma.$queryRaw<Row[]>`
       SELECT o."outboxId", u."telegramId", r."createdAt" AS "requestAt", o."createdAt" AS "offerAt" FROM "Offer" o JOIN "HelpRequest" r ON r.id = o."requestId" JOIN "TelegramUser" u ON u.id = r."newcomerId" WHERE o.wave = 1`;
     const queued = offers.every((o) => added.times.has(`tg-${o.outboxId}`));
-    // Done when every wave is queued, or nothing new came for 5 s (a confirm lost under load), or after 30 s.
+    // Done when every wave is queued, or nothing new came for 10 s (a confirm lost under load), or after 30 s.
     if (offers.length !== seen) [seen, seenAt] = [offers.length, Date.now()];
-    if ((queued && (offers.length >= total * WAVE || Date.now() - seenAt > 5000)) || Date.now() > deadline) break;
+    if ((queued && (offers.length >= total * WAVE || Date.now() - seenAt > 10_000)) || Date.now() > deadline) break;
     await sleep(500);
   }
   await added.close();
@@ -319,6 +323,7 @@ async function burstsOfRequests(
     requestWritten: percentile(offers.map((o) => since(o, o.requestAt)), 0.99),
     offersWritten: percentile(offers.map((o) => since(o, o.offerAt)), 0.99),
     requests: Number(check?.requests ?? 0),
+    refused,
     offers: offers.length,
     unqueued: offers.filter((o) => !added.times.has(`tg-${o.outboxId}`)).length,
     // A request in another town than its newcomer's counts as outside too.
@@ -477,7 +482,7 @@ function countyTable(outcomes: Outcome[]): string {
     { name: "Dispatch: confirm → last first-wave offer queued, p99", target: "< 100 ms", cell: (o) => ms(o.dispatch.p99), value: (o) => o.dispatch.p99 },
     { name: "… p50 / max", target: "", cell: (o) => `${ms(o.dispatch.p50)} / ${ms(o.dispatch.max)}` },
     { name: "… of which request written / first-wave offers written, p99", target: "", cell: (o) => `${ms(o.dispatch.requestWritten)} / ${ms(o.dispatch.offersWritten)}` },
-    { name: "Requests created / first-wave offers (all queued?)", target: "300 / 900", cell: (o) => `${o.dispatch.requests} / ${o.dispatch.offers}${o.dispatch.unqueued ? ` (${o.dispatch.unqueued} not queued)` : ""}` },
+    { name: "Requests created / first-wave offers (all queued?)", target: "300 / 900", cell: (o) => `${o.dispatch.requests} / ${o.dispatch.offers}${o.dispatch.unqueued ? ` (${o.dispatch.unqueued} not queued)` : ""}${o.dispatch.refused ? `; ${o.dispatch.refused} confirms not answered 200` : ""}` },
     { name: "Offers to volunteers not approved in the request's town", target: "0", cell: (o) => `${o.dispatch.outsideTown}${o.dispatch.toPending ? ` (${o.dispatch.toPending} pending there)` : ""}` },
     { name: "Dispatch ticks handled per process", target: "shared", cell: (o) => o.dispatch.ticks.join(" / ") },
     { name: "Slack votes: 520 members at once (13 workspaces × 40, or one × 520), ack p99", target: "< 300 ms", cell: (o) => ms(o.votes?.p99), value: (o) => o.votes?.p99 },
