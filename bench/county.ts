@@ -59,7 +59,7 @@ type Outcome = {
   rss: { highest: number; steady?: number };
 };
 
-/** A network as the benchmark sets it up: its Slack workspace's ids and, for a town, its place in the seeding. */
+/** A network as the benchmark sets it up: its Slack workspace's ids, and whether it is a town (where people live). */
 type Place = { slug: string; name: string; id: string; team: string; channel: string; coordinators: string; coordinator: string; town: boolean };
 
 type Installed = { place: Place; workspace: SlackWorkspace };
@@ -122,7 +122,7 @@ async function measure(scenario: Scenario, redisUrl: string): Promise<Outcome> {
     for (const p of products) if (p.child.pid) void rssMb(p.child.pid).then((mb) => (highest = Math.max(highest, mb)), () => undefined);
   }, 250);
   try {
-    const imported = await importNetworks(database.db, { networks: scenario.county ? [COUNTY, ...TOWNS.map((t) => ({ ...t, county: COUNTY.slug }))] : [TOWNS[1]] });
+    const imported = await importNetworks(database.db, { networks: scenario.county ? [COUNTY, ...TOWNS.map((t) => ({ ...t, county: COUNTY.slug }))] : TOWNS.filter((t) => t.slug === "beckum") });
     if (imported.kind !== "imported") throw new Error(imported.problems.join("; "));
     const rows = await database.prisma.network.findMany({ select: { id: true, slug: true, name: true, kind: true }, orderBy: { slug: "asc" } });
     const places: Place[] = rows.map((n) => {
@@ -459,6 +459,8 @@ async function ownRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   };
 }
 
+/** Exact; or still counting when the benchmark stopped waiting (fewer, none misplaced); or wrong. */
+const tallyWord = (v: NonNullable<Outcome["votes"]>) => (v.exact ? "exact" : v.counted < v.expected && v.misplaced === 0 ? "not all counted yet" : "WRONG");
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "–" : `${Math.round(v)} ms`);
 const mb = (v: number | undefined) => (v === undefined ? "–" : `${Math.round(v)} MB`);
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? "–" : `${(a / b).toFixed(2)}×`);
@@ -492,7 +494,7 @@ function countyTable(outcomes: Outcome[]): string {
       target: "exact, 0 elsewhere",
       cell: (o) =>
         o.votes
-          ? `${o.votes.counted} of ${o.votes.expected} in ${o.votes.polls} poll${o.votes.polls > 1 ? "s" : ""}, ${o.votes.exact ? "exact" : "WRONG"}, ${o.votes.misplaced} elsewhere; ${(o.votes.talliedMs / 1000).toFixed(1)} s after the clicks`
+          ? `${o.votes.counted} of ${o.votes.expected} in ${o.votes.polls} poll${o.votes.polls > 1 ? "s" : ""}, ${tallyWord(o.votes)}, ${o.votes.misplaced} elsewhere; ${(o.votes.talliedMs / 1000).toFixed(1)} s after the clicks`
           : "–",
     },
     { name: "Product RSS, highest during the run", target: "", cell: (o) => mb(o.rss.highest), value: (o) => o.rss.highest },
