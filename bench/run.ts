@@ -9,6 +9,9 @@ import { outbound } from "./outbound.js";
 import { closeQuietSlack, table, type Figure, type MemorySample } from "./support.js";
 import { votes } from "./votes.js";
 
+// `npm run bench -- county`: the simulated county on its own (bench/county.ts, its table in bench/results/county.md).
+if (process.argv.includes("county")) await import("./county.js").then((c) => c.runCounty()).then(() => process.exit(0));
+
 const PARTS = ["ingestion", "dispatch", "outbound", "votes", "scale"] as const;
 type Part = (typeof PARTS)[number];
 
