@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -125,9 +125,54 @@ export function installNotFound(app: Express): void {
 }
 
 export async function listen(app: Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  return (await serve(app, port, host)).server;
+}
+
+/** A browser's EventSource asks for `text/event-stream` (the header written with writeHead is not kept for getHeader). */
+function isEventStream(req: IncomingMessage, res: ServerResponse): boolean {
+  return /text\/event-stream/.test(`${req.headers.accept ?? ""} ${String(res.getHeader("content-type") ?? "")}`);
+}
+
+/** A listening server, and how to stop it quickly without cutting off an answer under way. */
+export type Serving = {
+  server: Server;
+  /**
+   * Stops listening, ends the open event streams (the simulator's pages), closes keep-alive sockets as soon as
+   * they fall idle; requests under way get `graceMs` to finish, then their sockets are closed too.
+   */
+  close: (graceMs?: number) => Promise<void>;
+};
+
+export async function serve(app: Express, port: number, host: string): Promise<Serving> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  const answering = new Map<ServerResponse, IncomingMessage>();
+  let closing = false;
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    answering.set(res, req);
+    res.on("close", () => {
+      answering.delete(res);
+      // The socket of a keep-alive connection would otherwise hold the stop until the client goes.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  let closed: Promise<void> | undefined;
+  const close = (graceMs = 1000) => {
+    closed ??= new Promise<void>((resolve) => {
+      closing = true;
+      const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearTimeout(cutOff);
+        resolve();
+      });
+      // A page's event stream never ends by itself; its EventSource would reconnect, to a server that is gone.
+      for (const [res, req] of answering) if (isEventStream(req, res)) res.end();
+      server.closeIdleConnections();
+    });
+    return closed;
+  };
+  return { server, close };
 }
 
 function basicAuth(password: string) {
