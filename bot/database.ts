@@ -8,8 +8,7 @@ import pg from "pg";
 import { createDatabase, type Database } from "../core/db.js";
 import { PROJECT_ROOT } from "../core/paths.js";
 import { PrismaClient } from "../generated/prisma/client.js";
-import type { Config } from "./config.js";
-import { StartupError } from "./preflight.js";
+import { StartupError, type Config } from "./config.js";
 
 /** The schema that holds BullMQ's tables when the queues run on PostgreSQL. */
 export const QUEUE_SCHEMA = "bullmq";
@@ -21,6 +20,9 @@ export type DatabaseConnection = Database & {
   embedded: boolean;
   close: () => Promise<void>;
 };
+
+/** Where the embedded database keeps its files, in DATA_DIR. */
+export const embeddedDir = (dataDir: string): string => path.join(dataDir, "pglite");
 
 /**
  * Node-postgres settings from a URL, field by field (a `connectionString` would override `database`).
@@ -47,7 +49,7 @@ export async function openDatabase(config: Config, options: { migrate: boolean }
   // PGlite (and its Wasm build of PostgreSQL) is loaded only when it is used.
   const embedded =
     "embedded" in config.database
-      ? await (await import("./embedded-postgres.js")).startEmbeddedPostgres(path.join(config.database.dataDir, "pglite"), QUEUE_SCHEMA)
+      ? await (await import("./embedded-postgres.js")).startEmbeddedPostgres(embeddedDir(config.database.dataDir), QUEUE_SCHEMA)
       : undefined;
   const url = embedded?.url ?? ("url" in config.database ? config.database.url : "");
   try {

@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
+import { hold, lockFile } from "./embedded-lock.js";
 
 /** Protocol messages that open or continue an extended-query batch, which only a Sync ('S') ends. */
 const EXTENDED_QUERY_MESSAGES = new Set(["P", "B", "D", "E", "C", "H"].map((c) => c.charCodeAt(0)));
@@ -142,7 +143,11 @@ export type EmbeddedPostgres = {
  */
 export async function startEmbeddedPostgres(dataDir: string, queueSchema: string): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const release = hold(dataDir);
+  const db = await PGlite.create(dataDir).catch((error: unknown) => {
+    release();
+    throw error;
+  });
   // All connections share PGlite's one session, where a client's startup `search_path` is not applied:
   // public first (Prisma's tables), then the queue schema for BullMQ's unqualified names.
   await db.exec(`CREATE SCHEMA IF NOT EXISTS "${queueSchema}"; SET search_path TO public, "${queueSchema}";`);
@@ -162,12 +167,16 @@ export async function startEmbeddedPostgres(dataDir: string, queueSchema: string
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  // Scripts (npm run db:seed) reach the database through this process while it runs.
+  writeFileSync(lockFile(dataDir), JSON.stringify({ pid: process.pid, url }));
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url,
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
+      release();
     },
   };
 }

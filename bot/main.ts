@@ -1,8 +1,8 @@
 // Entry point (npm start): local demo mode when no tokens are configured, real mode otherwise.
 import { createLogger } from "../ops/log.js";
 import { createApp } from "./app.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
-import { preflight, StartupError } from "./preflight.js";
+import { ConfigError, loadConfig, StartupError, type Config } from "./config.js";
+import { preflight } from "./preflight.js";
 
 /** Configuration errors and what keeps the product from starting: one line each, no stack trace. */
 function exitWith(error: unknown): boolean {

@@ -1,33 +1,33 @@
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import pg from "pg";
-import type { Config } from "./config.js";
+import { StartupError, type Config } from "./config.js";
+import { embeddedDir } from "./database.js";
+import { embeddedHolder, heldProblem } from "./embedded-lock.js";
 
 /** How long a server may take to answer the checks before start. */
 const ANSWER_WITHIN_MS = 5000;
 
 /**
- * Something outside the configuration keeps the product from starting (a server that does not answer, a port in
- * use, a migration that fails): one line that names it and says what to do, printed without a stack trace.
- */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StartupError";
-  }
-}
-
-/**
  * Checks what the product needs from outside before anything is started: the HTTP port is free, PostgreSQL
- * (when `DATABASE_URL` is set) and Redis (when `REDIS_URL` is set) answer. Throws a StartupError otherwise.
+ * (when `DATABASE_URL` is set) answers or else the embedded database is not in use, Redis (when `REDIS_URL` is
+ * set) answers. Throws a StartupError otherwise.
  *
  * @example
  * await preflight(config); // StartupError: Port 3000 on 0.0.0.0 is in use …
  */
 export async function preflight(config: Config): Promise<void> {
   if (config.http.port !== 0) await portIsFree(config.http.port, config.http.host);
-  if ("url" in config.database) await postgresAnswers(config.database.url);
+  await databaseAnswers(config);
   if (config.queue.backend === "redis") await redisAnswers(config.queue.url);
+}
+
+/** PostgreSQL at `DATABASE_URL` answers, or the embedded database's folder is not held by another process. */
+export async function databaseAnswers(config: Config): Promise<void> {
+  if ("url" in config.database) return postgresAnswers(config.database.url);
+  const dir = embeddedDir(config.database.dataDir);
+  const holder = embeddedHolder(dir);
+  if (holder) throw heldProblem(dir, holder);
 }
 
 /** The line for a port that something else listens on (also when listening fails later, at start). */

@@ -1,40 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { get, type IncomingMessage } from "node:http";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseUrl, TEST_POSTGRES_URL } from "../helpers/env.js";
+import { demoReady, npmStart, pressCtrlC } from "../helpers/npm-start.js";
 import { dropTestDatabase, freePort } from "../helpers/stack.js";
-
-/** `npm start` runs `tsx bot/main.ts`: tsx's CLI starts the program as its child and passes signals on to it. */
-const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
-
-type Run = { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> };
-
-/** The product as `npm start` runs it, in its own process group (as a terminal's Ctrl+C reaches it), with only these settings. */
-function npmStart(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [TSX_CLI, "bot/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Ctrl+C in a terminal: SIGINT to every process of the group (tsx and the program). */
-function pressCtrlC(run: Run): void {
-  if (run.child.pid !== undefined) process.kill(-run.child.pid, "SIGINT");
-}
 
 /** The lines of a product that could not start, with what the test looks for in them. */
 async function startupFailure(env: Record<string, string>): Promise<{ code: number | null; errorLines: string[]; output: string }> {
@@ -58,8 +32,7 @@ describe("npm start, stopped with Ctrl+C while the simulator page is open", () =
   it("ends the page's event stream, drains, logs that it stopped and exits 0, also when Ctrl+C is pressed twice", async () => {
     const port = await freePort();
     const run = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
-    const deadline = Date.now() + 180_000;
-    while (!run.stdout().includes("Stop with Ctrl+C") && run.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await demoReady(run);
     expect(run.stdout()).toContain("brückenbot started");
 
     // The page's live updates, as a browser's EventSource asks for them, and an idle keep-alive connection.
