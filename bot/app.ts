@@ -134,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     QUEUE_NAMES.map((name) => queues.queue(name)),
     { password: config.admin.password, openWithoutPassword: config.demo, writable: config.admin.queuesWritable },
     log,
+    queues.workersOf,
   );
   installPosters(http, {
     i18n,

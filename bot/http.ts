@@ -13,6 +13,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { Registry } from "prom-client";
 import type { Core } from "../core/index.js";
 import type { BotContext } from "../handlers/telegram/context.js";
+import type { QueueWorkerInfo } from "../jobs/connection.js";
 import type { Logger } from "../ops/log.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -76,18 +77,39 @@ export type QueueBoardAccess = {
  * Bull Board at /admin/queues: behind HTTP basic auth, and read-only unless made writable. Without a
  * password it is not served at all (outside demo mode), with one log line saying so.
  */
-export function installQueueBoard(app: Express, queues: Queue[], access: QueueBoardAccess, log: Pick<Logger, "info" | "warn">): void {
+export function installQueueBoard(
+  app: Express,
+  queues: Queue[],
+  access: QueueBoardAccess,
+  log: Pick<Logger, "info" | "warn">,
+  workersOf: (name: string) => Promise<QueueWorkerInfo[]>,
+): void {
   if (access.password === undefined && !access.openWithoutPassword) {
     log.warn(`${ADMIN_QUEUES_PATH} is off: set ADMIN_PASSWORD to use the queue board`);
     return;
   }
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !access.writable })), serverAdapter });
+  createBullBoard({ queues: queues.map((queue) => new BoardQueue(queue, { readOnlyMode: !access.writable }, workersOf)), serverAdapter });
   serverAdapter.setViewsPath(offlineBoardViews());
   const guard = access.password === undefined ? [] : [basicAuth(access.password)];
   app.use(ADMIN_QUEUES_PATH, ...guard, serverAdapter.getRouter());
   log.info({ protected: access.password !== undefined, writable: access.writable }, `queue board at ${ADMIN_QUEUES_PATH}`);
+}
+
+/** A queue on the board, with its workers as the queue backend knows them (on PostgreSQL too, see jobs/connection.ts). */
+class BoardQueue extends BullMQAdapter {
+  constructor(
+    queue: Queue,
+    options: { readOnlyMode: boolean },
+    private readonly workersOf: (name: string) => Promise<QueueWorkerInfo[]>,
+  ) {
+    super(queue, options);
+  }
+
+  override async getWorkers(): Promise<QueueWorkerInfo[]> {
+    return this.workersOf(this.getQueueName());
+  }
 }
 
 /**

@@ -5,10 +5,12 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseUrl, TEST_POSTGRES_URL } from "../helpers/env.js";
-import { demoReady, npmStart, pressCtrlC } from "../helpers/npm-start.js";
+import { demoReady, npmStart, pressCtrlC, type Run } from "../helpers/npm-start.js";
 import { dropTestDatabase, freePort } from "../helpers/stack.js";
+import { QUEUE_NAMES } from "../../jobs/names.js";
+import { OUTBOUND_TELEGRAM } from "../../jobs/outbound-telegram.js";
 
 /** The lines of a product that could not start, with what the test looks for in them. */
 async function startupFailure(env: Record<string, string>): Promise<{ code: number | null; errorLines: string[]; output: string }> {
@@ -25,14 +27,33 @@ function expectNoStackTrace(output: string): void {
   expect(output).not.toContain('"level":60');
 }
 
-describe("npm start, stopped with Ctrl+C while the simulator page is open", () => {
+describe("npm start in demo mode (embedded database, queues on it)", () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "brb-runtime-"));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  it("ends the page's event stream, drains, logs that it stopped and exits 0, also when Ctrl+C is pressed twice", async () => {
-    const port = await freePort();
-    const run = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
+  let port = 0;
+  let run: Run | undefined;
+  beforeAll(async () => {
+    port = await freePort();
+    run = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
     await demoReady(run);
+  }, 240_000);
+  afterAll(async () => {
+    if (run) {
+      pressCtrlC(run);
+      await run.exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("shows the workers of every queue on the queue board", async () => {
+    expect(run?.stdout()).toContain("brückenbot started");
+    const { queues } = (await (await fetch(`http://127.0.0.1:${port}/admin/queues/api/queues`)).json()) as { queues: { name: string; hasWorkers: boolean | null }[] };
+    expect(queues.map((q) => [q.name, q.hasWorkers]).sort()).toEqual(QUEUE_NAMES.map((name) => [name, true]).sort());
+    const { workers } = (await (await fetch(`http://127.0.0.1:${port}/admin/queues/api/queues/${OUTBOUND_TELEGRAM}/workers`)).json()) as { workers: { addr: string }[] };
+    expect(workers).toEqual([expect.objectContaining({ addr: "this process" })]);
+  });
+
+  it("stopped with Ctrl+C while the simulator page is open: ends the page's event stream, drains, logs that it stopped and exits 0, also when Ctrl+C is pressed twice", async () => {
+    if (!run) throw new Error("not started");
     expect(run.stdout()).toContain("brückenbot started");
 
     // The page's live updates, as a browser's EventSource asks for them, and an idle keep-alive connection.
