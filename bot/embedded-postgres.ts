@@ -127,6 +127,12 @@ class SessionQueue {
   }
 }
 
+/**
+ * postgresql.conf of the embedded database (written at every start). PostgreSQL's 128 MB of shared buffers
+ * live in PGlite's Wasm memory, in this process: a demo's few megabytes of data need far less.
+ */
+const EMBEDDED_SETTINGS = ["shared_buffers = 16MB", "maintenance_work_mem = 16MB"];
+
 /** A PGlite database in a folder, served on 127.0.0.1 to the PostgreSQL clients of this process. */
 export type EmbeddedPostgres = {
   url: string;
@@ -144,7 +150,7 @@ export type EmbeddedPostgres = {
 export async function startEmbeddedPostgres(dataDir: string, queueSchema: string): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const release = hold(dataDir);
-  const db = await PGlite.create(dataDir).catch((error: unknown) => {
+  const db = await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS }).catch((error: unknown) => {
     release();
     throw error;
   });
