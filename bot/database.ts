@@ -9,6 +9,7 @@ import { createDatabase, type Database } from "../core/db.js";
 import { PROJECT_ROOT } from "../core/paths.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { StartupError, type Config } from "./config.js";
+import { embeddedDir } from "./embedded-lock.js";
 
 /** The schema that holds BullMQ's tables when the queues run on PostgreSQL. */
 export const QUEUE_SCHEMA = "bullmq";
@@ -20,9 +21,6 @@ export type DatabaseConnection = Database & {
   embedded: boolean;
   close: () => Promise<void>;
 };
-
-/** Where the embedded database keeps its files, in DATA_DIR. */
-export const embeddedDir = (dataDir: string): string => path.join(dataDir, "pglite");
 
 /**
  * Node-postgres settings from a URL, field by field (a `connectionString` would override `database`).

@@ -1,5 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { StartupError } from "./config.js";
+
+/** Where the embedded database keeps its files, in DATA_DIR. */
+export const embeddedDir = (dataDir: string): string => path.join(dataDir, "pglite");
 
 /** The process that serves the embedded database in a folder, and where it serves it. */
 export type EmbeddedHolder = { pid: number; url: string | undefined };

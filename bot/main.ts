@@ -1,7 +1,7 @@
 // Entry point (npm start): local demo mode when no tokens are configured, real mode otherwise.
 import { createLogger } from "../ops/log.js";
-import { createApp } from "./app.js";
 import { ConfigError, loadConfig, StartupError, type Config } from "./config.js";
+import { embeddedDir } from "./embedded-lock.js";
 import { preflight } from "./preflight.js";
 
 /** Configuration errors and what keeps the product from starting: one line each, no stack trace. */
@@ -31,8 +31,11 @@ const log = createLogger({ level: config.logLevel });
 async function main(config: Config): Promise<{ stop: () => Promise<void> }> {
   // Before anything is started: a port in use or a server that does not answer is one line, not a stack trace.
   await preflight(config);
+  // A new embedded database is created before the program is loaded: the memory of its initdb does not add to the program's.
+  if ("embedded" in config.database) await (await import("./embedded-postgres.js")).prepareEmbeddedPostgres(embeddedDir(config.database.dataDir));
   // The emulators and the simulator are loaded only in demo mode.
   if (config.demo) return (await import("./demo.js")).startDemo(config, log);
+  const { createApp } = await import("./app.js");
   const app = await createApp(config, { migrate: true, log });
   await app.start();
   return app;

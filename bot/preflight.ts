@@ -2,8 +2,7 @@ import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { StartupError, type Config } from "./config.js";
-import { embeddedDir } from "./database.js";
-import { embeddedHolder, heldProblem } from "./embedded-lock.js";
+import { embeddedDir, embeddedHolder, heldProblem } from "./embedded-lock.js";
 
 /** How long a server may take to answer the checks before start. */
 const ANSWER_WITHIN_MS = 5000;

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, StartupError, type Config } from "../bot/config.js";
-import { embeddedDir, openDatabase } from "../bot/database.js";
-import { embeddedHolder } from "../bot/embedded-lock.js";
+import { openDatabase } from "../bot/database.js";
+import { embeddedDir, embeddedHolder } from "../bot/embedded-lock.js";
 import { databaseAnswers } from "../bot/preflight.js";
 import { contactPointSchema, leisureOfferSchema } from "../core/catalog.js";
 import { ensureFirstNetwork } from "../core/networks.js";
