@@ -99,7 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queues = await openQueues(
     config.queue.backend === "redis"
       ? config.queue
-      : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded },
+      : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded, sql: database.sql },
     log,
     metrics,
   );

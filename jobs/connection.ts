@@ -9,14 +9,22 @@ import {
   type WorkerOptions,
 } from "bullmq";
 import { Redis } from "ioredis";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
 
 /** Where the queues live. Nothing outside this file knows which one is in use. */
 export type QueueBackendConfig =
   | { backend: "redis"; url: string; prefix: string }
-  | { backend: "postgres"; prefix: string; pool: pg.PoolConfig; schema: string; embedded: boolean };
+  | {
+      backend: "postgres";
+      prefix: string;
+      pool: pg.PoolConfig;
+      schema: string;
+      embedded: boolean;
+      /** Runs a statement on the product's own pool (the queue board's worker list): no connection of its own. */
+      sql: <Row>(text: string, values: unknown[]) => Promise<Row[]>;
+    };
 
 type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "autorun">;
 
@@ -129,8 +137,7 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
   const drainDelay = config.embedded ? 1 : 5;
   const started = new Map<Worker, number>();
   // BullMQ lists a PostgreSQL worker by its LISTEN connection's application_name, without the address and age a
-  // board shows (so Bull Board said "No workers"); pg_stat_activity has them. Asked on a connection of its own.
-  let activity: pg.Pool | undefined;
+  // board shows (so Bull Board said "No workers"); pg_stat_activity has them.
   const workersOf = async (name: string): Promise<QueueWorkerInfo[]> => {
     if (config.embedded) {
       // PGlite has one session for every connection, named after whichever worker named it last: only this
@@ -139,8 +146,7 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
         .filter((worker) => worker.name === name && worker.isRunning())
         .map((worker, i) => ({ id: `${process.pid}.${i + 1}`, name: null, addr: "this process", age: Math.round((Date.now() - (started.get(worker) ?? Date.now())) / 1000) }));
     }
-    activity ??= new pg.Pool({ ...config.pool, max: 1 });
-    const { rows } = await activity.query<{ pid: number; addr: string | null; port: number | null; age: number }>(
+    const rows = await config.sql<{ pid: number; addr: string | null; port: number | null; age: number }>(
       `SELECT pid, host(client_addr) AS addr, client_port AS port, EXTRACT(EPOCH FROM now() - backend_start)::int AS age
          FROM pg_stat_activity WHERE datname = current_database() AND (application_name = $1 OR application_name LIKE $1 || ':w:%') ORDER BY backend_start`,
       [name],
@@ -175,7 +181,6 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
       await bootstrap.close();
-      await activity?.end();
     },
   };
 }

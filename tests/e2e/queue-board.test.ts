@@ -21,7 +21,7 @@ describe.each<QueueBackend>(["redis", "postgres"])("the queue board on %s", (que
     stack = await startStack({ queue, env: { ADMIN_PASSWORD: PASSWORD } });
     const board = async <T,>(path: string) => {
       const res = await fetch(`${stack?.url ?? ""}/admin/queues/api${path}`, { headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString("base64")}` } });
-      expect(res.status).toBe(200);
+      expect(res.status, `${path}: ${res.status === 200 ? "" : await res.text()}`).toBe(200);
       return (await res.json()) as T;
     };
     const { queues } = await board<BoardQueues>("/queues");
