@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { webApi, type App as SlackApp } from "@slack/bolt";
@@ -25,7 +24,8 @@ import { seedNetwork } from "../prisma/seed.js";
 import { channelDirectory, type ChannelDirectory } from "./coordinators.js";
 import { ConfigError, coreSettings, type Config } from "./config.js";
 import { openDatabase, QUEUE_SCHEMA, type DatabaseConnection } from "./database.js";
-import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, listen } from "./http.js";
+import { portProblem } from "./preflight.js";
+import { createHttpApp, installCalendar, installNotFound, installOperations, installQueueBoard, installTelegramWebhook, serve, type Serving } from "./http.js";
 import { createSlackApp, type SlackAccess } from "./slack.js";
 import { slackClients, type SlackClients, type SlackTokens } from "./slack-clients.js";
 import { installPages } from "./slack-install-pages.js";
@@ -99,7 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queues = await openQueues(
     config.queue.backend === "redis"
       ? config.queue
-      : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded },
+      : { backend: "postgres", prefix: config.queue.prefix, pool: database.pool, schema: QUEUE_SCHEMA, embedded: database.embedded, sql: database.sql },
     log,
     metrics,
   );
@@ -134,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     QUEUE_NAMES.map((name) => queues.queue(name)),
     { password: config.admin.password, openWithoutPassword: config.demo, writable: config.admin.queuesWritable },
     log,
+    queues.workersOf,
   );
   installPosters(http, {
     i18n,
@@ -146,7 +147,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   options.routes?.(http);
   installNotFound(http);
 
-  let server: Server | undefined;
+  let server: Serving | undefined;
   let runner: RunnerHandle | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -178,8 +179,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const start = async () => {
     await linkWorkspace();
-    server = await listen(http, config.http.port, config.http.host);
-    const address = server.address() as AddressInfo;
+    server = await serve(http, config.http.port, config.http.host).catch((error: unknown) => {
+      throw portProblem(config.http.port, config.http.host, error) ?? error;
+    });
+    const address = server.server.address() as AddressInfo;
     publicUrl = config.http.publicUrl ?? `http://${config.http.host === "0.0.0.0" ? "127.0.0.1" : config.http.host}:${address.port}`;
     await bot.init();
     startOutboundTelegram({
@@ -232,15 +235,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const stop = () => {
     stopping ??= (async () => {
+      const began = Date.now();
       log.info("stopping: no new updates, draining workers");
+      const closing = server?.close();
       if (runner?.isRunning()) await runner.stop();
       if (slack.socketMode) await slack.app.stop().catch(() => undefined);
-      const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
-      server?.closeIdleConnections();
       await queues.close();
       await closing;
       await database.close();
-      log.info("stopped");
+      log.info({ durationMs: Date.now() - began }, "stopped");
     })();
     return stopping;
   };

@@ -236,6 +236,17 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Something outside the configuration keeps the product from starting (a server that does not answer, a port in
+ * use, a migration that fails): one line that names it and says what to do, printed without a stack trace.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+/**
  * Validates the environment and derives the modes of every part.
  *
  * @example

@@ -1,7 +1,12 @@
-import { mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
+import { hold, lockFile } from "./embedded-lock.js";
 
 /** Protocol messages that open or continue an extended-query batch, which only a Sync ('S') ends. */
 const EXTENDED_QUERY_MESSAGES = new Set(["P", "B", "D", "E", "C", "H"].map((c) => c.charCodeAt(0)));
@@ -126,6 +131,35 @@ class SessionQueue {
   }
 }
 
+/**
+ * postgresql.conf of the embedded database (written at every start). PostgreSQL's 128 MB of shared buffers
+ * live in PGlite's Wasm memory, in this process: a demo's few megabytes of data need far less.
+ */
+export const EMBEDDED_SETTINGS = ["shared_buffers = 16MB", "maintenance_work_mem = 16MB"];
+
+/**
+ * Creates the folder of a new embedded database, unless it exists: in a process of its own, because PGlite's
+ * initdb runs two more PostgreSQL instances in Wasm (some 800 MB for 10–30 s) that the program would otherwise
+ * keep long after (Wasm memory goes back only with the garbage). main.ts calls it before loading the rest.
+ */
+export async function prepareEmbeddedPostgres(dataDir: string): Promise<void> {
+  if (existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  mkdirSync(dataDir, { recursive: true });
+  const release = hold(dataDir);
+  try {
+    await initialise(dataDir);
+  } finally {
+    release();
+  }
+}
+
+async function initialise(dataDir: string): Promise<void> {
+  if (existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  // embedded-init.ts under tsx, embedded-init.js in dist/: beside this file, with this process's loader and flags.
+  const script = fileURLToPath(new URL(`./embedded-init${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  await promisify(execFile)(process.execPath, [...process.execArgv, script, dataDir], { timeout: 300_000 });
+}
+
 /** A PGlite database in a folder, served on 127.0.0.1 to the PostgreSQL clients of this process. */
 export type EmbeddedPostgres = {
   url: string;
@@ -142,7 +176,15 @@ export type EmbeddedPostgres = {
  */
 export async function startEmbeddedPostgres(dataDir: string, queueSchema: string): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const release = hold(dataDir);
+  await initialise(dataDir).catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  const db = await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS }).catch((error: unknown) => {
+    release();
+    throw error;
+  });
   // All connections share PGlite's one session, where a client's startup `search_path` is not applied:
   // public first (Prisma's tables), then the queue schema for BullMQ's unqualified names.
   await db.exec(`CREATE SCHEMA IF NOT EXISTS "${queueSchema}"; SET search_path TO public, "${queueSchema}";`);
@@ -162,12 +204,16 @@ export async function startEmbeddedPostgres(dataDir: string, queueSchema: string
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  // Scripts (npm run db:seed) reach the database through this process while it runs.
+  writeFileSync(lockFile(dataDir), JSON.stringify({ pid: process.pid, url }));
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url,
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
+      release();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +13,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { Registry } from "prom-client";
 import type { Core } from "../core/index.js";
 import type { BotContext } from "../handlers/telegram/context.js";
+import type { QueueWorkerInfo } from "../jobs/connection.js";
 import type { Logger } from "../ops/log.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -76,18 +77,39 @@ export type QueueBoardAccess = {
  * Bull Board at /admin/queues: behind HTTP basic auth, and read-only unless made writable. Without a
  * password it is not served at all (outside demo mode), with one log line saying so.
  */
-export function installQueueBoard(app: Express, queues: Queue[], access: QueueBoardAccess, log: Pick<Logger, "info" | "warn">): void {
+export function installQueueBoard(
+  app: Express,
+  queues: Queue[],
+  access: QueueBoardAccess,
+  log: Pick<Logger, "info" | "warn">,
+  workersOf: (name: string) => Promise<QueueWorkerInfo[]>,
+): void {
   if (access.password === undefined && !access.openWithoutPassword) {
     log.warn(`${ADMIN_QUEUES_PATH} is off: set ADMIN_PASSWORD to use the queue board`);
     return;
   }
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !access.writable })), serverAdapter });
+  createBullBoard({ queues: queues.map((queue) => new BoardQueue(queue, { readOnlyMode: !access.writable }, workersOf)), serverAdapter });
   serverAdapter.setViewsPath(offlineBoardViews());
   const guard = access.password === undefined ? [] : [basicAuth(access.password)];
   app.use(ADMIN_QUEUES_PATH, ...guard, serverAdapter.getRouter());
   log.info({ protected: access.password !== undefined, writable: access.writable }, `queue board at ${ADMIN_QUEUES_PATH}`);
+}
+
+/** A queue on the board, with its workers as the queue backend knows them (on PostgreSQL too, see jobs/connection.ts). */
+class BoardQueue extends BullMQAdapter {
+  constructor(
+    queue: Queue,
+    options: { readOnlyMode: boolean },
+    private readonly workersOf: (name: string) => Promise<QueueWorkerInfo[]>,
+  ) {
+    super(queue, options);
+  }
+
+  override async getWorkers(): Promise<QueueWorkerInfo[]> {
+    return this.workersOf(this.getQueueName());
+  }
 }
 
 /**
@@ -125,9 +147,54 @@ export function installNotFound(app: Express): void {
 }
 
 export async function listen(app: Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  return (await serve(app, port, host)).server;
+}
+
+/** A browser's EventSource asks for `text/event-stream` (the header written with writeHead is not kept for getHeader). */
+function isEventStream(req: IncomingMessage, res: ServerResponse): boolean {
+  return /text\/event-stream/.test(`${req.headers.accept ?? ""} ${String(res.getHeader("content-type") ?? "")}`);
+}
+
+/** A listening server, and how to stop it quickly without cutting off an answer under way. */
+export type Serving = {
+  server: Server;
+  /**
+   * Stops listening, ends the open event streams (the simulator's pages), closes keep-alive sockets as soon as
+   * they fall idle; requests under way get `graceMs` to finish, then their sockets are closed too.
+   */
+  close: (graceMs?: number) => Promise<void>;
+};
+
+export async function serve(app: Express, port: number, host: string): Promise<Serving> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  const answering = new Map<ServerResponse, IncomingMessage>();
+  let closing = false;
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    answering.set(res, req);
+    res.on("close", () => {
+      answering.delete(res);
+      // The socket of a keep-alive connection would otherwise hold the stop until the client goes.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  let closed: Promise<void> | undefined;
+  const close = (graceMs = 1000) => {
+    closed ??= new Promise<void>((resolve) => {
+      closing = true;
+      const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearTimeout(cutOff);
+        resolve();
+      });
+      // A page's event stream never ends by itself; its EventSource would reconnect, to a server that is gone.
+      for (const [res, req] of answering) if (isEventStream(req, res)) res.end();
+      server.closeIdleConnections();
+    });
+    return closed;
+  };
+  return { server, close };
 }
 
 function basicAuth(password: string) {

@@ -16,9 +16,29 @@ import type { Metrics } from "../ops/metrics.js";
 /** Where the queues live. Nothing outside this file knows which one is in use. */
 export type QueueBackendConfig =
   | { backend: "redis"; url: string; prefix: string }
-  | { backend: "postgres"; prefix: string; pool: pg.PoolConfig; schema: string; embedded: boolean };
+  | {
+      backend: "postgres";
+      prefix: string;
+      pool: pg.PoolConfig;
+      schema: string;
+      embedded: boolean;
+      /** Runs a statement on the product's own pool (the queue board's worker list): no connection of its own. */
+      sql: <Row>(text: string, values: unknown[]) => Promise<Row[]>;
+    };
 
 type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "autorun">;
+
+/** A worker consuming a queue, in any process, as the queue board lists it. */
+export type QueueWorkerInfo = {
+  /** The connection's id (Redis client id, PostgreSQL backend pid; in the embedded database, this process's). */
+  id: string;
+  /** The name the worker was given, or null. */
+  name: string | null;
+  /** `ip:port` the worker connects from. */
+  addr: string;
+  /** Seconds since its connection was opened. */
+  age: number;
+};
 
 /** Creates queues and workers on the configured backend and closes them all at the end. */
 export type Queues = {
@@ -27,6 +47,8 @@ export type Queues = {
   worker: <Data>(name: string, processor: Processor<Data>, settings?: WorkerSettings) => Worker<Data>;
   /** Throws when the backend cannot be reached. */
   ping: () => Promise<void>;
+  /** The workers consuming a queue, in every process that shares the backend. */
+  workersOf: (name: string) => Promise<QueueWorkerInfo[]>;
   /** Called when the backend is back after losing its connection (Redis restarted: its jobs may be gone). */
   onReconnect: (handler: () => Promise<void>) => void;
   /** Stops the workers (waiting for running jobs), then the producers and connections. */
@@ -67,17 +89,18 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
       log.warn("redis is back; putting back schedules and lost jobs");
       for (const handler of reconnectHandlers) handler().catch((error: unknown) => log.error({ err: error }, "recovery after reconnect failed"));
     });
+    const queue = <Data,>(name: string) => {
+      let existing = queues.get(name) as Queue<Data> | undefined;
+      if (!existing) {
+        existing = new Queue<Data>(name, { connection: producer, prefix: config.prefix } as QueueOptions);
+        existing.on("error", onError(`queue ${name}`));
+        queues.set(name, existing as Queue);
+      }
+      return existing;
+    };
     return {
       kind: "redis",
-      queue: <Data,>(name: string) => {
-        let queue = queues.get(name) as Queue<Data> | undefined;
-        if (!queue) {
-          queue = new Queue<Data>(name, { connection: producer, prefix: config.prefix } as QueueOptions);
-          queue.on("error", onError(`queue ${name}`));
-          queues.set(name, queue as Queue);
-        }
-        return queue;
-      },
+      queue,
       worker: <Data,>(name: string, processor: Processor<Data>, settings: WorkerSettings = {}) => {
         const worker = new Worker<Data>(name, processor, { ...settings, connection: workerConnection, prefix: config.prefix });
         watch(name, worker as Worker);
@@ -87,6 +110,11 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
       ping: async () => {
         await producer.ping();
       },
+      // BullMQ names each worker's blocking connection after its queue; CLIENT LIST says where it is and since when.
+      workersOf: async (name) =>
+        (await queue(name).getWorkers())
+          .filter((client) => client.addr)
+          .map((client) => ({ id: String(client.id ?? ""), name: null, addr: String(client.addr), age: Number(client.age) || 0 })),
       onReconnect: (handler) => {
         reconnectHandlers.push(handler);
       },
@@ -107,6 +135,24 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
   // Workers wake on NOTIFY (on PGlite relayed between connections by bot/embedded-postgres.ts); a short
   // poll on the embedded database covers a notification that slipped between two queries.
   const drainDelay = config.embedded ? 1 : 5;
+  const started = new Map<Worker, number>();
+  // BullMQ lists a PostgreSQL worker by its LISTEN connection's application_name, without the address and age a
+  // board shows (so Bull Board said "No workers"); pg_stat_activity has them.
+  const workersOf = async (name: string): Promise<QueueWorkerInfo[]> => {
+    if (config.embedded) {
+      // PGlite has one session for every connection, named after whichever worker named it last: only this
+      // process can use the embedded database, so its own workers are all there are.
+      return workers
+        .filter((worker) => worker.name === name && worker.isRunning())
+        .map((worker, i) => ({ id: `${process.pid}.${i + 1}`, name: null, addr: "this process", age: Math.round((Date.now() - (started.get(worker) ?? Date.now())) / 1000) }));
+    }
+    const rows = await config.sql<{ pid: number; addr: string | null; port: number | null; age: number }>(
+      `SELECT pid, host(client_addr) AS addr, client_port AS port, EXTRACT(EPOCH FROM now() - backend_start)::int AS age
+         FROM pg_stat_activity WHERE datname = current_database() AND (application_name = $1 OR application_name LIKE $1 || ':w:%') ORDER BY backend_start`,
+      [name],
+    );
+    return rows.map((row) => ({ id: String(row.pid), name: null, addr: row.addr ? `${row.addr}:${row.port ?? ""}` : "local socket", age: row.age }));
+  };
   return {
     kind: "postgres",
     queue: <Data,>(name: string) => {
@@ -122,11 +168,13 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
       const worker = new Postgres.Worker<Data>(name, processor, { ...settings, connection, drainDelay }) as unknown as Worker<Data>;
       watch(name, worker as Worker);
       workers.push(worker as Worker);
+      started.set(worker as Worker, Date.now());
       return worker;
     },
     ping: async () => {
       await bootstrap.getJobCounts("waiting");
     },
+    workersOf,
     // PostgreSQL keeps its jobs across restarts; the periodic sweep covers the rest.
     onReconnect: () => undefined,
     close: async () => {
