@@ -23,10 +23,10 @@ const WAVE = 3;
 export const DISPATCH_TARGET_MS = 100;
 /** The arrival rates stepped through, in confirms a second. */
 export const DISPATCH_RATES = [5, 10, 25, 50, 100, 200, 400];
-/** Each step long enough for some 80 requests (a p99 of fewer is the maximum), at least 4 s, at most 16 s. */
-const stepSeconds = (rate: number) => Math.min(16, Math.max(4, 80 / rate));
+/** Each step long enough for some 60 requests (at the lowest rates the p99 is their maximum), at least 4 s, at most 12 s. */
+const stepSeconds = (rate: number) => Math.min(12, Math.max(4, 60 / rate));
 /** How long a step's requests may take to be dispatched after its load before the step counts as saturated. */
-const DRAIN_MS = 10_000;
+const DRAIN_MS = 6_000;
 /** The warm-up before the steps: 2 s at 10 a second, not counted. */
 const WARM_RATE = 10;
 const WARM_SECONDS = 2;
@@ -194,7 +194,7 @@ export async function dispatch(run: Run): Promise<{ figures: Figure[]; memory: M
       return { figures, memory, curves: [curve, bare] };
     }
     const wanted = run.backend === "redis" ? 100 : 50;
-    const steps = (c: Curve) => c.steps.map((s) => `${s.load}/s ${Number.isFinite(s.p99) ? Math.round(s.p99) : "> 10 s"}`).join(", ");
+    const steps = (c: Curve) => c.steps.map((s) => `${s.load}/s ${Number.isFinite(s.p99) ? Math.round(s.p99) : "not dispatched in time"}`).join(", ");
     const half = curve.atHalf ? `p99 at half of it (${curve.atHalf.load}/s) ${Math.round(curve.atHalf.p99)} ms` : "no half step";
     const figures: Figure[] = [
       {

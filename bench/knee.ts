@@ -26,16 +26,17 @@ export const FRACTION = 0.5;
 
 /**
  * Steps through `loads` until a step's p99 exceeds `stop.above` (or the target, with `stop.atTarget`), a
- * failed step measured twice; then measures half the knee when no step was there.
+ * failed step measured twice, but not before `stop.notBefore`; then measures half the knee when no step was there.
  */
 export async function stepUp(
   curve: Omit<Curve, "steps" | "knee" | "open" | "atHalf">,
   loads: number[],
   measure: (load: number) => Promise<Step>,
-  stop: { atTarget: boolean; above?: number },
+  stop: { atTarget: boolean; above?: number; notBefore?: number },
 ): Promise<Curve> {
   const steps: Step[] = [];
   const failed = (step: Step) => (stop.atTarget && !(step.p99 < curve.target)) || (stop.above !== undefined && !(step.p99 < stop.above));
+  const stops = (step: Step) => failed(step) && step.load >= (stop.notBefore ?? 0);
   for (const load of loads) {
     let step = await measure(load);
     console.log(`    ${curve.label}: ${load} → p50 ${fmt(step.p50)} / p99 ${fmt(step.p99)} ms (${step.count})${step.notes ? `; ${step.notes}` : ""}`);
@@ -46,7 +47,7 @@ export async function stepUp(
       if (again.p99 < step.p99) step = { ...again, notes: `${again.notes ? `${again.notes}; ` : ""}measured twice, first p99 ${fmt(step.p99)} ms` };
     }
     steps.push(step);
-    if (failed(step)) break;
+    if (stops(step)) break;
   }
   const { knee, open } = kneeOf(steps, curve.target, loads);
   let atHalf = steps.find((s) => s.load === Math.round(knee * FRACTION));
@@ -95,7 +96,7 @@ export function medianCurves(runs: Curve[][]): Curve[] {
   });
 }
 
-const fmt = (ms: number): string => (!Number.isFinite(ms) ? "> 10 s" : ms >= 100 ? String(Math.round(ms)) : ms.toFixed(ms < 10 ? 1 : 0));
+const fmt = (ms: number): string => (!Number.isFinite(ms) ? "saturated" : ms >= 100 ? String(Math.round(ms)) : ms.toFixed(ms < 10 ? 1 : 0));
 const unitOf = (part: Curve["part"]) => (part === "dispatch" ? "confirms/s" : "votes at once");
 
 /** The knee table: per curve its capacity, the p99 at half of it, and the p99 at every load stepped through. */
