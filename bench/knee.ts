@@ -26,7 +26,8 @@ export const FRACTION = 0.5;
 
 /**
  * Steps through `loads` until a step's p99 exceeds `stop.above` (or the target, with `stop.atTarget`), a
- * failed step measured twice, but not before `stop.notBefore`; then measures half the knee when no step was there.
+ * step that would stop it measured twice, but not before `stop.notBefore` (the curve below it is always drawn);
+ * then measures half the knee when no step was there.
  */
 export async function stepUp(
   curve: Omit<Curve, "steps" | "knee" | "open" | "atHalf">,
@@ -40,7 +41,7 @@ export async function stepUp(
   for (const load of loads) {
     let step = await measure(load);
     console.log(`    ${curve.label}: ${load} → p50 ${fmt(step.p50)} / p99 ${fmt(step.p99)} ms (${step.count})${step.notes ? `; ${step.notes}` : ""}`);
-    if (failed(step)) {
+    if (stops(step)) {
       // On a shared machine another run's burst can break one step: a failed step is measured once more and the better counts.
       const again = await measure(load);
       console.log(`    ${curve.label}: ${load} again → p50 ${fmt(again.p50)} / p99 ${fmt(again.p99)} ms (${again.count})${again.notes ? `; ${again.notes}` : ""}`);

@@ -296,10 +296,17 @@ export async function startScript(name: string, env: Record<string, string>): Pr
   };
 }
 
-/** Consented Telegram users with a language, inserted in bulk (the benchmark's newcomers and volunteers). */
+/** The town of the configuration, as the product finds it at start (and keeps): the benchmark's people live there. */
+export async function benchTown(prisma: PrismaClient): Promise<string> {
+  const town = await prisma.network.upsert({ where: { slug: "beckum" }, create: { slug: "beckum", name: "Beckum", districts: [] }, update: {}, select: { id: true } });
+  return town.id;
+}
+
+/** Consented Telegram users with a language, placed in the town, inserted in bulk (the benchmark's newcomers and volunteers). */
 export async function seedUsers(prisma: PrismaClient, ids: number[], locale = "de"): Promise<void> {
+  const networkId = await benchTown(prisma);
   for (let i = 0; i < ids.length; i += 1000) {
-    await prisma.telegramUser.createMany({ data: ids.slice(i, i + 1000).map((telegramId) => ({ telegramId, locale, consentAt: new Date() })) });
+    await prisma.telegramUser.createMany({ data: ids.slice(i, i + 1000).map((telegramId) => ({ telegramId, locale, consentAt: new Date(), networkId })) });
   }
 }
 
