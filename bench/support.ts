@@ -30,6 +30,9 @@ export async function ownRedis(): Promise<{ url: string; stop: () => Promise<voi
   const child = spawn(process.env.BENCH_REDIS_SERVER ?? "/usr/bin/redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"], {
     stdio: "ignore",
   });
+  // A run that fails half-way (process.exit, an uncaught error) takes its server with it.
+  const kill = () => child.kill("SIGKILL");
+  process.once("exit", kill);
   const url = `redis://127.0.0.1:${port}`;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on("error", () => undefined);
@@ -52,6 +55,7 @@ export async function ownRedis(): Promise<{ url: string; stop: () => Promise<voi
     url,
     stop: async () => {
       delete process.env.BENCH_REDIS_URL;
+      process.off("exit", kill);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -118,7 +122,7 @@ const PRODUCTION: { flags: string[]; env: Record<string, string> } = (() => {
   return { flags: words.filter((word) => word.startsWith("--")), env };
 })();
 
-export type ProductProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
+export type ProductProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void>; stderr: () => string };
 
 /**
  * The product in its own process, as in production (`npm run start:prod` with tokens): webhook mode,
@@ -173,7 +177,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
     stdio: ["ignore", "ignore", "pipe"],
   });
   let errors = "";
-  child.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -193,6 +197,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
     url,
     port,
     child,
+    stderr: () => errors,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
