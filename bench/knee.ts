@@ -89,7 +89,7 @@ export function medianCurves(runs: Curve[][]): Curve[] {
       steps,
       knee,
       open: same.filter((c) => c.open).length * 2 > same.length,
-      ...(halves.length ? { atHalf: { load: Math.round(knee * FRACTION), count: 0, p50: median(halves.map((s) => s.p50)), p99: median(halves.map((s) => s.p99)) } } : {}),
+      ...(halves.length && knee > 0 ? { atHalf: { load: Math.round(knee * FRACTION), count: 0, p50: median(halves.map((s) => s.p50)), p99: median(halves.map((s) => s.p99)) } } : {}),
     };
   });
 }
@@ -120,7 +120,7 @@ export function kneeTable(curves: Curve[], runs: number): string {
     }
     lines.push("");
   }
-  return `${lines.join("\n")}p99 in ms. Capacity: the highest load measured under the target (≥: the highest step, never broken); ✗ over the target (dispatch stops at the first such step above 25/s, votes at p99 > 3 s above 500); an empty cell was not measured.\n`;
+  return `${lines.join("\n")}\np99 in ms. Capacity: the highest load measured under the target (≥: the highest step, never broken); ✗ over the target (dispatch stops at the first such step above 25/s, votes at p99 > 3 s above 500); an empty cell was not measured.\n`;
 }
 
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
