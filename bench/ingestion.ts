@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
 import { TelegramEmulator } from "../sim/telegram-api.js";
-import { BENCH_REDIS_URL, freshDatabase, seedUsers, startProduct, startScript, TELEGRAM_TOKEN, WEBHOOK_SECRET, deleteRedisPrefix, type Figure, type MemorySample, settledRssMb } from "./support.js";
+import { benchRedisUrl, freshDatabase, seedUsers, startProduct, startScript, TELEGRAM_TOKEN, WEBHOOK_SECRET, deleteRedisPrefix, type Figure, type MemorySample, settledRssMb } from "./support.js";
 
 const USERS = 5000;
 const FIRST_USER = 1_000_000;
@@ -47,7 +47,7 @@ export async function ingestion(seconds: number): Promise<{ figures: Figure[]; m
   const database = await freshDatabase();
   await seedUsers(database.prisma, Array.from({ length: USERS }, (_, i) => FIRST_USER + i));
   const prefix = `brbbench-ingest-${Date.now()}`;
-  const product = await startProduct({ DATABASE_URL: database.url, REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: prefix, TELEGRAM_API_ROOT: telegram.url, SLACK_API_URL: "http://127.0.0.1:9/api/" });
+  const product = await startProduct({ DATABASE_URL: database.url, REDIS_URL: benchRedisUrl(), QUEUE_PREFIX: prefix, TELEGRAM_API_ROOT: telegram.url });
   const bare = await startScript("bare-bot", { TELEGRAM_API_ROOT: telegram.url, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN });
   try {
     await load(bare.url, 2);

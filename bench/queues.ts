@@ -1,7 +1,7 @@
 import { createPostgresBackend, Queue, QueueEvents, withBackend, Worker, type Processor } from "bullmq";
 import { poolConfigFromUrl, QUEUE_SCHEMA } from "../bot/database.js";
 import pg from "pg";
-import { BENCH_REDIS_URL, sleep } from "./support.js";
+import { benchRedisUrl, sleep } from "./support.js";
 
 export type Backend = "redis" | "postgres";
 
@@ -11,7 +11,7 @@ export type QueuePlace = { backend: "redis"; prefix: string } | { backend: "post
 /** BullMQ's classes bound to one place, so that the benchmark can watch and drive queues on either backend. */
 export function queueKit(place: QueuePlace) {
   if (place.backend === "redis") {
-    const u = new URL(BENCH_REDIS_URL);
+    const u = new URL(benchRedisUrl());
     const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
     return {
       queue: <T>(name: string) => new Queue<T>(name, { connection, prefix: place.prefix }),

@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { dispatch } from "./dispatch.js";
 import { ingestion } from "./ingestion.js";
+import { writeKneeReport, type Curve } from "./knee.js";
 import { outbound } from "./outbound.js";
-import { closeQuietSlack, table, type Figure, type MemorySample } from "./support.js";
+import { closeQuietSlack, ownRedis, table, type Figure, type MemorySample } from "./support.js";
 import { votes } from "./votes.js";
 
 // `npm run bench -- county`: the simulated county on its own (bench/county.ts, its table in bench/results/county.md).
@@ -23,16 +24,21 @@ if (unknown.length) {
 }
 const selected = new Set<Part>(asked.length ? (asked as Part[]) : PARTS);
 
-// The issue's 60 s; shorter for a quick look while working on it (BENCH_DISPATCH_SECONDS=10).
-const DISPATCH_SECONDS = Number(process.env.BENCH_DISPATCH_SECONDS ?? 60);
+// The scale-out run's fixed rate and length; the single-process dispatch runs step the rate up to the knee.
+const SCALE_RATE = 50;
+const SCALE_SECONDS = Number(process.env.BENCH_DISPATCH_SECONDS ?? 20);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "redis,postgres").split(",") as ("redis" | "postgres")[];
 
 const started = Date.now();
+const redis = await ownRedis();
+console.log(`Redis for the benchmark: ${redis.url}`);
 const figures: Figure[] = [];
 const memory: MemorySample[] = [];
+const curves: Curve[] = [];
 const step = (title: string) => console.log(`\n▶ ${title} (${Math.round((Date.now() - started) / 1000)} s)`);
-const record = (result: { figures: Figure[]; memory?: MemorySample[] }) => {
+const record = (result: { figures: Figure[]; memory?: MemorySample[]; curves?: Curve[] }) => {
   figures.push(...result.figures);
+  curves.push(...(result.curves ?? []));
   memory.push(...(result.memory ?? []));
   for (const f of result.figures) console.log(`  ${f.name}: ${f.value} ${f.unit}${f.notes ? ` (${f.notes})` : ""}`);
 };
@@ -43,8 +49,8 @@ if (selected.has("ingestion")) {
 }
 for (const backend of BACKENDS) {
   if (selected.has("dispatch")) {
-    step(`2. dispatch latency, queues on ${backend}`);
-    record(await dispatch({ backend, processes: 1, seconds: DISPATCH_SECONDS }));
+    step(`2. dispatch: stepping the rate to the knee, queues on ${backend}`);
+    record(await dispatch({ backend, processes: 1, knee: true }));
   }
   if (selected.has("outbound")) {
     step(`3. outbound at the platform limit, queues on ${backend}`);
@@ -52,12 +58,13 @@ for (const backend of BACKENDS) {
   }
 }
 if (selected.has("votes")) {
-  step("4. Slack votes");
-  record(await votes(500));
+  step("4. Slack votes: stepping the burst to the knee");
+  record(await votes());
 }
 if (selected.has("scale")) {
   step("6. scale-out: two product processes, queues on redis");
-  record(await dispatch({ backend: "redis", processes: 2, seconds: DISPATCH_SECONDS }));
+  // The knee's curves are single-process; the scale-out run's are in its figures only.
+  record({ ...(await dispatch({ backend: "redis", processes: 2, knee: false, rate: SCALE_RATE, seconds: SCALE_SECONDS })), curves: [] });
   record(await outbound({ backend: "redis", processes: 2 }));
 }
 
@@ -89,13 +96,15 @@ console.log(`\n${table(figures)}\n\n${figures.filter((f) => f.pass).length} of $
 const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 const file = path.join("bench", "results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 await mkdir(path.dirname(file), { recursive: true });
-await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), seconds, machine, parts: [...selected], figures }, null, 2)}\n`);
+await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), seconds, machine, parts: [...selected], figures, curves }, null, 2)}\n`);
 // latest.md (the README's table) shows complete runs only; a partial or shortened run leaves it alone.
-const complete = selected.size === PARTS.length && DISPATCH_SECONDS === 60 && BACKENDS.length === 2;
+const complete = selected.size === PARTS.length && SCALE_SECONDS === 20 && BACKENDS.length === 2;
+const when = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}`;
 if (complete) {
-  const when = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpus} × ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}`;
   await writeFile(path.join("bench", "results", "latest.md"), `${table(figures)}\n\n${when}; the whole run took ${seconds} s.\n`);
+  await writeKneeReport([curves], when);
 }
-console.log(`written to ${file}${complete ? " and bench/results/latest.md" : " (a partial run: bench/results/latest.md unchanged)"}`);
+console.log(`written to ${file}${complete ? ", bench/results/latest.md, knee.md and knee.png" : " (a partial run: bench/results/latest.md and the knee report unchanged)"}`);
 await closeQuietSlack();
+await redis.stop();
 process.exit(0);

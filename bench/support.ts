@@ -17,7 +17,52 @@ const SOCKET_DIR = "/var/run/postgresql";
 export const BENCH_POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ??
   (existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`) ? `postgresql://postgres@localhost:5432/postgres?host=${SOCKET_DIR}` : "postgresql://postgres@127.0.0.1:5432/postgres");
-export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The Redis the benchmarks use: BENCH_REDIS_URL, which `npm run bench` points at its own redis-server (see ownRedis). */
+export const benchRedisUrl = (): string => process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/**
+ * A redis-server of the benchmark's own on a free port, without persistence: the run neither disturbs the
+ * shared Redis of other test runs nor is slowed by their keys. BENCH_REDIS_URL, when set, is used instead.
+ */
+export async function ownRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.BENCH_REDIS_URL) return { url: process.env.BENCH_REDIS_URL, stop: async () => undefined };
+  const port = await freePort();
+  const child = spawn(process.env.BENCH_REDIS_SERVER ?? "/usr/bin/redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"], {
+    stdio: "ignore",
+  });
+  // A run that fails half-way (process.exit, an uncaught error) takes its server with it.
+  const kill = () => child.kill("SIGKILL");
+  process.once("exit", kill);
+  const url = `redis://127.0.0.1:${port}`;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => undefined);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    try {
+      await redis.connect();
+      await redis.ping();
+      break;
+    } catch {
+      redis.disconnect();
+      if (Date.now() > deadline) throw new Error("redis-server did not start");
+      await sleep(100);
+    }
+  }
+  redis.disconnect();
+  process.env.BENCH_REDIS_URL = url;
+  return {
+    url,
+    stop: async () => {
+      delete process.env.BENCH_REDIS_URL;
+      process.off("exit", kill);
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(5000)]);
+    },
+  };
+}
 
 export const TELEGRAM_TOKEN = "777000:bench-token";
 export const SLACK_TOKEN = "xoxb-bench";
@@ -77,7 +122,7 @@ const PRODUCTION: { flags: string[]; env: Record<string, string> } = (() => {
   return { flags: words.filter((word) => word.startsWith("--")), env };
 })();
 
-export type ProductProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
+export type ProductProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void>; stderr: () => string };
 
 /**
  * The product in its own process, as in production (`npm run start:prod` with tokens): webhook mode,
@@ -114,6 +159,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
       ...PRODUCTION.env,
       NODE_ENV: "production",
       ADMIN_PASSWORD: "bench-admin-password",
+      BALLOT_SECRET: "bench-ballot-secret-of-at-least-32-characters",
       LOG_LEVEL: "warn",
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -131,7 +177,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
     stdio: ["ignore", "ignore", "pipe"],
   });
   let errors = "";
-  child.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -151,6 +197,7 @@ export async function startProduct(env: Record<string, string>): Promise<Product
     url,
     port,
     child,
+    stderr: () => errors,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -176,9 +223,8 @@ export async function startProducts(
       products.push(
         await startProduct({
           DATABASE_URL: place.databaseUrl,
-          ...(place.backend === "redis" ? { REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: place.prefix } : {}),
+          ...(place.backend === "redis" ? { REDIS_URL: benchRedisUrl(), QUEUE_PREFIX: place.prefix } : {}),
           TELEGRAM_API_ROOT: place.telegramUrl,
-          SLACK_API_URL: "http://127.0.0.1:9/api/",
           ...env,
         }),
       );
@@ -191,7 +237,7 @@ export async function startProducts(
 }
 
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(BENCH_REDIS_URL);
+  const redis = new Redis(benchRedisUrl());
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
@@ -255,10 +301,17 @@ export async function startScript(name: string, env: Record<string, string>): Pr
   };
 }
 
-/** Consented Telegram users with a language, inserted in bulk (the benchmark's newcomers and volunteers). */
+/** The town of the configuration, as the product finds it at start (and keeps): the benchmark's people live there. */
+export async function benchTown(prisma: PrismaClient): Promise<string> {
+  const town = await prisma.network.upsert({ where: { slug: "beckum" }, create: { slug: "beckum", name: "Beckum", districts: [] }, update: {}, select: { id: true } });
+  return town.id;
+}
+
+/** Consented Telegram users with a language, placed in the town, inserted in bulk (the benchmark's newcomers and volunteers). */
 export async function seedUsers(prisma: PrismaClient, ids: number[], locale = "de"): Promise<void> {
+  const networkId = await benchTown(prisma);
   for (let i = 0; i < ids.length; i += 1000) {
-    await prisma.telegramUser.createMany({ data: ids.slice(i, i + 1000).map((telegramId) => ({ telegramId, locale, consentAt: new Date() })) });
+    await prisma.telegramUser.createMany({ data: ids.slice(i, i + 1000).map((telegramId) => ({ telegramId, locale, consentAt: new Date(), networkId })) });
   }
 }
 

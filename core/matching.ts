@@ -56,7 +56,9 @@ export type Candidate = { id: string; telegramId: bigint; locale: string | null 
  * Volunteers in the circle who have not been offered this request yet – or whose offer was taken by someone
  * else or withdrawn before the request opened again – (not the newcomer themselves), approved by the request's
  * town and not paused; least recently assigned first, so that offers do not always go to the same
- * fast few.
+ * fast few. With a quiet time the rows are locked and those another request's wave is offering to right now
+ * are passed over: that wave's commit puts them in their quiet time anyway, and the waves neither wait for
+ * each other nor offer the same volunteer twice at once.
  */
 export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId" | "networkId">, circle: Circle, limit: number): Promise<Candidate[]> {
   const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
@@ -75,7 +77,7 @@ export async function candidates(q: Queryable, request: Pick<Request, "id" | "ne
          (SELECT count(*) FROM "HelpRequest" r WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity"
          AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))
      ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
-     LIMIT $9`,
+     LIMIT $9${circle.quiet ? " FOR UPDATE OF v SKIP LOCKED" : ""}`,
     [
       circle.role,
       request.newcomerId,
