@@ -76,6 +76,11 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
         deps.log.warn({ outboxId: String(message.id) }, "relayed message not sent again after a crash");
         return message.id === outboxId ? undefined : retryAt(job, Date.now(), token);
       }
+      if (message.orphaned) {
+        // At most one per chat per crash (a chat has one message in flight at a time), and each one is told.
+        deps.metrics.outbound.inc({ channel: "telegram", outcome: "resent_after_crash" });
+        deps.log.warn({ outboxId: String(message.id) }, "sending again after its sender stopped: the chat may get it twice");
+      }
       let sentRef: string | undefined;
       try {
         sentRef = await deliver(deps, message, window.take);
