@@ -19,7 +19,7 @@ export type QueueBackendConfig =
   | { backend: "redis"; url: string; prefix: string }
   | { backend: "postgres"; prefix: string; pool: pg.PoolConfig; schema: string; embedded: boolean };
 
-type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "autorun">;
+type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "stalledInterval" | "autorun">;
 
 /** Creates queues and workers on the configured backend and closes them all at the end. */
 export type Queues = {

@@ -133,7 +133,6 @@ describe("faults under traffic", () => {
       await typing;
       await s.request();
     });
-    await killedMidWave(s);
   }, 200_000);
 
   it("long polling, PostgreSQL queues: PostgreSQL down, duplicates, a full pool, a crash", async () => {
@@ -144,10 +143,35 @@ describe("faults under traffic", () => {
     await killedMidWave(s);
   }, 200_000);
 
-  it("webhook, Redis queues: PostgreSQL down (Telegram delivers again), duplicates, a crash", async () => {
+  it("webhook, Redis queues: PostgreSQL down (Telegram delivers again), duplicates", async () => {
     const s = await open({ queue: "redis", telegramMode: "webhook", volunteers: 5, env: { TELEGRAM_MESSAGES_PER_SECOND: "10" } });
     await postgresDown(s);
     await twiceAtOnce(s);
-    await killedMidWave(s);
+  }, 200_000);
+
+  it("Slack, Redis queues: a retry while the first click is in flight, a Slack API taking 5 s, PostgreSQL down while members click", async () => {
+    const s = await open({ queue: "redis", telegramMode: "polling", volunteers: 0, newcomers: 0 });
+    const poll = await s.poll("Welcher Tag passt?");
+    const members = (from: number, count: number) => Array.from({ length: count }, (_, i) => `U0VOTER${String(from + i).padStart(3, "0")}`);
+    const acknowledged = (answers: { status: number }[]) => expect(answers.map((a) => a.status).filter((status) => status !== 200)).toEqual([]);
+    await fault(s, "Slack retry while the first click is in flight", async () => {
+      acknowledged((await Promise.all(members(0, 20).map((m, i) => s.vote(poll, m, i, true)))).flat());
+    });
+    await fault(s, "Slack API taking 5 s while clicks arrive", async () => {
+      for (const method of ["chat.update", "chat.postEphemeral", "chat.postMessage", "conversations.members", "users.info"]) s.slack.slow(method, 5000);
+      acknowledged((await Promise.all(members(20, 20).map((m, i) => s.vote(poll, m, i)))).flat());
+      await sleep(1000);
+      for (const method of ["chat.update", "chat.postEphemeral", "chat.postMessage", "conversations.members", "users.info"]) s.slack.slow(method, 0);
+    });
+    await fault(s, "PostgreSQL stopped 3 s while members click", async () => {
+      await s.servers.postgres.halt();
+      const clicking = Promise.all(members(40, 20).map(async (m, i) => {
+        await sleep(i * 100);
+        return s.vote(poll, m, i);
+      }));
+      await sleep(3000);
+      await s.servers.postgres.resume();
+      acknowledged((await clicking).flat());
+    });
   }, 200_000);
 });

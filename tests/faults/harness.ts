@@ -6,7 +6,9 @@ import { migrate } from "../../bot/database.js";
 import { createDatabase } from "../../core/db.js";
 import { createCore, type Core } from "../../core/index.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
-import { SlackEmulator } from "../../sim/slack-api.js";
+import { SLACK_EVENTS_PATH } from "../../bot/slack.js";
+import { ACTIONS, choice } from "../../handlers/slack/action-ids.js";
+import { send, SlackEmulator, type SlackResponse, type SlackSimMessage } from "../../sim/slack-api.js";
 import { TelegramEmulator } from "../../sim/telegram-api.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.js";
 import { databaseUrl } from "../helpers/env.js";
@@ -141,7 +143,9 @@ export class Scene {
     );
     const town = await core.networks.ensureFirst({ slug: "beckum", name: "Beckum", districts: [] });
     await core.networks.linkConfigured(town, { teamId: slack.teamId, coordinatorChannel: COORDINATOR_CHANNEL, networkChannel: COORDINATOR_CHANNEL });
-    const scene = new Scene(servers, options, database, telegram, slack, pool, prisma, core, town, await freePort(), `fault-${randomUUID().slice(0, 8)}`);
+    const port = await freePort();
+    slack.connect(`http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
+    const scene = new Scene(servers, options, database, telegram, slack, pool, prisma, core, town, port, `fault-${randomUUID().slice(0, 8)}`);
     await scene.cast();
     return scene;
   }
@@ -247,6 +251,32 @@ export class Scene {
     return result.reference;
   }
 
+  /** Slack: a poll in the coordinators' channel, posted by the product; resolves to it and its options. */
+  async poll(question: string): Promise<{ id: string; message: SlackSimMessage; options: string[] }> {
+    const member = await this.core.member({ slackUserId: COORDINATOR, teamId: this.slack.teamId });
+    if (!member) throw new Error("no coordinator");
+    const { id } = await member.polls.create({ question, options: [{ label: "Mo" }, { label: "Di" }], multiple: false, anonymous: false, datePoll: false }, COORDINATOR_CHANNEL);
+    const message = await this.slack.waitFor(() => this.slack.channelMessages(COORDINATOR_CHANNEL).find((m) => m.text === `📊 ${question}`), 15_000, "the poll");
+    const options = (await this.prisma.pollOption.findMany({ where: { pollId: id }, orderBy: { position: "asc" } })).map((o) => o.id);
+    return { id, message, options };
+  }
+
+  /**
+   * A member votes: the click as Slack sends it, and – with `retryWhileInFlight` – Slack's retry of the same
+   * click while the first is still being answered. Resolves to the answers Slack got.
+   */
+  async vote(poll: { id: string; message: SlackSimMessage; options: string[] }, member: string, option: number, retryWhileInFlight = false): Promise<SlackResponse[]> {
+    const optionId = poll.options[option % poll.options.length] ?? "";
+    this.voters.add(`${poll.id}:${member}`);
+    const click = this.slack.prepareClick(member, poll.message, choice(ACTIONS.vote, optionId), { value: `${poll.id}:${optionId}` });
+    if (!retryWhileInFlight) return [await send(click)];
+    const retry = { ...click, headers: { ...click.headers, "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } };
+    return Promise.all([send(click), send(retry)]);
+  }
+
+  /** Members who voted in this phase, as `poll:member`: each must have exactly one vote. */
+  voters = new Set<string>();
+
   /** Offers that reached the volunteers so far. */
   offersDelivered(): number {
     return this.volunteers.reduce((sum, id) => sum + this.telegram.botMessages(id).filter((m) => this.requests.some((r) => plain(m).includes(r))).length, 0);
@@ -263,6 +293,7 @@ export class Scene {
         if (this.telegram.webhookBacklog > 0) return false;
         if (this.offersDelivered() < expected) return false;
         for (const [id, sent] of this.typed) if (this.helpAnswers(id) - (this.baseline.answers.get(id) ?? 0) < sent) return false;
+        if ((await this.votesMissing()) > 0) return false;
         const open = await this.prisma.outbox.count({ where: { status: { in: ["PENDING", "SENDING"] } } });
         return open === 0;
       },
@@ -270,7 +301,17 @@ export class Scene {
       "everything to settle",
     ).catch(() => undefined);
     // Anything doubled would show within the sender's next rounds.
-    await sleep(1000);
+    await sleep(500);
+  }
+
+  private async votesMissing(): Promise<number> {
+    let missing = 0;
+    for (const key of this.voters) {
+      const [pollId = "", member = ""] = key.split(":");
+      const votes = await this.prisma.pollVote.count({ where: { pollId, slackUserId: member } });
+      if (votes === 0) missing++;
+    }
+    return missing;
   }
 
   private helpAnswers(newcomer: number): number {
@@ -308,6 +349,14 @@ export class Scene {
         if (copies > 2) problems.push(`${reference}: volunteer ${id} got the offer ${copies} times`);
       }
     }
+    for (const key of this.voters) {
+      requests++;
+      const [pollId = "", member = ""] = key.split(":");
+      const votes = await this.prisma.pollVote.count({ where: { pollId, slackUserId: member } });
+      if (votes !== 1) problems.push(`poll ${pollId}: ${member} has ${votes} votes`);
+      lost += votes === 0 ? 1 : 0;
+      doubled += Math.max(0, votes - 1);
+    }
     const rows = await this.prisma.outbox.findMany({ where: { channel: "TELEGRAM" }, select: { id: true, recipient: true, status: true, sentRef: true }, orderBy: { id: "asc" } });
     const unsent = rows.filter((r) => r.status !== "SENT");
     if (unsent.length > 0) problems.push(`${unsent.length} outbox rows not sent: ${unsent.slice(0, 5).map((r) => `${r.id}=${r.status}`).join(", ")}`);
@@ -331,6 +380,7 @@ export class Scene {
     this.baseline = { answers: new Map([...this.newcomers].map((id) => [id, this.helpAnswers(id)])), unrecorded: unrecordedAll, announced: announcedAll };
     this.typed = new Map();
     this.requests = [];
+    this.voters = new Set();
     return { requests, lost, doubled, announced, problems };
   }
 

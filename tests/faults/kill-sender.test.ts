@@ -29,13 +29,14 @@ describe.skipIf(KILLS === 0)("the sender killed mid-burst, again and again", () 
       await s.core.arrivals.tellMany(CHATS.flatMap((chat) => Array.from({ length: PER_CHAT }, (_, i) => ({ recipient: chat, intent: { kind: "send" as const, locale: "de" as const, parts: [{ text: `Nachricht ${kill}.${i}` }] } }))));
       // Somewhere in the burst: after 1 to 40 of its 60 messages.
       const cut = 1 + Math.floor(Math.random() * 40);
-      await s.telegram.waitFor(() => s.telegram.acceptedSends().length >= before + cut || undefined, 30_000, "the burst under way");
+      await s.telegram.waitFor(() => s.telegram.acceptedSends().length >= before + cut || undefined, 90_000, `burst ${kill} under way`);
       await s.kill();
       const sentBeforeKill = s.telegram.acceptedSends().length - before;
       await s.start();
       await s.settle(60_000);
       const tally = await s.tally();
       figures.push({ kill, sentBeforeKill, lost: tally.lost, doubled: tally.doubled, announced: tally.announced });
+      console.log(`kill ${kill}: ${sentBeforeKill} of the burst sent before it, lost ${tally.lost}, doubled ${tally.doubled} (announced ${tally.announced})`);
       expect(tally.problems, `kill ${kill}`).toEqual([]);
     }
     const total = (key: "lost" | "doubled" | "announced") => figures.reduce((sum, f) => sum + f[key], 0);
