@@ -111,7 +111,7 @@ describe("faults under traffic", () => {
       await s.request();
     });
 
-  it("long polling, Redis queues: PostgreSQL down, duplicates, a 429 storm, a full pool, Redis emptied, a crash", async () => {
+  it("long polling, Redis queues: PostgreSQL down, duplicates, a 429 storm, a full pool, Redis emptied", async () => {
     const s = await open({ queue: "redis", telegramMode: "polling", volunteers: 5, env: { TELEGRAM_MESSAGES_PER_SECOND: "10" } });
     await postgresDown(s);
     await twiceAtOnce(s);

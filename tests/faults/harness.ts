@@ -13,7 +13,7 @@ import { TelegramEmulator } from "../../sim/telegram-api.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.js";
 import { databaseUrl } from "../helpers/env.js";
 import { freePort } from "../helpers/probe.js";
-import { BALLOT_SECRET, COORDINATOR, COORDINATOR_CHANNEL, SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET } from "../helpers/stack.js";
+import { BALLOT_SECRET, COORDINATOR, COORDINATOR_CHANNEL, NETWORK_CHANNEL, SLACK_SIGNING_SECRET, SLACK_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET } from "../helpers/stack.js";
 import { plain } from "../helpers/telegram.js";
 
 /**
@@ -142,7 +142,7 @@ export class Scene {
       { isMember: async () => true },
     );
     const town = await core.networks.ensureFirst({ slug: "beckum", name: "Beckum", districts: [] });
-    await core.networks.linkConfigured(town, { teamId: slack.teamId, coordinatorChannel: COORDINATOR_CHANNEL, networkChannel: COORDINATOR_CHANNEL });
+    await core.networks.linkConfigured(town, { teamId: slack.teamId, coordinatorChannel: COORDINATOR_CHANNEL, networkChannel: NETWORK_CHANNEL });
     const port = await freePort();
     slack.connect(`http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`, SLACK_SIGNING_SECRET);
     const scene = new Scene(servers, options, database, telegram, slack, pool, prisma, core, town, port, `fault-${randomUUID().slice(0, 8)}`);
@@ -192,6 +192,7 @@ export class Scene {
         SLACK_SIGNING_SECRET,
         SLACK_API_URL: this.slack.apiUrl,
         SLACK_COORDINATOR_CHANNEL: COORDINATOR_CHANNEL,
+        SLACK_NETWORK_CHANNEL: NETWORK_CHANNEL,
         SLACK_CHANNEL_INTERVAL_MS: "20",
         DATABASE_URL: databaseUrl(this.database, this.servers.postgres.url),
         ...(this.options.queue === "redis" ? { REDIS_URL: this.servers.redis.url } : {}),
@@ -251,12 +252,12 @@ export class Scene {
     return result.reference;
   }
 
-  /** Slack: a poll in the coordinators' channel, posted by the product; resolves to it and its options. */
+  /** Slack: a poll in the network's channel, posted by the product; resolves to it and its options. */
   async poll(question: string): Promise<{ id: string; message: SlackSimMessage; options: string[] }> {
     const member = await this.core.member({ slackUserId: COORDINATOR, teamId: this.slack.teamId });
     if (!member) throw new Error("no coordinator");
-    const { id } = await member.polls.create({ question, options: [{ label: "Mo" }, { label: "Di" }], multiple: false, anonymous: false, datePoll: false }, COORDINATOR_CHANNEL);
-    const message = await this.slack.waitFor(() => this.slack.channelMessages(COORDINATOR_CHANNEL).find((m) => m.text === `📊 ${question}`), 15_000, "the poll");
+    const { id } = await member.polls.create({ question, options: [{ label: "Mo" }, { label: "Di" }], multiple: false, anonymous: false, datePoll: false }, NETWORK_CHANNEL);
+    const message = await this.slack.waitFor(() => this.slack.channelMessages(NETWORK_CHANNEL).find((m) => m.text === `📊 ${question}`), 15_000, "the poll");
     const options = (await this.prisma.pollOption.findMany({ where: { pollId: id }, orderBy: { position: "asc" } })).map((o) => o.id);
     return { id, message, options };
   }
@@ -286,7 +287,7 @@ export class Scene {
    * Waits until everything that was asked for has had its chance: every update answered, every offer out,
    * nothing left to send, and no webhook delivery waiting (or the time is up: then the tally says what is missing).
    */
-  async settle(timeoutMs = 30_000): Promise<void> {
+  async settle(timeoutMs = 60_000): Promise<void> {
     const expected = this.requests.length * this.volunteers.length;
     await until(
       async () => {
