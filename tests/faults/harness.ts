@@ -93,7 +93,7 @@ export class Scene {
   /** Updates sent per newcomer in this phase (each one "/help", to be answered once). */
   typed = new Map<number, number>();
   /** What earlier phases left: answers per newcomer, messages no row records, announced resends. */
-  private baseline = { answers: new Map<number, number>(), unrecorded: 0, announced: 0 };
+  private baseline = { answers: new Map<number, number>(), unrecorded: new Map<string, number>(), announced: 0 };
   /** Every log line of the product's processes. */
   readonly logs: string[] = [];
   private child: ChildProcess | undefined;
@@ -362,23 +362,24 @@ export class Scene {
     const unsent = rows.filter((r) => r.status !== "SENT");
     if (unsent.length > 0) problems.push(`${unsent.length} outbox rows not sent: ${unsent.slice(0, 5).map((r) => `${r.id}=${r.status}`).join(", ")}`);
     lost += unsent.length;
-    let unrecordedAll = 0;
+    const unrecordedByChat = new Map<string, number>();
     const byChat = new Map<string, number[]>();
     for (const row of rows) if (row.sentRef) byChat.set(row.recipient, [...(byChat.get(row.recipient) ?? []), Number(row.sentRef)]);
     for (const [chat, refs] of byChat) {
       const recorded = new Set(refs);
       if (refs.some((ref, i) => i > 0 && ref < (refs[i - 1] ?? 0))) problems.push(`chat ${chat}: messages out of their rows' order`);
-      const unrecorded = this.telegram.botMessages(Number(chat)).filter((m) => !recorded.has(m.message_id));
-      if (unrecorded.length > 1) problems.push(`chat ${chat}: ${unrecorded.length} messages sent twice (no row records them)`);
-      unrecordedAll += unrecorded.length;
+      const unrecorded = this.telegram.botMessages(Number(chat)).filter((m) => !recorded.has(m.message_id)).length;
+      unrecordedByChat.set(chat, unrecorded);
+      const now = unrecorded - (this.baseline.unrecorded.get(chat) ?? 0);
+      if (now > 1) problems.push(`chat ${chat}: ${now} messages sent twice (no row records them)`);
+      doubled += now;
     }
-    doubled += unrecordedAll - this.baseline.unrecorded;
     const announcedAll = this.logs.filter((l) => l.includes("the chat may get it twice")).length;
     const announced = announcedAll - this.baseline.announced;
     if (doubled > announced) problems.push(`${doubled} messages doubled, ${announced} of them announced`);
     const violations = this.telegram.violations.map((v) => `Telegram ${v.method}: ${v.description}`);
     problems.push(...violations);
-    this.baseline = { answers: new Map([...this.newcomers].map((id) => [id, this.helpAnswers(id)])), unrecorded: unrecordedAll, announced: announcedAll };
+    this.baseline = { answers: new Map([...this.newcomers].map((id) => [id, this.helpAnswers(id)])), unrecorded: unrecordedByChat, announced: announcedAll };
     this.typed = new Map();
     this.requests = [];
     this.voters = new Set();
