@@ -1,4 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Queue } from "bullmq";
 import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "../../jobs/outbound-telegram.js";
 import { Scene, startServers, type Servers } from "./harness.js";
@@ -37,7 +40,11 @@ describe.skipIf(KILLS === 0)("the sender killed mid-burst, again and again", () 
       await enqueueOutboundTelegram(queue, ids);
       // Somewhere in the burst: after 1 to 40 of its 60 messages.
       const cut = 1 + Math.floor(Math.random() * 40);
-      await s.telegram.waitFor(() => s.telegram.acceptedSends().length >= before + cut || undefined, 90_000, `burst ${kill} under way`);
+      await s.telegram.waitFor(() => s.telegram.acceptedSends().length >= before + cut || undefined, 90_000, `burst ${kill} under way`).catch((error: unknown) => {
+        const file = path.join(tmpdir(), "brb-kill-sender.log");
+        writeFileSync(file, s.logs.join("\n"));
+        throw new Error(`${String(error)} (product log: ${file})`);
+      });
       await s.kill();
       const sentBeforeKill = s.telegram.acceptedSends().length - before;
       await s.start();
