@@ -16,9 +16,10 @@ export default defineConfig({
     projects: [
       { test: { name: "unit", include: [UNIT], testTimeout: 30_000, pool: "forks" } },
       // Two workers on a two-core machine: more would only make every test slower.
-      { test: { ...withServers, name: "main", include: ["tests/**/*.test.ts"], exclude: [UNIT, "tests/load/**", "tests/browser/**"], maxWorkers: 2 } },
-      // Load tests measure acknowledgement times and the browser test drives Chromium: they run alone, after the others.
-      { test: { ...withServers, name: "slow", include: ["tests/load/**/*.test.ts", "tests/browser/**/*.test.ts"], maxWorkers: 1 } },
+      { test: { ...withServers, name: "main", include: ["tests/**/*.test.ts"], exclude: [UNIT, "tests/load/**", "tests/browser/**", "tests/faults/**"], maxWorkers: 2 } },
+      // Load tests measure acknowledgement times, the browser test drives Chromium, the fault suite stops and kills
+      // servers of its own under a product process: they run alone, after the others.
+      { test: { ...withServers, name: "slow", include: ["tests/load/**/*.test.ts", "tests/browser/**/*.test.ts", "tests/faults/**/*.test.ts"], maxWorkers: 1 } },
     ],
   },
 });

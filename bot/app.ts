@@ -107,9 +107,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Whatever the product writes to the outbox is queued as soon as it is committed.
   database.relayTo(relay.dispatch);
 
-  const { bot, features } = createBot(
+  const { bot, features, letGo } = createBot(
     { token: config.telegram.token, apiRoot: config.telegram.apiRoot, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
-    { core, i18n, log, metrics, defaultLocale: config.defaultLocale, flood: config.telegram.flood },
+    {
+      core,
+      i18n,
+      log,
+      metrics,
+      defaultLocale: config.defaultLocale,
+      flood: config.telegram.flood,
+      // A webhook's update is Telegram's to deliver again; a polled one is already ours, so it is held.
+      outages: { mode: config.telegram.mode.kind === "webhook" ? "refuse" : "hold" },
+    },
   );
 
   const http = createHttpApp();
@@ -124,7 +133,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       queues: () => queues.ping(),
     },
   });
-  if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret);
+  if (config.telegram.mode.kind === "webhook") installTelegramWebhook(http, bot, config.telegram.mode.secret, log);
   let publicUrl = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
   const slackDeps = { core, i18n, log, metrics, defaultLocale: config.defaultLocale, publicUrl: () => publicUrl };
   const slack = createSlackApp({ access, apiUrl: config.slack.apiUrl, mode: config.slack.mode }, slackDeps, channels, http);
@@ -237,6 +246,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stopping ??= (async () => {
       const began = Date.now();
       log.info("stopping: no new updates, draining workers");
+      letGo();
       const closing = server?.close();
       if (runner?.isRunning()) await runner.stop();
       if (slack.socketMode) await slack.app.stop().catch(() => undefined);

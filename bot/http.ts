@@ -15,6 +15,7 @@ import type { Core } from "../core/index.js";
 import type { BotContext } from "../handlers/telegram/context.js";
 import type { QueueWorkerInfo } from "../jobs/connection.js";
 import type { Logger } from "../ops/log.js";
+import { isOutage } from "../ops/outage.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
 export const ADMIN_QUEUES_PATH = "/admin/queues";
@@ -58,9 +59,21 @@ export function installOperations(
   });
 }
 
-/** Telegram posts updates here in webhook mode; a wrong secret token gets 401 and changes nothing. */
-export function installTelegramWebhook(app: Express, bot: Bot<BotContext>, secretToken: string): void {
-  app.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: "1mb" }), webhookCallback(bot, "express", { secretToken }));
+/**
+ * Telegram posts updates here in webhook mode; a wrong secret token gets 401 and changes nothing. An update
+ * that could not be committed (the database out of reach) gets 503, and Telegram delivers it again later.
+ */
+export function installTelegramWebhook(app: Express, bot: Bot<BotContext>, secretToken: string, log: Pick<Logger, "warn">): void {
+  const handle = webhookCallback(bot, "express", { secretToken });
+  app.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: "1mb" }), async (req: Request, res: Response) => {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      const outage = isOutage(error);
+      if (!outage) log.warn({ err: error }, "telegram update not handled; Telegram will deliver it again");
+      if (!res.headersSent) res.status(outage ? 503 : 500).json({ error: "not handled" });
+    }
+  });
 }
 
 /** Who may use the queue board, and what they may do there. */

@@ -19,6 +19,7 @@ import { register as registerVolunteers } from "../handlers/slack/volunteers.js"
 import { ACTIONS, isKnownAction } from "../handlers/slack/action-ids.js";
 import type { SlackMode } from "./config.js";
 import type { ChannelDirectory } from "./coordinators.js";
+import { backoffMs, isOutage } from "../ops/outage.js";
 import { SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type InstallPages } from "./slack-install-pages.js";
 import type { SlackInstallations } from "./slack-installations.js";
 
@@ -109,12 +110,15 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
     const key = b.event_id ?? b.trigger_id;
     // The workspace, as Slack signed it: the member acts in the network it serves, and nowhere else.
     const teamId = b.team_id ?? b.team?.id ?? (typeof b.user === "object" ? b.user.team_id : undefined);
+    // A request held through an outage prepares again on each attempt: only its first attempt met the record.
+    let recorded = false;
     const prepare = async () => {
       const arrival = await deps.core.slackMembers.arrive(key, user);
-      if (!arrival.first) {
+      if (!arrival.first && !recorded) {
         deps.metrics.slackRequests.inc({ kind: "duplicate" });
         return false;
       }
+      recorded = true;
       if (user) {
         context.locale = arrival.locale ?? "de";
         if (!arrival.locale && !pendingLookups.has(user)) {
@@ -146,8 +150,12 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
       // Clicks acknowledge first (see `acknowledged`) and prepare after.
       context.prepare = prepare;
       // One member's clicks are worked on in the order they came (a quick "yes" then "no" counts as such).
-      context.afterAck = <T>(work: () => Promise<T>) => inOrder(user ?? "", () => clicks(work));
-    } else if (!(await prepare())) {
+      // Acknowledged already, a click met by an outage is kept and tried again until the database answers.
+      context.afterAck = <T>(work: () => Promise<T>) => inOrder(user ?? "", () => clicks(() => holdThroughOutage(work, key, deps)));
+    } else if (b.event && !(await holdThroughOutage(prepare, key, deps))) {
+      // Bolt acknowledged the event before any middleware ran: it is kept through an outage like a click.
+      return;
+    } else if (!b.event && !(await prepare())) {
       // Not acknowledged yet unless a slash command was answered in its acknowledgement.
       if (!context.answered) await (args as { ack?: () => Promise<void> }).ack?.();
       return;
@@ -307,4 +315,29 @@ function boltLogger(log: Logger): BoltLogger {
     getLevel: () => level,
     setName: () => undefined,
   };
+}
+
+/** A click or an event held through an outage: a quarter of an hour, then given up (and logged). */
+const HOLD_MS = 15 * 60_000;
+
+/**
+ * Runs work that Slack has been told is done (acknowledged), again and again while the database is out of
+ * reach, with growing pauses; anything else it throws at once. An attempt starts from the beginning.
+ */
+async function holdThroughOutage<T>(work: () => Promise<T>, key: string | undefined, deps: Pick<SlackDeps, "log" | "metrics">): Promise<T> {
+  const since = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await work();
+      if (attempt > 1) deps.log.info({ key, attempts: attempt }, "held slack request handled after the outage");
+      return result;
+    } catch (error) {
+      if (!isOutage(error) || performance.now() - since > HOLD_MS) throw error;
+      if (attempt === 1) {
+        deps.metrics.slackRequests.inc({ kind: "held" });
+        deps.log.warn({ key, err: error }, "database unreachable: acknowledged slack request held, trying again");
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { sequentialize } from "@grammyjs/runner";
 import type { BotError} from "grammy";
-import { Bot, lazySession, type Api, type Composer } from "grammy";
+import { Bot, Composer, Context, lazySession, type Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Arriving } from "../core/arrivals.js";
 import { batched } from "../core/batch.js";
@@ -32,6 +32,7 @@ import { startFeature } from "../handlers/telegram/start.js";
 import { townFeature } from "../handlers/telegram/town.js";
 import { volunteerJobsFeature } from "../handlers/telegram/volunteer-jobs.js";
 import { volunteerFeature } from "../handlers/telegram/volunteer.js";
+import { backoffMs, isOutage } from "../ops/outage.js";
 
 export type TelegramBotDeps = {
   core: Core;
@@ -40,9 +41,25 @@ export type TelegramBotDeps = {
   metrics: Metrics;
   defaultLocale: Locale;
   flood: { limit: number; windowMs: number };
+  /**
+   * How an update that meets an outage (PostgreSQL unreachable) is kept. Long polling has confirmed it to
+   * Telegram already: it is held in memory and tried again with backoff, for up to `holdMs`. A webhook
+   * answers with an error at once instead, and Telegram delivers it again.
+   */
+  outages?: { mode: "hold" | "refuse"; holdMs?: number };
 };
 
-export type TelegramBot = { bot: Bot<BotContext>; features: Feature[] };
+export type TelegramBot = {
+  bot: Bot<BotContext>;
+  features: Feature[];
+  /** Gives up the updates held through an outage (shutdown): they are logged as lost. */
+  letGo: () => void;
+};
+
+/** Held updates of long polling: a quarter of an hour, then one is given up (and logged). */
+const DEFAULT_HOLD_MS = 15 * 60_000;
+/** Ids of updates whose handling an outage interrupted, remembered for their next attempt (at most this many). */
+const INTERRUPTED_MAX = 10_000;
 
 /**
  * Builds the grammY bot: per-update context, duplicate and flood protection, the user's language,
@@ -90,10 +107,12 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   // Replies written at the same moment (by updates handled side by side) go in together: one statement.
   const tell = batched(async (messages: { recipient: number; intent: TelegramIntent }[]) => deps.core.arrivals.tellMany(messages));
 
-  // Updates of one chat run one after another (the runner would otherwise run them side by side).
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  // Updates whose first attempt was recorded as handled, then interrupted by an outage: their next attempt
+  // (held, or Telegram's redelivery to a webhook) is no duplicate.
+  const interrupted = new Set<number>();
+  const handling = new Composer<BotContext>();
 
-  bot.use(async (ctx, next) => {
+  handling.use(async (ctx, next) => {
     const started = performance.now();
     ctx.deps = telegramDeps;
     ctx.core = deps.core;
@@ -102,7 +121,8 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     Object.defineProperty(ctx, "log", { get: () => (log ??= deps.log.child({ updateId: ctx.update.update_id })), configurable: true });
     const sessionKey = ctx.chat?.id.toString();
     const arrival = await arrive({ updateId: ctx.update.update_id, telegramId: ctx.from?.id, sessionKey });
-    if (!arrival.first) {
+    const resumed = interrupted.delete(ctx.update.update_id);
+    if (!arrival.first && !resumed) {
       deps.metrics.updates.inc({ outcome: "duplicate" });
       ctx.log.info("duplicate update ignored");
       return;
@@ -122,7 +142,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     deps.metrics.updateSeconds.observe((performance.now() - started) / 1000);
   });
 
-  bot.use(async (ctx, next) => {
+  handling.use(async (ctx, next) => {
     const user = ctx.user;
     ctx.suggestedLocale = localeFromLanguageCode(ctx.from?.language_code);
     ctx.locale = user?.locale ?? ctx.suggestedLocale ?? deps.defaultLocale;
@@ -140,7 +160,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   });
 
   // Flood protection: counted as the update arrived; one friendly warning, then silence until the window ends.
-  bot.use(async (ctx, next) => {
+  handling.use(async (ctx, next) => {
     const verdict = floodVerdict(ctx.floodHits, deps.flood.limit);
     if (verdict === "pass") return next();
     if (verdict === "drop") {
@@ -152,7 +172,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     else await ctx.say({ parts: [label("fallback.slowDown")] });
   });
 
-  bot.use(
+  handling.use(
     lazySession<SessionData, BotContext>({
       storage: deps.core.arrivals.sessions<SessionData>(sessions),
       initial: () => ({}),
@@ -161,7 +181,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   );
 
   // Every button press gets an answer, or the user's client shows a spinner for seconds.
-  bot.use(async (ctx, next) => {
+  handling.use(async (ctx, next) => {
     if (!ctx.callbackQuery) return next();
     let answered = false;
     const answer = ctx.answerCallbackQuery.bind(ctx);
@@ -176,8 +196,10 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     }
   });
 
-  bot.errorBoundary(
+  handling.errorBoundary(
     async (error: BotError<BotContext>) => {
+      // An outage is no bug of this update: it is handled again from the start once the database answers.
+      if (isOutage(error.error)) throw error.error;
       const ctx = error.ctx;
       deps.metrics.updates.inc({ outcome: "error" });
       ctx.log.error({ err: error.error }, "update failed");
@@ -186,12 +208,61 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
     ...features.map((feature): Composer<BotContext> => feature.composer),
   );
 
+  // Updates of one chat run one after another (the runner would otherwise run them side by side); an update
+  // held through an outage holds back the later ones of its chat, so they keep their order.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+
+  let holding = true;
+  const mode = deps.outages?.mode ?? "hold";
+  const holdMs = deps.outages?.holdMs ?? DEFAULT_HOLD_MS;
+  const handle = handling.middleware();
+  bot.use(async (ctx) => {
+    const updateId = ctx.update.update_id;
+    const since = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      // Each attempt starts afresh, as if the update had just arrived.
+      const current = attempt === 1 ? ctx : (new Context(ctx.update, ctx.api, ctx.me) as BotContext);
+      try {
+        await handle(current, async () => undefined);
+        if (attempt > 1) {
+          deps.metrics.updatesHeld.dec();
+          deps.log.info({ updateId, attempts: attempt, heldMs: Math.round(performance.now() - since) }, "held update handled after the outage");
+        }
+        return;
+      } catch (error) {
+        if (!isOutage(error)) throw error;
+        interrupted.add(updateId);
+        if (interrupted.size > INTERRUPTED_MAX) interrupted.delete(interrupted.values().next().value as number);
+        const giveUp = mode === "refuse" || !holding || performance.now() - since > holdMs;
+        if (giveUp) {
+          if (attempt > 1) deps.metrics.updatesHeld.dec();
+          deps.metrics.updates.inc({ outcome: mode === "refuse" ? "refused" : "lost" });
+          if (mode === "refuse") deps.log.warn({ updateId, err: error }, "database unreachable: update refused, Telegram will deliver it again");
+          else deps.log.error({ updateId, err: error, attempts: attempt }, "database unreachable for too long: held update given up");
+          throw error;
+        }
+        if (attempt === 1) {
+          deps.metrics.updatesHeld.inc();
+          deps.metrics.updates.inc({ outcome: "held" });
+          deps.log.warn({ updateId, err: error }, "database unreachable: update held, trying again");
+        }
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      }
+    }
+  });
+
   bot.catch((error) => {
     deps.metrics.updates.inc({ outcome: "error" });
     deps.log.error({ err: error.error, updateId: error.ctx.update.update_id }, "update failed before the features");
   });
 
-  return { bot, features };
+  return {
+    bot,
+    features,
+    letGo: () => {
+      holding = false;
+    },
+  };
 }
 
 /**

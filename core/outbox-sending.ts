@@ -6,8 +6,11 @@ import type { OutboxChannel, WakeUp } from "./outbox.js";
  * time and in order, leased while in flight, marked when sent; wake-ups handed to the queues.
  */
 
-/** A row taken for sending: the head of its recipient's queue. */
-export type ClaimedMessage = { id: bigint; channel: OutboxChannel; recipient: string; payload: unknown; networkId: string | null };
+/**
+ * A row taken for sending: the head of its recipient's queue. `orphaned`: an earlier sender took it and
+ * neither marked nor released it (it died, or hung past its lease), so it may or may not have gone out.
+ */
+export type ClaimedMessage = { id: bigint; channel: OutboxChannel; recipient: string; payload: unknown; networkId: string | null; orphaned?: boolean };
 
 /** What the sender should do for one outbox row. */
 export type Claim =
@@ -43,7 +46,7 @@ const QUEUE_OF_ROW = `
     )`;
 
 export async function claimNext(db: Queryable, outboxId: bigint, pace: { leaseMs: number; intervalMs: number }): Promise<Claim> {
-  const claimed = await db.sql<Omit<ClaimedMessage, "id"> & { id: string }>(
+  const claimed = await db.sql<Omit<ClaimedMessage, "id"> & { id: string; orphaned: boolean }>(
     `${QUEUE_OF_ROW}
     UPDATE "Outbox" o
     SET status = 'SENDING', "claimedUntil" = now() + make_interval(secs => $2), attempts = o.attempts + 1
@@ -52,7 +55,7 @@ export async function claimNext(db: Queryable, outboxId: bigint, pace: { leaseMs
       AND EXISTS (SELECT 1 FROM me WHERE me.status IN ('PENDING', 'SENDING'))
       AND (o.status = 'PENDING' OR o."claimedUntil" < now())
       AND NOT EXISTS (SELECT 1 FROM last WHERE last."sentAt" > now() - make_interval(secs => $3))
-    RETURNING o.id::text, o.channel::text AS channel, o.recipient, o.payload, o."networkId"`,
+    RETURNING o.id::text, o.channel::text AS channel, o.recipient, o.payload, o."networkId", head.status = 'SENDING' AS orphaned`,
     [String(outboxId), pace.leaseMs / 1000, pace.intervalMs / 1000],
   );
   const row = claimed[0];

@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import type pg from "pg";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
+import { isOutage } from "../ops/outage.js";
 
 /** Where the queues live. Nothing outside this file knows which one is in use. */
 export type QueueBackendConfig =
@@ -26,7 +27,7 @@ export type QueueBackendConfig =
       sql: <Row>(text: string, values: unknown[]) => Promise<Row[]>;
     };
 
-type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "autorun">;
+type WorkerSettings = Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "stalledInterval" | "autorun">;
 
 /** A worker consuming a queue, in any process, as the queue board lists it. */
 export type QueueWorkerInfo = {
@@ -65,7 +66,12 @@ export type Queues = {
 export async function openQueues(config: QueueBackendConfig, log: Logger, metrics?: Pick<Metrics, "jobs">): Promise<Queues> {
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
-  const onError = (part: string) => (error: Error) => log.error({ err: error, part }, "queue backend error");
+  // The PostgreSQL backend watches its errors for an outage, to recover once the database answers again.
+  let noteOutage: (error: Error) => void = () => undefined;
+  const onError = (part: string) => (error: Error) => {
+    log.error({ err: error, part }, "queue backend error");
+    noteOutage(error);
+  };
   const watch = (name: string, worker: Worker) => {
     worker.on("error", onError(`worker ${name}`));
     if (!metrics) return;
@@ -153,6 +159,29 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
     );
     return rows.map((row) => ({ id: String(row.pid), name: null, addr: row.addr ? `${row.addr}:${row.port ?? ""}` : "local socket", age: row.age }));
   };
+  // A job scheduler whose next run could not be written during an outage (the outbox sweep!) would never
+  // fire again: once the database answers, the schedules are put back, as after a Redis restart.
+  const reconnectHandlers: (() => Promise<void>)[] = [];
+  let probe: NodeJS.Timeout | undefined;
+  let closed = false;
+  const probeUntilBack = () => {
+    probe = setTimeout(() => {
+      bootstrap.getJobCounts("waiting").then(
+        () => {
+          probe = undefined;
+          log.warn("postgresql is back; putting back schedules and lost jobs");
+          for (const handler of reconnectHandlers) handler().catch((error: unknown) => log.error({ err: error }, "recovery after reconnect failed"));
+        },
+        () => {
+          if (!closed) probeUntilBack();
+        },
+      );
+    }, 1000);
+    probe.unref();
+  };
+  noteOutage = (error) => {
+    if (!closed && probe === undefined && isOutage(error)) probeUntilBack();
+  };
   return {
     kind: "postgres",
     queue: <Data,>(name: string) => {
@@ -175,9 +204,12 @@ export async function openQueues(config: QueueBackendConfig, log: Logger, metric
       await bootstrap.getJobCounts("waiting");
     },
     workersOf,
-    // PostgreSQL keeps its jobs across restarts; the periodic sweep covers the rest.
-    onReconnect: () => undefined,
+    onReconnect: (handler) => {
+      reconnectHandlers.push(handler);
+    },
     close: async () => {
+      closed = true;
+      clearTimeout(probe);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
       await bootstrap.close();

@@ -9,6 +9,7 @@ import { splitText, TELEGRAM_TEXT_MAX } from "../core/long-text.js";
 import { renderLabel, type ButtonAction, type Keyboard, type Label } from "../core/messages.js";
 import type { ClaimedMessage } from "../core/outbox-sending.js";
 import type { TelegramIntent, TelegramText } from "../core/outbox.js";
+import { backoffMs, isOutage } from "../ops/outage.js";
 import type { Queues } from "./connection.js";
 
 /** Every message the Telegram bot sends goes through this queue. */
@@ -67,33 +68,29 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
       if (claim.kind === "wait") return retryAt(job, Date.now() + claim.ms, token);
 
       const { message } = claim;
-      try {
-        const sentRef = await deliver(deps, message, window.take);
-        const intent = message.payload as TelegramIntent;
-        if ("forget" in intent && intent.forget) await deps.core.outbox.forgetSent(message.id);
-        else await deps.core.outbox.markSent(message.id, sentRef);
-        deps.metrics.outbound.inc({ channel: "telegram", outcome: "sent" });
-      } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 429) {
-          await deps.core.outbox.release(message.id);
-          deps.metrics.outbound.inc({ channel: "telegram", outcome: "rate_limited" });
-          const retryAfterMs = (error.parameters.retry_after ?? 1) * 1000;
-          deps.log.warn({ retryAfterMs }, "telegram asked to slow down");
-          await worker.rateLimit(retryAfterMs);
-          throw Worker.RateLimitError();
-        }
-        if (error instanceof GrammyError && isNotModified(error)) {
-          await deps.core.outbox.markSent(message.id, undefined);
-        } else if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
-          // Blocked bot, deleted chat, a message gone: retrying cannot help.
-          await deps.core.outbox.markFailed(message.id, error.description);
-          deps.metrics.outbound.inc({ channel: "telegram", outcome: "failed" });
-          deps.log.warn({ outboxId: String(message.id), code: error.error_code, reason: error.description }, "telegram refused a message");
-        } else {
-          await deps.core.outbox.release(message.id);
-          throw error instanceof HttpError ? new Error(`telegram unreachable: ${error.message}`) : error;
-        }
+      const intent = message.payload as TelegramIntent;
+      if (message.orphaned && !resendable(intent)) {
+        // Its sender died between taking it and recording the outcome: it may have reached the chat already.
+        await deps.core.outbox.markFailed(message.id, "the sender stopped while sending; a relayed message is not sent twice");
+        deps.metrics.outbound.inc({ channel: "telegram", outcome: "uncertain" });
+        deps.log.warn({ outboxId: String(message.id) }, "relayed message not sent again after a crash");
+        return message.id === outboxId ? undefined : retryAt(job, Date.now(), token);
       }
+      if (message.orphaned) {
+        // At most one per chat per crash (a chat has one message in flight at a time), and each one is told.
+        deps.metrics.outbound.inc({ channel: "telegram", outcome: "resent_after_crash" });
+        deps.log.warn({ outboxId: String(message.id) }, "sending again after its sender stopped: the chat may get it twice");
+      }
+      let sentRef: string | undefined;
+      try {
+        sentRef = await deliver(deps, message, window.take);
+      } catch (error) {
+        await settleFailure(deps, { worker, window }, message, intent, error);
+        return message.id === outboxId ? undefined : retryAt(job, Date.now(), token);
+      }
+      // Telegram has it: from here on only the record is missing, and a crash now sends it again.
+      await recordSent(deps, message, intent, sentRef);
+      deps.metrics.outbound.inc({ channel: "telegram", outcome: "sent" });
       // An earlier message of the same chat went first; this job comes back for its own.
       if (message.id !== outboxId) return retryAt(job, Date.now(), token);
     },
@@ -103,6 +100,83 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
     },
   );
   return worker;
+}
+
+/**
+ * Whether a message may go out again when its sender died before recording it (at least once), or must
+ * not (at most once). An offer, a reminder, an answer: better twice than never, and a doubled offer is
+ * harmless (the second Accept finds it taken). Edits and command menus: sending again changes nothing.
+ * A relayed message (a copy of what one person wrote to the other) is personal: at most once.
+ */
+export function resendable(intent: TelegramIntent): boolean {
+  return intent.kind !== "copy";
+}
+
+/** The outcome of a failed send: put back for later, refused for good, or (Telegram busy) retried after its pause. */
+async function settleFailure(
+  deps: OutboundTelegramDeps,
+  { worker, window }: { worker: Worker<OutboundJob>; window: { pause: (ms: number) => void } },
+  message: ClaimedMessage,
+  intent: TelegramIntent,
+  error: unknown,
+): Promise<void> {
+  if (error instanceof GrammyError && error.error_code === 429) {
+    const retryAfterMs = (error.parameters.retry_after ?? 1) * 1000;
+    window.pause(retryAfterMs);
+    await deps.core.outbox.release(message.id);
+    deps.metrics.outbound.inc({ channel: "telegram", outcome: "rate_limited" });
+    deps.log.warn({ retryAfterMs }, "telegram asked to slow down");
+    await worker.rateLimit(retryAfterMs);
+    throw Worker.RateLimitError();
+  }
+  if (error instanceof GrammyError && isNotModified(error)) {
+    await recordSent(deps, message, intent, undefined);
+    return;
+  }
+  if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
+    // Blocked bot, deleted chat, a message gone: retrying cannot help.
+    await deps.core.outbox.markFailed(message.id, error.description);
+    deps.metrics.outbound.inc({ channel: "telegram", outcome: "failed" });
+    deps.log.warn({ outboxId: String(message.id), code: error.error_code, reason: error.description }, "telegram refused a message");
+    return;
+  }
+  if (error instanceof HttpError && !resendable(intent) && !surelyUnsent(error)) {
+    // The connection broke while Telegram may have been taking it: a relayed message is not risked twice.
+    await deps.core.outbox.markFailed(message.id, `unknown outcome: ${error.message}`);
+    deps.metrics.outbound.inc({ channel: "telegram", outcome: "uncertain" });
+    deps.log.warn({ outboxId: String(message.id) }, "relayed message not sent again: Telegram may have it");
+    return;
+  }
+  await deps.core.outbox.release(message.id);
+  throw error instanceof HttpError ? new Error(`telegram unreachable: ${error.message}`) : error;
+}
+
+/** A connection that was never made: the request cannot have reached Telegram. */
+function surelyUnsent(error: HttpError): boolean {
+  const code = (error.error as { code?: unknown } | undefined)?.code ?? (error.error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+}
+
+/** Gives up recording a delivered message after this long without the database; its lease then runs out and it is sent again. */
+const RECORD_PATIENCE_MS = 25_000;
+
+/**
+ * Records a delivered message, through an outage of the database too: putting it back instead would send
+ * it again at once. Only a crash, or an outage longer than the lease, can still send it twice.
+ */
+async function recordSent(deps: OutboundTelegramDeps, message: ClaimedMessage, intent: TelegramIntent, sentRef: string | undefined): Promise<void> {
+  const since = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ("forget" in intent && intent.forget) await deps.core.outbox.forgetSent(message.id);
+      else await deps.core.outbox.markSent(message.id, sentRef);
+      return;
+    } catch (error) {
+      if (!isOutage(error) || performance.now() - since > RECORD_PATIENCE_MS) throw error;
+      if (attempt === 1) deps.log.warn({ outboxId: String(message.id), err: error }, "message sent, database unreachable: recording it as soon as it answers");
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    }
+  }
 }
 
 /** How much later than its window's start a message may reach Telegram without breaking the limit. */
@@ -128,15 +202,18 @@ export function sendingPace(messagesPerSecond: number): { max: number; duration:
 /**
  * At most `limit` sends in any `windowMs`, counted in this process. The queue's limiter spaces the jobs,
  * but a job slow to reach its send (a busy CPU, a slow claim) could otherwise arrive together with the
- * next window's and earn a 429; this holds it back the few milliseconds instead.
+ * next window's and earn a 429; this holds it back the few milliseconds instead. After a 429, `pause`
+ * holds back every send of this process for Telegram's `retry_after`, those already past the queue's
+ * limiter too (they would otherwise go out at once and earn the next 429).
  */
-export function slidingWindow(limit: number, windowMs: number): { take: () => Promise<void> } {
+export function slidingWindow(limit: number, windowMs: number): { take: () => Promise<void>; pause: (ms: number) => void } {
   const recent: number[] = [];
+  let pausedUntil = 0;
   let turn = Promise.resolve();
+  const nextSlot = () => Math.max(pausedUntil, recent.length >= limit ? (recent[recent.length - limit] as number) + windowMs : -Infinity);
   const take = async () => {
-    const oldest = recent.length >= limit ? (recent[recent.length - limit] as number) : -Infinity;
     // Timers may fire a fraction of a millisecond early: wait again for the rest.
-    for (let wait = oldest + windowMs - performance.now(); wait > 0; wait = oldest + windowMs - performance.now()) {
+    for (let wait = nextSlot() - performance.now(); wait > 0; wait = nextSlot() - performance.now()) {
       await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
     }
     recent.push(performance.now());
@@ -148,6 +225,9 @@ export function slidingWindow(limit: number, windowMs: number): { take: () => Pr
       const mine = turn.then(take);
       turn = mine;
       return mine;
+    },
+    pause: (ms: number) => {
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
     },
   };
 }

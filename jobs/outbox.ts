@@ -78,7 +78,13 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
 
 /** Runs the sweep as a scheduled job, so that one process does it at a time. */
 export function startOutboxSweep(deps: { queues: Queues; relay: OutboxRelay }) {
-  return deps.queues.worker(OUTBOX_SWEEP, async () => {
-    await deps.relay.sweep();
-  });
+  return deps.queues.worker(
+    OUTBOX_SWEEP,
+    async () => {
+      await deps.relay.sweep();
+    },
+    // A sweep takes milliseconds: one whose process died is taken up again within seconds, not BullMQ's
+    // default 30 s lock plus 30 s stall check (the schedule waits for it meanwhile).
+    { lockDuration: 5000, stalledInterval: 5000 },
+  );
 }

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** The figures the product exposes on /metrics, in one registry per process. */
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -10,8 +10,13 @@ export function createMetrics() {
     registry,
     updates: new Counter({
       name: "brb_telegram_updates_total",
-      help: "Telegram updates received, by outcome",
+      help: "Telegram updates received, by outcome (handled, duplicate, error; held, refused or lost in an outage)",
       labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    updatesHeld: new Gauge({
+      name: "brb_telegram_updates_held",
+      help: "Telegram updates kept in memory until the database answers again (long polling)",
       registers: [registry],
     }),
     updateSeconds: new Histogram({

@@ -164,6 +164,7 @@ export class SlackEmulator extends EventEmitter implements SlackWorkspace {
   private readonly channelTeams = new Map<string, string>();
   private readonly main: Team;
   private readonly failing = new Set<string>();
+  private readonly slowness = new Map<string, number>();
   private target: { url: string; signingSecret: string } | undefined;
   private clock = 1_700_000_000;
   private rateLimit: { perMinute: number; methods: Set<string> } | undefined;
@@ -278,6 +279,12 @@ export class SlackEmulator extends EventEmitter implements SlackWorkspace {
 
   heal(method: string): void {
     this.failing.delete(method);
+  }
+
+  /** Makes a Web API method answer only after `ms` (0: at once again) – Slack on a bad day. */
+  slow(method: string, ms: number): void {
+    if (ms > 0) this.slowness.set(method, ms);
+    else this.slowness.delete(method);
   }
 
   async close(): Promise<void> {
@@ -694,6 +701,8 @@ export class SlackEmulator extends EventEmitter implements SlackWorkspace {
     }
     // An outage of one method, as Slack has them: a server error the client cannot retry its way out of.
     if (this.failing.has(method)) return json(res, 503, { ok: false, error: "service_unavailable" });
+    const delay = this.slowness.get(method);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const call = { method, params, at: Date.now(), team: grant.team.id };
     this.calls.push(call);
     json(res, 200, this.answer(grant.team, method, params));

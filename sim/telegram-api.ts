@@ -49,7 +49,8 @@ export type TelegramEmulatorOptions = {
   limits?: { perSecond?: number; perChatPerSecond?: number };
   /**
    * The first update's id (100000 by default). Telegram never hands out an id twice, and the bot remembers the
-   * ids it handled for a day: an emulator started again for the same database must not begin where the last began.
+   * ids it handled for a day: an emulator started again for the same database must not begin where the last began
+   * (the demo starts from the clock; see `startDemo`).
    */
   firstUpdateId?: number;
 };
@@ -270,25 +271,56 @@ export class TelegramEmulator extends EventEmitter {
     this.balanced = urls;
   }
 
-  /** Delivers an update as Telegram would: to the webhook if one is set, else to getUpdates. */
+  /**
+   * How many times each update is delivered, all at once (a redelivery racing the first delivery, as after
+   * a timeout at Telegram's side); 1 normally.
+   */
+  deliveriesPerUpdate = 1;
+  /** Webhook deliveries that failed (5xx, no connection) and wait to be tried again, as Telegram does. */
+  private redeliveries = 0;
+
+  /** Updates whose webhook delivery failed and will be tried again. */
+  get webhookBacklog(): number {
+    return this.redeliveries;
+  }
+
+  /**
+   * Delivers an update as Telegram would: to the webhook if one is set, else to getUpdates. A webhook that
+   * answers 5xx or cannot be reached gets the update again later, with growing pauses, as from Telegram.
+   */
   async deliver(update: Update): Promise<Update> {
+    const copies = Math.max(1, this.deliveriesPerUpdate);
     if (this.webhook) {
-      const url = this.balanced.length > 0 ? (this.balanced[this.nextTarget++ % this.balanced.length] ?? this.webhook.url) : this.webhook.url;
-      const response = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(this.webhook.secret ? { "x-telegram-bot-api-secret-token": this.webhook.secret } : {}),
-        },
-        body: JSON.stringify(update),
-      });
-      await response.arrayBuffer();
-      this.emit("webhook", { update_id: update.update_id, status: response.status });
+      const webhook = this.webhook;
+      const url = this.balanced.length > 0 ? (this.balanced[this.nextTarget++ % this.balanced.length] ?? webhook.url) : webhook.url;
+      await Promise.all(Array.from({ length: copies }, () => this.postUpdate(url, webhook.secret, update, 0)));
     } else {
-      this.pending.push(update);
+      for (let i = 0; i < copies; i++) this.pending.push(update);
       for (const wake of this.pollers.splice(0)) wake();
     }
     return update;
+  }
+
+  private async postUpdate(url: string, secret: string | undefined, update: Update, attempt: number): Promise<void> {
+    let status = 0;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}) },
+        body: JSON.stringify(update),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch {
+      status = 0; // no connection: the bot is down or restarting
+    }
+    this.emit("webhook", { update_id: update.update_id, status });
+    if ((status !== 0 && status < 500) || this.closed || attempt >= 30) return;
+    this.redeliveries++;
+    setTimeout(() => {
+      this.redeliveries--;
+      if (!this.closed) void this.postUpdate(url, secret, update, attempt + 1);
+    }, Math.min(200 * 2 ** attempt, 3000)).unref();
   }
 
   // ---- what the bot did ----

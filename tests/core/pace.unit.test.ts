@@ -27,4 +27,13 @@ describe("sliding window of one process's sends", () => {
     for (let i = 3; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 3] ?? 0)).toBeGreaterThanOrEqual(100);
     expect(times[2] ?? 0).toBeLessThan(50);
   });
+
+  it("after a 429 holds back every send for Telegram's pause, those already waiting too", async () => {
+    const window = slidingWindow(30, 1000);
+    await window.take();
+    window.pause(200);
+    const started = performance.now();
+    await Promise.all([window.take(), window.take()]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(199);
+  });
 });

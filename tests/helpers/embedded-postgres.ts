@@ -10,6 +10,10 @@ export type EmbeddedPostgres = {
   url: string;
   /** Stops the server and deletes its data directory. */
   stop: () => Promise<void>;
+  /** Stops the server (fast shutdown: its sessions end) and keeps its data: an outage, until `resume`. */
+  halt: () => Promise<void>;
+  /** Starts the halted server again, on the same port with the same data. */
+  resume: () => Promise<void>;
 };
 
 type Binaries = { initdb: string; postgres: string };
@@ -55,24 +59,38 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
 
     const port = await freePort();
     const settings = Object.entries(SERVER_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
-    let output = "";
-    server = spawn(binaries.postgres, ["-D", data, "-p", String(port), ...settings], { ...owner, env, stdio: ["ignore", "ignore", "pipe"] });
-    server.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-2000)));
     const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-    await waitUntilAccepting(url, server, () => output);
-
-    const running = server;
-    const release = stopWithThisProcess(running);
+    const launch = async (): Promise<ChildProcess> => {
+      let output = "";
+      const started = spawn(binaries.postgres, ["-D", data, "-p", String(port), ...settings], { ...owner, env, stdio: ["ignore", "ignore", "pipe"] });
+      server = started;
+      started.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-2000)));
+      await waitUntilAccepting(url, started, () => output);
+      return started;
+    };
+    const shutDown = async (running: ChildProcess) => {
+      if (running.exitCode === null && running.signalCode === null) {
+        const exited = new Promise((resolve) => running.once("exit", resolve));
+        running.kill("SIGINT"); // fast shutdown: ends the sessions, no checkpoint wait
+        await exited;
+      }
+    };
+    let running = await launch();
+    let release = stopWithThisProcess(running);
     return {
       url,
       stop: async () => {
         release();
-        if (running.exitCode === null && running.signalCode === null) {
-          const exited = new Promise((resolve) => running.once("exit", resolve));
-          running.kill("SIGINT"); // fast shutdown: ends the sessions, no checkpoint wait
-          await exited;
-        }
+        await shutDown(running);
         rmSync(directory, { recursive: true, force: true });
+      },
+      halt: async () => {
+        release();
+        await shutDown(running);
+      },
+      resume: async () => {
+        running = await launch();
+        release = stopWithThisProcess(running);
       },
     };
   } catch (error) {
