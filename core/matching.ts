@@ -49,9 +49,6 @@ export function circleFor(request: Pick<Request, "kind" | "language" | "mode" | 
   };
 }
 
-/** The shortest quiet time that makes passing over a volunteer locked by another wave the same as waiting for it. */
-const PASS_OVER_LOCKED_MIN_QUIET_MS = 60_000;
-
 /** A volunteer who may get the offer, with what is needed to send it. */
 export type Candidate = { id: string; telegramId: bigint; locale: string | null };
 
@@ -59,11 +56,9 @@ export type Candidate = { id: string; telegramId: bigint; locale: string | null 
  * Volunteers in the circle who have not been offered this request yet – or whose offer was taken by someone
  * else or withdrawn before the request opened again – (not the newcomer themselves), approved by the request's
  * town and not paused; least recently assigned first, so that offers do not always go to the same
- * fast few. With a quiet time the rows are locked, so the same volunteer is never offered two requests at
- * once. With a quiet time of a minute or more, those another request's wave is offering to right now are
- * passed over (that wave's commit puts them in their quiet time anyway) and the waves do not wait for each
- * other; with a shorter one (tests, a town that wants none) the wave waits for the other's commit, after
- * which the volunteer is out of their quiet time again and gets this offer too.
+ * fast few. With a quiet time the rows are locked and those another request's wave is offering to right now
+ * are passed over: that wave's commit puts them in their quiet time anyway, and the waves neither wait for
+ * each other nor offer the same volunteer twice at once.
  */
 export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId" | "networkId">, circle: Circle, limit: number): Promise<Candidate[]> {
   const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
@@ -82,7 +77,7 @@ export async function candidates(q: Queryable, request: Pick<Request, "id" | "ne
          (SELECT count(*) FROM "HelpRequest" r WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity"
          AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))
      ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
-     LIMIT $9${circle.quiet ? (circle.quiet.sinceMs >= PASS_OVER_LOCKED_MIN_QUIET_MS ? " FOR UPDATE OF v SKIP LOCKED" : " FOR UPDATE OF v") : ""}`,
+     LIMIT $9${circle.quiet ? " FOR UPDATE OF v SKIP LOCKED" : ""}`,
     [
       circle.role,
       request.newcomerId,
