@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { demoReady, npmStart } from "../helpers/npm-start.js";
 import { freePort } from "../helpers/probe.js";
 
 type SimulatorState = { telegram: { id: number; messages: { from: number | "bot"; text?: string }[] }[] };
@@ -20,23 +20,16 @@ describe("npm start, stopped and started again on the same data", () => {
 
   async function demo(): Promise<{ port: number; output: () => string; stop: () => Promise<number | null> }> {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const deadline = Date.now() + 120_000;
-    while (!output.includes("Stop with Ctrl+C") && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (!output.includes("Stop with Ctrl+C")) throw new Error(`the demo did not start:\n${output.slice(-3000)}`);
+    const run = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
+    const output = () => run.stdout() + run.stderr();
+    await demoReady(run);
+    if (!output().includes("Stop with Ctrl+C")) throw new Error(`the demo did not start:\n${output().slice(-3000)}`);
     return {
       port,
-      output: () => output,
+      output,
       stop: async () => {
-        child.kill("SIGTERM");
-        return exited;
+        run.child.kill("SIGTERM");
+        return run.exited;
       },
     };
   }

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startStack } from "../helpers/stack.js";
+import { demoReady, npmStart } from "../helpers/npm-start.js";
 import { waitForText } from "../helpers/telegram.js";
 import { ACTIONS } from "../../handlers/slack/action-ids.js";
 
@@ -20,22 +20,14 @@ describe("npm start with nothing configured", () => {
 
   it("boots emulators, embedded PostgreSQL and queues on it, two towns with a Slack workspace each, plays the day, then shuts down cleanly on SIGTERM", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-
+    const run = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
+    const output = () => run.stdout() + run.stderr();
     // Ready once both towns' workspaces have added the app and are linked (the banner follows).
-    const deadline = Date.now() + 120_000;
-    while (!output.includes("Stop with Ctrl+C") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(output).toContain("brückenbot started");
-    expect(output).toContain("local demo mode");
-    expect(output).toContain('"queues":"postgres"');
-    expect(output).toContain('"embeddedDatabase":true');
+    await demoReady(run);
+    expect(output()).toContain("brückenbot started");
+    expect(output()).toContain("local demo mode");
+    expect(output()).toContain('"queues":"postgres"');
+    expect(output()).toContain('"embeddedDatabase":true');
 
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
@@ -75,10 +67,10 @@ describe("npm start with nothing configured", () => {
     for (const slug of ["beckum", "ahlen"]) expect(messagesOf(slug).some((m) => m.channel === "koordination" && m.json.includes("Neue Anmeldung: Yusuf"))).toBe(true);
 
     const stoppedAt = Date.now();
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-    expect(output).toContain('"msg":"stopped"');
+    expect(output()).toContain('"msg":"stopped"');
   }, 900_000);
 });
 
