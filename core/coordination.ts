@@ -18,7 +18,7 @@ export async function offerToAll(db: Database, networkId: string, requestId: str
     const request = await lockRequest(tx, requestId);
     if (!request || request.networkId !== networkId) return { kind: "not-searching", status: "MISSING" };
     if (request.status !== "SEARCHING") return { kind: "not-searching", status: request.status };
-    const volunteers = await candidates(tx, request, circleFor(request, "everyone", settings.dispatch), 10_000);
+    const { volunteers } = await candidates(tx, request, circleFor(request, "everyone", settings.dispatch), 10_000);
     const count = await sendOffers(tx, request, volunteers, request.wave + 1);
     await updateRequest(tx, request.id, { wave: request.wave + (count > 0 ? 1 : 0), widened: true });
     return { kind: "offered", count };

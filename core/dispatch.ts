@@ -55,21 +55,32 @@ async function search(tx: Queryable, request: Request, settings: CoreSettings, n
   }
   if (request.nextWaveAt && request.nextWaveAt <= now) {
     let widened = request.widened || request.wave >= settings.dispatch.strictWaves;
-    let volunteers = await candidates(tx, request, circleFor(request, widened ? "widened" : "strict", settings.dispatch), settings.dispatch.waveSize);
-    if (volunteers.length === 0 && !widened) {
+    let found = await candidates(tx, request, circleFor(request, widened ? "widened" : "strict", settings.dispatch), settings.dispatch.waveSize);
+    // Widen only when nobody fits, not when those who fit are being offered another request this moment.
+    if (found.volunteers.length === 0 && found.passedOver === 0 && !widened) {
       widened = true;
-      volunteers = await candidates(tx, request, circleFor(request, "widened", settings.dispatch), settings.dispatch.waveSize);
+      found = await candidates(tx, request, circleFor(request, "widened", settings.dispatch), settings.dispatch.waveSize);
     }
-    result.offered = await sendOffers(tx, request, volunteers, request.wave + 1);
+    result.offered = await sendOffers(tx, request, found.volunteers, request.wave + 1);
     if (result.offered > 0) change.wave = request.wave + 1;
     change.widened = widened;
-    change.nextWaveAt = new Date(now.getTime() + settings.dispatch.waveIntervalMs);
+    change.nextWaveAt = new Date(now.getTime() + nextWaveIn(found.passedOver, settings.dispatch));
   }
   const escalateAt = (change.escalatedAt ?? request.escalatedAt) ? null : request.escalateAt;
   const next = earliest(change.nextWaveAt ?? request.nextWaveAt, escalateAt, request.deadlineAt);
   await updateRequest(tx, request.id, { ...change, nextTickAt: next });
   if (next) await wakeRequest(tx, request, next);
   return { ...result, nextTickAt: next };
+}
+
+/**
+ * When the next wave is due: after the wave interval, or – when volunteers who fit were passed over because
+ * another request's wave held them – as soon as their quiet time from that offer can be over (a second later
+ * with no quiet time), so that two requests confirmed at the same moment both reach them.
+ */
+export function nextWaveIn(passedOver: number, settings: Pick<DispatchSettings, "waveIntervalMs" | "quietMs">): number {
+  if (passedOver === 0) return settings.waveIntervalMs;
+  return Math.min(settings.waveIntervalMs, settings.quietMs + 1000);
 }
 
 async function remindBoth(tx: Queryable, request: Request, settings: CoreSettings, now: Date, result: TickResult): Promise<TickResult> {

@@ -53,17 +53,21 @@ export function circleFor(request: Pick<Request, "kind" | "language" | "mode" | 
 export type Candidate = { id: string; telegramId: bigint; locale: string | null };
 
 /**
+ * Who a wave may offer to, and how many more of the circle it passed over because another request's wave
+ * was offering to them at that moment.
+ */
+export type Candidates = { volunteers: Candidate[]; passedOver: number };
+
+/**
  * Volunteers in the circle who have not been offered this request yet – or whose offer was taken by someone
  * else or withdrawn before the request opened again – (not the newcomer themselves), approved by the request's
  * town and not paused; least recently assigned first, so that offers do not always go to the same
  * fast few. With a quiet time the rows are locked and those another request's wave is offering to right now
- * are passed over: that wave's commit puts them in their quiet time anyway, and the waves neither wait for
- * each other nor offer the same volunteer twice at once.
+ * are passed over (counted in `passedOver`): the waves neither wait for each other nor offer the same
+ * volunteer twice at once, and the caller looks again once the other wave's quiet time can be over.
  */
-export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId" | "networkId">, circle: Circle, limit: number): Promise<Candidate[]> {
-  const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
-    `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale
-     FROM "Volunteer" v
+export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId" | "networkId">, circle: Circle, limit: number): Promise<Candidates> {
+  const where = `FROM "Volunteer" v
      JOIN "TelegramUser" u ON u.id = v."userId"
      WHERE NOT v.paused AND $1::text = ANY(v.roles)
        AND EXISTS (SELECT 1 FROM "VolunteerNetwork" vn WHERE vn."volunteerId" = v.id AND vn."networkId" = $10 AND vn.status = 'APPROVED')
@@ -75,21 +79,28 @@ export async function candidates(q: Queryable, request: Pick<Request, "id" | "ne
        AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = $7::text AND o."volunteerId" = v.id AND o.status IN ('OPEN', 'ACCEPTED', 'DECLINED'))
        AND ($8::float8 IS NULL OR (
          (SELECT count(*) FROM "HelpRequest" r WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity"
-         AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))
+         AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))`;
+  const parameters = [
+    circle.role,
+    request.newcomerId,
+    circle.language?.code ?? null,
+    circle.language?.levels ?? [],
+    circle.gender ?? null,
+    circle.district ?? null,
+    request.id,
+    circle.quiet ? circle.quiet.sinceMs / 1000 : null,
+    limit,
+    request.networkId,
+  ];
+  const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
+    `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale ${where}
      ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
      LIMIT $9${circle.quiet ? " FOR UPDATE OF v SKIP LOCKED" : ""}`,
-    [
-      circle.role,
-      request.newcomerId,
-      circle.language?.code ?? null,
-      circle.language?.levels ?? [],
-      circle.gender ?? null,
-      circle.district ?? null,
-      request.id,
-      circle.quiet ? circle.quiet.sinceMs / 1000 : null,
-      limit,
-      request.networkId,
-    ],
+    parameters,
   );
-  return rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));
+  const volunteers = rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));
+  if (!circle.quiet || volunteers.length >= limit) return { volunteers, passedOver: 0 };
+  // Fewer than asked for: were some of the circle held by another wave? (Without locks, the rows as committed.)
+  const [all] = await q.sql<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${where} LIMIT $9) c`, parameters);
+  return { volunteers, passedOver: Math.max(0, (all?.n ?? 0) - volunteers.length) };
 }

@@ -91,6 +91,43 @@ describe("waves", () => {
   });
 });
 
+describe("two requests' waves at the same moment", () => {
+  /** Holds the volunteers' rows as another request's wave does between choosing them and committing its offers. */
+  async function whileAnotherWaveHolds<T>(run: () => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    await world.database.sqlTransaction(async (tx) => {
+      await tx.sql(`SELECT id FROM "Volunteer" FOR UPDATE`, []);
+      result = await run();
+    });
+    return result as T;
+  }
+
+  it("with no quiet time, the wave that found them held looks again a second later, strictly, and reaches them", async () => {
+    const core = world.coreWith({ quietMs: 1 });
+    for (const id of [101, 102]) await volunteer(core, id, { languages: GOOD });
+    const requestId = await request(core);
+    const before = Date.now();
+    const held = await whileAnotherWaveHolds(() => core.wakeUps.request(requestId));
+    expect(held).toMatchObject({ offered: 0 });
+    // Not a full wave interval later, and not widened: the strict circle is not empty, only busy.
+    expect(held.nextTickAt?.getTime()).toBeGreaterThanOrEqual(before + 1000);
+    expect(held.nextTickAt?.getTime()).toBeLessThan(Date.now() + 2000);
+    expect(await (await coordinatorIn(core)).coordination.overview(requestId)).toMatchObject({ wave: 0, widened: false });
+    await sleepUntil(held.nextTickAt);
+    expect(await core.wakeUps.request(requestId)).toMatchObject({ offered: 2 });
+    expect((await offersOf(world.database, requestId)).map((o) => o.telegramId)).toEqual([101, 102]);
+  });
+
+  it("with a quiet time longer than the wave interval, the next wave comes at its usual time", async () => {
+    for (const id of [101, 102]) await volunteer(world.core, id, { languages: GOOD });
+    const requestId = await request(world.core);
+    const held = await whileAnotherWaveHolds(() => world.core.wakeUps.request(requestId));
+    expect(held).toMatchObject({ offered: 0 });
+    expect(held.nextTickAt?.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000 - 5000);
+    expect(await (await coordinatorIn(world.core)).coordination.overview(requestId)).toMatchObject({ wave: 0, widened: false });
+  });
+});
+
 describe("the coordinators' alert", () => {
   it("goes to the coordinators' channel once, when nobody has accepted in time", async () => {
     const core = world.coreWith({ escalateAfterMs: 0 });
