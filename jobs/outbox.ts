@@ -33,6 +33,16 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
       await queues.queue(job.queue).add(job.name, job.data, { ...WAKE_UP_OPTIONS, jobId: job.jobId, delay: Math.max(0, job.at.getTime() - Date.now()) });
     }
   };
+  // An overdue wake-up whose job failed for good (its retries spent during a long outage) would be kept from
+  // the queue by that job's id for as long as the failed job is kept: it goes, and the wake-up is queued anew.
+  const requeueOverdue = async (wakeUps: WakeUp[]) => {
+    for (const wakeUp of wakeUps) {
+      const job = jobFor(wakeUp);
+      const failed = await queues.queue(job.queue).getJob(job.jobId);
+      if (failed && (await failed.isFailed())) await failed.remove();
+    }
+    await queueWakeUps(wakeUps);
+  };
   const queueRows = async (rows: { id: bigint; wakeUp: WakeUp }[]) => {
     await queueWakeUps(rows.map((r) => r.wakeUp));
     await core.outbox.markWakeUpsQueued(rows.map((r) => r.id));
@@ -68,7 +78,7 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
       const pending = await core.outbox.pendingWakeUps(undefined, deps.sweepAfterMs);
       await queueRows(pending);
       const overdue = await core.wakeUps.overdue(deps.sweepAfterMs);
-      await queueWakeUps(overdue);
+      await requeueOverdue(overdue);
       const total = rows.length + pending.length + overdue.length;
       if (total > 0) deps.log.info({ messages: rows.length, wakeUps: pending.length, overdue: overdue.length }, "outbox sweep put back lost work");
       return total;

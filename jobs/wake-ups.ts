@@ -48,6 +48,9 @@ const idOf = (data: unknown): string => {
   return id;
 };
 
+/** The lock of a job that takes milliseconds: renewed every 5 s, given up 10 s after its process died. */
+const SHORT_LOCK = { lockDuration: 10_000, stalledInterval: 5000 } as const;
+
 /** Starts the workers of the four wake-up queues; each calls core with the entity's id. */
 export function startWakeUpWorkers(deps: { core: Core; queues: Queues; log: Logger }): void {
   const { core, queues, log } = deps;
@@ -59,15 +62,21 @@ export function startWakeUpWorkers(deps: { core: Core; queues: Queues; log: Logg
       if (result.offered || result.escalated || result.gaveUp || result.reminded.length) log.info({ requestId, ...result }, "request moved on");
       return { offered: result.offered, nextTickAt: result.nextTickAt?.toISOString() ?? null };
     },
-    { concurrency: 8 },
+    // A tick takes milliseconds: one whose process died is taken up again within about 15 s, not after
+    // BullMQ's default 30 s lock plus 30 s stall check (while it is held, the sweep cannot queue it again).
+    { concurrency: 8, ...SHORT_LOCK },
   );
-  queues.worker(MEETINGS, async (job) => {
-    const meetingId = idOf(job.data);
-    const result = await core.wakeUps.meeting(meetingId);
-    if (result.reminded.length) log.info({ meetingId, nudged: result.nudged }, "meeting reminder sent");
-    return result;
-  });
-  queues.worker(POLLS, async (job) => core.wakeUps.poll(idOf(job.data)));
+  queues.worker(
+    MEETINGS,
+    async (job) => {
+      const meetingId = idOf(job.data);
+      const result = await core.wakeUps.meeting(meetingId);
+      if (result.reminded.length) log.info({ meetingId, nudged: result.nudged }, "meeting reminder sent");
+      return result;
+    },
+    SHORT_LOCK,
+  );
+  queues.worker(POLLS, async (job) => core.wakeUps.poll(idOf(job.data)), SHORT_LOCK);
   queues.worker<RefreshData>(SLACK_REFRESH, async (job) => {
     const { channel, network, message } = job.data;
     // A refresh queued by an older version names no network: the next vote or answer queues a new one.

@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DISPATCH, jobFor } from "../../jobs/wake-ups.js";
+import { skipIfRedisAbsent } from "../helpers/env.js";
+import { startStack, type QueueBackend, type Stack } from "../helpers/stack.js";
+import { buttonData, onboard } from "../helpers/telegram.js";
+import { approvedVolunteer } from "../helpers/volunteers.js";
+import { eventually } from "../helpers/wait.js";
+
+const NEWCOMER = 47_001;
+const FIRST = 47_101;
+const SECOND = 47_102;
+
+const hasOffer = (stack: Stack, chatId: number) => stack.telegram.botMessages(chatId).some((m) => buttonData(m).some((d) => d.startsWith("offer:accept:")));
+
+/**
+ * A request's next tick is a queue job whose id names the request and the time. When that job failed for
+ * good (its retries spent while PostgreSQL was away longer than their backoff) it stays in the failed list
+ * for a week under that id; the sweep, which puts back overdue ticks, must not be stopped by it.
+ */
+describe.each<QueueBackend>(["redis", "postgres"])("a tick whose job failed for good, queues on %s", (queue) => {
+  let stack: Stack | undefined;
+  beforeEach(skipIfRedisAbsent(queue));
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("is run again by the sweep once it is overdue, and the next wave goes out", async () => {
+    stack = await startStack({ queue, env: { OUTBOX_SWEEP_MS: "300", DISPATCH_WAVE_SIZE: "1", DISPATCH_WAVE_INTERVAL_MS: "600000", OFFER_QUIET_MS: "1" } });
+    const s = stack;
+    await onboard(s.telegram, NEWCOMER, "de", "Amal");
+    await approvedVolunteer(s, FIRST, { remoteOnly: true, districts: [] });
+    const created = await s.app.core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" }, "lost-tick");
+    if (created.kind !== "created") throw new Error(created.kind);
+    await s.telegram.waitFor(() => hasOffer(s, FIRST) || undefined, 10_000, "the first wave");
+    await approvedVolunteer(s, SECOND, { remoteOnly: true, districts: [] });
+
+    // The second wave's job, failed for good under its id (a job without an id fails at once, unrecoverably).
+    const due = new Date(Date.now() - 60_000);
+    const job = jobFor({ wake: "request", id: created.requestId, at: due.toISOString(), network: s.town });
+    const dispatch = s.app.queues.queue(DISPATCH);
+    await dispatch.add(job.name, {} as never, { jobId: job.jobId, attempts: 1, removeOnFail: { age: 7 * 24 * 3600 } });
+    await eventually(async () => expect(await (await dispatch.getJob(job.jobId))?.isFailed()).toBe(true), 10_000);
+    await s.app.database.prisma.helpRequest.update({ where: { id: created.requestId }, data: { nextWaveAt: due, nextTickAt: due } });
+
+    await s.telegram.waitFor(() => hasOffer(s, SECOND) || undefined, 10_000, "the second wave, from the sweep");
+    expect(await s.app.database.prisma.offer.count({ where: { requestId: created.requestId } })).toBe(2);
+  });
+});
