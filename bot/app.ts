@@ -250,6 +250,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const closing = server?.close();
       if (runner?.isRunning()) await runner.stop();
       if (slack.socketMode) await slack.app.stop().catch(() => undefined);
+      // Clicks acknowledged already are done before the connections close.
+      await slack.drain();
       await queues.close();
       await closing;
       await database.close();

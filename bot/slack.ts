@@ -74,7 +74,12 @@ type Body = {
  * Every listener runs after a middleware that recognises and drops Slack's retries and knows the
  * member's language.
  */
-export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channels: ChannelDirectory, http: Express): { app: App; socketMode: boolean } {
+export function createSlackApp(
+  settings: SlackSettings,
+  deps: SlackDeps,
+  channels: ChannelDirectory,
+  http: Express,
+): { app: App; socketMode: boolean; drain: () => Promise<void> } {
   const logger = boltLogger(deps.log.child({ part: "slack" }));
   let receiver: Receiver;
   const { access } = settings;
@@ -102,6 +107,16 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   const lookups = pLimit(LOOKUPS_AT_ONCE);
   const pendingLookups = new Set<string>();
   const inOrder = sequencer();
+  // Clicks' work after their acknowledgement runs apart from Bolt's request, which ends with the ack and
+  // frees it; what is still running is waited for when the product stops.
+  const working = new Set<Promise<void>>();
+  const afterwards = (key: string | undefined, user: string, work: () => Promise<void>) => {
+    const running: Promise<void> = inOrder(user, () => clicks(() => holdThroughOutage(work, key, deps)))
+      .catch((error: unknown) => deps.log.error({ err: error }, "slack handler failed"))
+      .finally(() => working.delete(running));
+    working.add(running);
+    return Promise.resolve();
+  };
 
   app.use(async ({ body, context, client, next, ...args }) => {
     const b = body as Body;
@@ -111,7 +126,11 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
     // The workspace, as Slack signed it: the member acts in the network it serves, and nowhere else.
     const teamId = b.team_id ?? b.team?.id ?? (typeof b.user === "object" ? b.user.team_id : undefined);
     // A request held through an outage prepares again on each attempt: only its first attempt met the record.
+    // It keeps only small parts of the request: a click's may wait a while behind others.
     let recorded = false;
+    const answerWith = { ack: b.command ? (args as { ack?: unknown }).ack : undefined, respond: (args as { respond?: unknown }).respond };
+    const asked = { command: b.command, response_url: b.response_url };
+    const withoutNetwork = worksWithoutNetwork(b);
     const prepare = async () => {
       const arrival = await deps.core.slackMembers.arrive(key, user);
       if (!arrival.first && !recorded) {
@@ -127,11 +146,11 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
         }
       }
       context.member = user && teamId ? await deps.core.member({ slackUserId: user, teamId }) : undefined;
-      if (context.member || worksWithoutNetwork(b)) return true;
+      if (context.member || withoutNetwork) return true;
       // A workspace that serves no network yet (or no more): said once, and nothing else happens.
       deps.metrics.slackRequests.inc({ kind: "not_linked" });
-      await answer(args, b, deps.i18n.t(arrival.locale ?? "de", "slack.notLinked", {}, { isolate: false }));
-      context.answered = Boolean(b.command);
+      await answer(answerWith, asked, deps.i18n.t(arrival.locale ?? "de", "slack.notLinked", {}, { isolate: false }));
+      context.answered = Boolean(asked.command);
       return false;
     };
     if (b.type === "block_actions" && !b.actions?.some((a) => isKnownAction(a.action_id ?? ""))) {
@@ -151,7 +170,7 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
       context.prepare = prepare;
       // One member's clicks are worked on in the order they came (a quick "yes" then "no" counts as such).
       // Acknowledged already, a click met by an outage is kept and tried again until the database answers.
-      context.afterAck = <T>(work: () => Promise<T>) => inOrder(user ?? "", () => clicks(() => holdThroughOutage(work, key, deps)));
+      context.afterAck = (work: () => Promise<void>) => afterwards(key, user ?? "", work);
     } else if (b.event && !(await holdThroughOutage(prepare, key, deps))) {
       // Bolt acknowledged the event before any middleware ran: it is kept through an outage like a click.
       return;
@@ -196,7 +215,10 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps, channel
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });
-  return { app, socketMode: settings.mode.kind === "socket" };
+  const drain = async () => {
+    while (working.size > 0) await Promise.allSettled([...working]);
+  };
+  return { app, socketMode: settings.mode.kind === "socket", drain };
 }
 
 /**
@@ -264,7 +286,7 @@ function worksWithoutNetwork(body: Body): boolean {
 }
 
 /** Says something to the member where they acted: in a slash command's acknowledgement, or ephemerally by a click's response URL. */
-async function answer(args: object, body: Body, text: string): Promise<void> {
+async function answer(args: object, body: Pick<Body, "command" | "response_url">, text: string): Promise<void> {
   const { ack, respond } = args as {
     ack?: (response?: { response_type: "ephemeral"; text: string }) => Promise<void>;
     respond?: (message: { response_type: "ephemeral"; replace_original: false; text: string }) => Promise<unknown>;
