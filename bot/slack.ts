@@ -20,6 +20,7 @@ import { ACTIONS, isKnownAction } from "../handlers/slack/action-ids.js";
 import type { SlackMode } from "./config.js";
 import type { ChannelDirectory } from "./coordinators.js";
 import { backoffMs, isOutage } from "../ops/outage.js";
+import { requestsInFlight } from "./requests-in-flight.js";
 import { SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type InstallPages } from "./slack-install-pages.js";
 import type { SlackInstallations } from "./slack-installations.js";
 
@@ -83,7 +84,9 @@ export function createSlackApp(
   const logger = boltLogger(deps.log.child({ part: "slack" }));
   let receiver: Receiver;
   const { access } = settings;
+  const arriving = requestsInFlight();
   if (settings.mode.kind === "http") {
+    http.use(SLACK_EVENTS_PATH, arriving.count);
     // Bolt rejects stale timestamps but not ones from the future; a replayed request must fail either way.
     http.use(SLACK_EVENTS_PATH, rejectFutureTimestamps);
     receiver = new ExpressReceiver({
@@ -111,7 +114,13 @@ export function createSlackApp(
   // frees it; what is still running is waited for when the product stops.
   const working = new Set<Promise<void>>();
   const afterwards = (key: string | undefined, user: string, work: () => Promise<void>) => {
-    const running: Promise<void> = inOrder(user, () => clicks(() => holdThroughOutage(work, key, deps)))
+    // While a burst is still arriving, acknowledging it comes first: Slack waits three seconds for each.
+    const running: Promise<void> = inOrder(user, () =>
+      clicks(async () => {
+        await arriving.settled();
+        return holdThroughOutage(work, key, deps);
+      }),
+    )
       .catch((error: unknown) => deps.log.error({ err: error }, "slack handler failed"))
       .finally(() => working.delete(running));
     working.add(running);
