@@ -97,6 +97,10 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
     {
       concurrency: deps.concurrency ?? 16,
       limiter: sendingPace(deps.limits.messagesPerSecond),
+      // A send whose process died is taken up again after about 25 s (its chat's lease, 30 s, decides when it
+      // goes out), not after BullMQ's default 30 s lock plus 30 s stall check.
+      lockDuration: 15_000,
+      stalledInterval: 10_000,
     },
   );
   return worker;

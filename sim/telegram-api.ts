@@ -97,6 +97,7 @@ export class TelegramEmulator extends EventEmitter {
   private readonly popups = new Map<number, { queryId: string; text: string; show_alert?: boolean }>();
   private readonly blockedBy = new Set<number>();
   private readonly sentAt: { at: number; chatId: number }[] = [];
+  private sendCount = 0;
   private pending: Update[] = [];
   private pollers: (() => void)[] = [];
   private nextUpdateId = 100_000;
@@ -370,7 +371,12 @@ export class TelegramEmulator extends EventEmitter {
     return this.descriptions.get(`${kind}|${languageCode}`);
   }
 
-  /** Times (ms) at which sends were accepted, for pacing checks. */
+  /** How many sends were accepted since the emulator started (a count that only grows). */
+  get sendsAccepted(): number {
+    return this.sendCount;
+  }
+
+  /** Times (ms) at which sends were accepted in the last minute (older ones are let go), for pacing checks. */
   acceptedSends(): readonly { at: number; chatId: number }[] {
     return this.sentAt;
   }
@@ -414,7 +420,10 @@ export class TelegramEmulator extends EventEmitter {
       if (SENDING_METHODS.has(name)) this.checkLimits(Number(params.chat_id));
       const result = await this.call(name, params);
       this.answer(res, 200, { ok: true, result });
-      if (SENDING_METHODS.has(name)) this.sentAt.push({ at: Date.now(), chatId: Number(params.chat_id) });
+      if (SENDING_METHODS.has(name)) {
+        this.sentAt.push({ at: Date.now(), chatId: Number(params.chat_id) });
+        this.sendCount++;
+      }
       this.emit("action", call);
     } catch (error) {
       const answer: ApiError =

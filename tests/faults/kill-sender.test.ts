@@ -34,19 +34,19 @@ describe.skipIf(KILLS === 0)("the sender killed mid-burst, again and again", () 
     closeQueue = () => queue.close();
     const figures: { kill: number; sentBeforeKill: number; lost: number; doubled: number; announced: number }[] = [];
     for (let kill = 1; kill <= KILLS; kill++) {
-      const before = s.telegram.acceptedSends().length;
+      const before = s.telegram.sendsAccepted;
       const ids = await s.core.arrivals.tellMany(CHATS.flatMap((chat) => Array.from({ length: PER_CHAT }, (_, i) => ({ recipient: chat, intent: { kind: "send" as const, locale: "de" as const, parts: [{ text: `Nachricht ${kill}.${i}` }] } }))));
       // Queued as the product's relay queues what it commits (rows written here are not the product's own).
       await enqueueOutboundTelegram(queue, ids);
       // Somewhere in the burst: after 1 to 40 of its 60 messages.
       const cut = 1 + Math.floor(Math.random() * 40);
-      await s.telegram.waitFor(() => s.telegram.acceptedSends().length >= before + cut || undefined, 90_000, `burst ${kill} under way`).catch((error: unknown) => {
+      await s.telegram.waitFor(() => s.telegram.sendsAccepted >= before + cut || undefined, 90_000, `burst ${kill} under way`).catch((error: unknown) => {
         const file = path.join(tmpdir(), "brb-kill-sender.log");
         writeFileSync(file, s.logs.join("\n"));
         throw new Error(`${String(error)} (product log: ${file})`);
       });
       await s.kill();
-      const sentBeforeKill = s.telegram.acceptedSends().length - before;
+      const sentBeforeKill = s.telegram.sendsAccepted - before;
       await s.start();
       await s.settle(60_000);
       const tally = await s.tally();
