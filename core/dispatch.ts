@@ -55,11 +55,14 @@ async function search(tx: Queryable, request: Request, settings: CoreSettings, n
   }
   if (request.nextWaveAt && request.nextWaveAt <= now) {
     let widened = request.widened || request.wave >= settings.dispatch.strictWaves;
-    let found = await candidates(tx, request, circleFor(request, widened ? "widened" : "strict", settings.dispatch), settings.dispatch.waveSize);
+    // Volunteers held by another request's wave this moment are worth waiting for only when their quiet time
+    // from that wave is over before the next wave is due anyway.
+    const counting = { countPassedOver: settings.dispatch.quietMs < settings.dispatch.waveIntervalMs };
+    let found = await candidates(tx, request, circleFor(request, widened ? "widened" : "strict", settings.dispatch), settings.dispatch.waveSize, counting);
     // Widen only when nobody fits, not when those who fit are being offered another request this moment.
     if (found.volunteers.length === 0 && found.passedOver === 0 && !widened) {
       widened = true;
-      found = await candidates(tx, request, circleFor(request, "widened", settings.dispatch), settings.dispatch.waveSize);
+      found = await candidates(tx, request, circleFor(request, "widened", settings.dispatch), settings.dispatch.waveSize, counting);
     }
     result.offered = await sendOffers(tx, request, found.volunteers, request.wave + 1);
     if (result.offered > 0) change.wave = request.wave + 1;

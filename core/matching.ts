@@ -63,10 +63,16 @@ export type Candidates = { volunteers: Candidate[]; passedOver: number };
  * else or withdrawn before the request opened again – (not the newcomer themselves), approved by the request's
  * town and not paused; least recently assigned first, so that offers do not always go to the same
  * fast few. With a quiet time the rows are locked and those another request's wave is offering to right now
- * are passed over (counted in `passedOver`): the waves neither wait for each other nor offer the same
- * volunteer twice at once, and the caller looks again once the other wave's quiet time can be over.
+ * are passed over: the waves neither wait for each other nor offer the same volunteer twice at once. With
+ * `countPassedOver` they are counted, for a caller that looks again once the other wave's quiet time is over.
  */
-export async function candidates(q: Queryable, request: Pick<Request, "id" | "newcomerId" | "networkId">, circle: Circle, limit: number): Promise<Candidates> {
+export async function candidates(
+  q: Queryable,
+  request: Pick<Request, "id" | "newcomerId" | "networkId">,
+  circle: Circle,
+  limit: number,
+  options: { countPassedOver?: boolean } = {},
+): Promise<Candidates> {
   const where = `FROM "Volunteer" v
      JOIN "TelegramUser" u ON u.id = v."userId"
      WHERE NOT v.paused AND $1::text = ANY(v.roles)
@@ -99,8 +105,12 @@ export async function candidates(q: Queryable, request: Pick<Request, "id" | "ne
     parameters,
   );
   const volunteers = rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));
-  if (!circle.quiet || volunteers.length >= limit) return { volunteers, passedOver: 0 };
-  // Fewer than asked for: were some of the circle held by another wave? (Without locks, the rows as committed.)
-  const [all] = await q.sql<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${where} LIMIT $9) c`, parameters);
+  if (!circle.quiet || !options.countPassedOver || volunteers.length >= limit) return { volunteers, passedOver: 0 };
+  // Fewer than asked for: were some of the circle held by another wave? (Without locks, the rows as committed;
+  // in the same order as above, so that the same plan stops at the same place.)
+  const [all] = await q.sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 ${where} ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id LIMIT $9) c`,
+    parameters,
+  );
   return { volunteers, passedOver: Math.max(0, (all?.n ?? 0) - volunteers.length) };
 }

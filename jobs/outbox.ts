@@ -35,11 +35,15 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
   };
   // An overdue wake-up whose job failed for good (its retries spent during a long outage) would be kept from
   // the queue by that job's id for as long as the failed job is kept: it goes, and the wake-up is queued anew.
+  // Looked up once per queue and sweep, and only when the queue has failed jobs at all (under load hundreds of
+  // requests can be overdue at once, waiting for their turn).
   const requeueOverdue = async (wakeUps: WakeUp[]) => {
-    for (const wakeUp of wakeUps) {
-      const job = jobFor(wakeUp);
-      const failed = await queues.queue(job.queue).getJob(job.jobId);
-      if (failed && (await failed.isFailed())) await failed.remove();
+    const jobs = wakeUps.map(jobFor);
+    for (const name of new Set(jobs.map((j) => j.queue))) {
+      const queue = queues.queue(name);
+      if ((await queue.getFailedCount()) === 0) continue;
+      const wanted = new Set(jobs.filter((j) => j.queue === name).map((j) => j.jobId));
+      for (const failed of await queue.getFailed(0, 999)) if (failed.id && wanted.has(failed.id)) await failed.remove();
     }
     await queueWakeUps(wakeUps);
   };
