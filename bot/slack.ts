@@ -21,6 +21,7 @@ import type { SlackMode } from "./config.js";
 import type { ChannelDirectory } from "./coordinators.js";
 import { backoffMs, isOutage } from "../ops/outage.js";
 import { requestsInFlight } from "./requests-in-flight.js";
+import { routeSlackListeners } from "./slack-router.js";
 import { SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type InstallPages } from "./slack-install-pages.js";
 import type { SlackInstallations } from "./slack-installations.js";
 
@@ -191,9 +192,11 @@ export function createSlackApp(
     await next();
   });
 
+  // Every request through one listener per kind, which finds the handler by its id (see slack-router.ts).
+  const listeners = routeSlackListeners(app, deps.log);
   // Someone joined or left a channel (the coordinators' one, an AG's): its member list is asked again.
-  app.event("member_joined_channel", async ({ event, context }) => channels.forget(context.teamId ?? null, event.channel));
-  app.event("member_left_channel", async ({ event, context }) => channels.forget(context.teamId ?? null, event.channel));
+  listeners.event("member_joined_channel", async ({ event, context }) => channels.forget(context.teamId ?? null, event.channel));
+  listeners.event("member_left_channel", async ({ event, context }) => channels.forget(context.teamId ?? null, event.channel));
   if (access.kind === "distributed") {
     // The workspace removed the app, or its bot token was revoked: the installation and its token go, and no
     // request or message of that workspace is handled with it again (Bolt lets these two events through
@@ -204,23 +207,23 @@ export function createSlackApp(
       // Its network keeps its link and its data: added again, the workspace serves it as before.
       deps.log.info({ teamId, why }, "slack workspace left: installation deleted");
     };
-    app.event("app_uninstalled", async ({ context }) => leave(context.teamId, "app_uninstalled"));
-    app.event("tokens_revoked", async ({ event, context }) => {
+    listeners.event("app_uninstalled", async ({ context }) => leave(context.teamId, "app_uninstalled"));
+    listeners.event("tokens_revoked", async ({ event, context }) => {
       // The event lists the users whose tokens went; only the bot's token matters here (no user tokens are kept).
       if ((event.tokens.bot ?? []).length > 0) await leave(context.teamId, "tokens_revoked");
     });
   }
 
-  registerWorkingGroups(app, slackDeps);
-  registerVolunteers(app, slackDeps);
-  registerAlerts(app, slackDeps);
-  registerMeetings(app, slackDeps);
-  registerPolls(app, slackDeps);
-  registerHome(app, slackDeps);
-  registerDigest(app, slackDeps);
-  registerNewcomers(app, slackDeps);
-  registerCatalog(app, slackDeps);
-  registerSetup(app, slackDeps);
+  registerWorkingGroups(listeners, slackDeps);
+  registerVolunteers(listeners, slackDeps);
+  registerAlerts(listeners, slackDeps);
+  registerMeetings(listeners, slackDeps);
+  registerPolls(listeners, slackDeps);
+  registerHome(listeners, slackDeps);
+  registerDigest(listeners, slackDeps);
+  registerNewcomers(listeners, slackDeps);
+  registerCatalog(listeners, slackDeps);
+  registerSetup(listeners, slackDeps);
   app.error(async (error) => {
     deps.log.error({ err: error.original ?? error, code: error.code }, "slack handler failed");
   });

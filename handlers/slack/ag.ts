@@ -1,9 +1,9 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { mineFirst, type WorkingGroupSummary } from "../../core/working-groups.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, type Block, button, context, escape, header, MAX_BLOCKS, modal, section, textInput, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
-import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT, type SlackListeners } from "./context.js";
 import { publishHome } from "./home.js";
 
 const { joinGroup: JOIN_GROUP, leaveGroup: LEAVE_GROUP, addGroup: ADD_GROUP, addGroupModal: ADD_GROUP_MODAL } = ACTIONS;
@@ -37,7 +37,7 @@ export function listWorkingGroupsCommand(deps: SlackDeps) {
   };
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.command("/ag", listWorkingGroupsCommand(deps));
 
   const membership = (join: boolean) => async ({ body, action, respond, client, context: ctx }: ActionArgs) => {

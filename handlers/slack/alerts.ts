@@ -1,10 +1,10 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { RequestOverview } from "../../core/coordination.js";
 import type { I18n } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, type Block, button, context, escape, fields, header, modal, section, textInput } from "./blocks.js";
-import { type ActionArgs, type NetworkView, type SlackDeps, acknowledged, localeOf, memberOf, slackT } from "./context.js";
+import { type ActionArgs, type NetworkView, type SlackDeps, acknowledged, localeOf, memberOf, slackT, type SlackListeners } from "./context.js";
 
 export const OFFER_TO_ALL = ACTIONS.offerToAll;
 export const CLOSE_REQUEST = ACTIONS.closeRequest;
@@ -49,7 +49,7 @@ export function escalationBlocks(request: RequestOverview, t: T, i18n: I18n): Bl
   return blocks;
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.action<BlockButtonAction>(OFFER_TO_ALL, acknowledged(async ({ action, respond, context: ctx }: ActionArgs) => {
     deps.metrics.slackRequests.inc({ kind: "offer_to_all" });
     const t = slackT(deps, localeOf(ctx));

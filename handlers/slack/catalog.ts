@@ -1,9 +1,9 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import { CATALOG_LIMITS, CONTACT_CATEGORIES, contactPointSchema, FREE_TIMES, INTERESTS, leisureOfferSchema, type ContactPointView, type LeisureOfferView } from "../../core/catalog.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, type Block, button, context, escape, header, modal, option, section, textInput, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
-import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
+import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type SlackDeps, type T, type SlackListeners } from "./context.js";
 
 const input = (blockId: string, text: string, element: Record<string, unknown>, optional = true) => ({
   type: "input" as const,
@@ -85,7 +85,7 @@ const found = <T extends object>(result: T | { kind: "not-coordinator" } | undef
 const text = (values: Values, block: string) => values[block]?.value?.value?.trim() || undefined;
 const selected = (values: Values, block: string) => (values[block]?.value?.selected_options ?? []).map((o) => o.value);
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.command("/catalog", async ({ ack, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     const member = memberOf(ctx);

@@ -1,8 +1,11 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { I18n, Locale, Params } from "../../core/i18n.js";
 import type { Core, Member } from "../../core/index.js";
 import type { Logger } from "../../ops/log.js";
 import type { Metrics } from "../../ops/metrics.js";
+
+/** What the Slack handlers register with: Bolt's own methods, so that their listeners keep Bolt's types. */
+export type SlackListeners = Pick<App, "action" | "view" | "command" | "event">;
 
 /** What Slack handlers need. */
 export type SlackDeps = {

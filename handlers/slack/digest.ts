@@ -1,9 +1,9 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { Digest } from "../../core/digest.js";
 import type { Locale } from "../../core/i18n.js";
 import { languageName } from "../../core/messages.js";
 import { context, divider, escape, fields, header, section, type Block } from "./blocks.js";
-import { localeOf, memberOf, slackT, type NetworkView, type SlackDeps, type T } from "./context.js";
+import { localeOf, memberOf, slackT, type NetworkView, type SlackDeps, type T, type SlackListeners } from "./context.js";
 
 /** The weekly digest: what newcomers asked for, what was matched, volunteer hours, what comes next. */
 export function digestBlocks(digest: Digest, network: string, t: T, deps: Pick<SlackDeps, "i18n">, locale: Locale = "de"): Block[] {
@@ -45,7 +45,7 @@ export function digestBlocks(digest: Digest, network: string, t: T, deps: Pick<S
   return blocks;
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.command("/digest", async ({ ack, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const locale = localeOf(ctx);
     const t = slackT(deps, locale);

@@ -1,4 +1,4 @@
-import type { App, webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
 import type { MeetingView } from "../../core/meetings.js";
 import type { PollView } from "../../core/polls.js";
@@ -6,7 +6,7 @@ import { ACTIONS, choice } from "./action-ids.js";
 import { actions, button, context, divider, escape, header, linkButton, section, type Block, MAX_BLOCKS, within } from "./blocks.js";
 import type { Member } from "../../core/index.js";
 import { mineFirst } from "../../core/working-groups.js";
-import { localeOf, slackT, type SlackDeps, type T } from "./context.js";
+import { localeOf, slackT, type SlackDeps, type T, type SlackListeners } from "./context.js";
 import { publishSetupHome } from "./setup.js";
 import { volunteerButtons } from "./volunteer-cards.js";
 
@@ -120,7 +120,7 @@ export async function publishHome(deps: SlackDeps, client: webApi.WebClient, mem
   await client.views.publish({ user_id: member.actor.slackUserId, view: { type: "home", blocks: await homeView(deps, member, locale) } });
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.event("app_home_opened", async ({ event, client, context: ctx }) => {
     if (event.tab !== "home") return;
     deps.metrics.slackRequests.inc({ kind: "app_home" });

@@ -1,10 +1,10 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
 import { RSVP_ANSWERS, type MeetingView, type Rsvp } from "../../core/meetings.js";
 import { ACTIONS, anyChoice } from "./action-ids.js";
 import { actions, type Block, button, context, escape, header, modal, option, section, sections, selectOptions, textInput } from "./blocks.js";
 import type { Member } from "../../core/index.js";
-import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
+import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT, type SlackListeners } from "./context.js";
 import { publishHome, rsvpButtons } from "./home.js";
 
 const NETWORK = "network";
@@ -118,7 +118,7 @@ export async function openMeetingModal(deps: SlackDeps, client: webApi.WebClient
   return true;
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.command("/meeting", async ({ ack, command, client, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     deps.metrics.slackRequests.inc({ kind: "command_meeting" });

@@ -1,9 +1,9 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { ReportView } from "../../core/reports.js";
 import { ACTIONS } from "./action-ids.js";
 import { requestFields } from "./alerts.js";
 import { actions, type Block, button, context, escape, header, modal, section, sections, textInput } from "./blocks.js";
-import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type NetworkView, type SlackDeps, type T } from "./context.js";
+import { acknowledged, localeOf, memberOf, slackT, type ActionArgs, type NetworkView, type SlackDeps, type T, type SlackListeners } from "./context.js";
 
 /** A mentoring match waiting for a coordinator; after the decision, who decided. */
 export async function renderMentoring(deps: SlackDeps, network: NetworkView, id: string) {
@@ -43,7 +43,7 @@ export async function renderReport(deps: SlackDeps, network: NetworkView, id: st
   return { text: t("slack.report.title", { reference: report.reference }), blocks: reportBlocks(report, t, deps) };
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   const decide = (confirm: boolean) =>
     acknowledged(async ({ action, respond, context: ctx }: ActionArgs) => {
       const t = slackT(deps, localeOf(ctx));

@@ -1,8 +1,8 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import { MAX_OPTIONS, winners, type PollDraft, type PollField, type PollView } from "../../core/polls.js";
 import { ACTIONS, anyChoice, choice } from "./action-ids.js";
 import { actions, type Block, button, context, escape, header, modal, option, section, textInput } from "./blocks.js";
-import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT, memberOf, type NetworkView } from "./context.js";
+import { type ActionArgs, type SlackDeps, type T, acknowledged, localeOf, slackT, memberOf, type NetworkView, type SlackListeners } from "./context.js";
 import { publishHome } from "./home.js";
 import { openMeetingModal } from "./meetings.js";
 
@@ -96,7 +96,7 @@ function draftFromModal(values: ViewSubmitAction["view"]["state"]["values"]): Po
   };
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.command("/poll", async ({ ack, command, client, context: ctx }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const t = slackT(deps, localeOf(ctx));
     deps.metrics.slackRequests.inc({ kind: "command_poll" });

@@ -1,8 +1,8 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
 import type { Locale } from "../../core/i18n.js";
 import { ACTIONS } from "./action-ids.js";
 import { actions, type Block, button, context, header, modal, section } from "./blocks.js";
-import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T } from "./context.js";
+import { acknowledged, localeOf, slackT, type ActionArgs, type SlackDeps, type T, type SlackListeners } from "./context.js";
 import { publishHome } from "./home.js";
 
 /**
@@ -27,7 +27,7 @@ export async function publishSetupHome(deps: SlackDeps, client: webApi.WebClient
 /** Where a request came from: the workspace's id as Slack signed it. */
 const teamOf = (body: { team?: { id?: string } | null; user?: { team_id?: string } }) => body.team?.id ?? body.user?.team_id ?? "";
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   app.action<BlockButtonAction>(ACTIONS.linkWorkspace, acknowledged(async ({ body, client, context: ctx }: ActionArgs) => {
     const t = slackT(deps, localeOf(ctx));
     await client.views.open({

@@ -1,7 +1,7 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { BlockButtonAction } from "@slack/bolt";
 import { ACTIONS } from "./action-ids.js";
 import type { Member } from "../../core/index.js";
-import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT } from "./context.js";
+import { type ActionArgs, type NetworkView, type SlackDeps, type T, acknowledged, localeOf, memberOf, slackT, type SlackListeners } from "./context.js";
 import { publishHome } from "./home.js";
 import { changeBlocks, registrationBlocks } from "./volunteer-cards.js";
 
@@ -15,7 +15,7 @@ function outcome(kind: string, t: T, params: Record<string, string | number> = {
   return t(`slack.volunteer.outcome.${kind}`, params);
 }
 
-export function register(app: App, deps: SlackDeps): void {
+export function register(app: SlackListeners, deps: SlackDeps): void {
   /** A coordinator's decision on a volunteer; the card shows the new state, the coordinator hears the outcome. */
   const decide = (kind: string, act: (member: Member, volunteerId: string) => Promise<{ kind: string; reopened?: number }>, card: "registration" | "changes") =>
     acknowledged(async ({ body, action, respond, client, context: ctx }: ActionArgs) => {
