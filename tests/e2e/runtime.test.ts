@@ -76,6 +76,7 @@ describe("npm start in demo mode (embedded database, queues on it)", () => {
     pressCtrlC(run);
     // The second Ctrl+C lands while the first stop is under way.
     while (!run.stdout().includes('"msg":"shutting down"') && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
+    const secondAt = Date.now();
     pressCtrlC(run);
     const code = await run.exited;
     const seconds = (Date.now() - began) / 1000;
@@ -85,8 +86,13 @@ describe("npm start in demo mode (embedded database, queues on it)", () => {
     await streamEnded;
     const log = run.stdout();
     expect(log).toContain('"msg":"shutting down"');
-    expect(log).toContain('"msg":"already stopping; waiting for running jobs"');
     expect(log).toContain('"msg":"stopped"');
+    // The second Ctrl+C, if it came while the stop was under way, changed nothing but a line. On a busy machine
+    // this test can read "shutting down" only after the stop is over (it takes some 0.3 s): then it came too late
+    // to be tried, and the log says when the product had stopped.
+    const stoppedAt = Date.parse(/"time":"([^"]+)"[^\n]*"msg":"stopped"/.exec(log)?.[1] ?? "");
+    if (secondAt < stoppedAt - 5) expect(log).toContain('"msg":"already stopping; waiting for running jobs"');
+    else console.log(`the second Ctrl+C came ${secondAt - stoppedAt} ms after the product had stopped`);
     expect(log).not.toContain("shutdown took too long");
     // Far from the 10 s of SHUTDOWN_TIMEOUT_MS that an open stream used to cost (the machine is shared; no tight bound).
     expect(seconds).toBeLessThan(5);
