@@ -74,16 +74,27 @@ export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
     sqlTransaction: async (work) => {
       const pending: Told[] = [];
       const client = await pool.connect();
+      // The server ending this connection while the transaction holds it (a restart) is told as an 'error'
+      // event, which unheard would end the process: heard here, the next statement fails with it (an outage),
+      // and the connection is not given back to the pool.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onError);
       let result;
       try {
         await client.query("BEGIN");
         result = await work({ sql: async <Row>(text: string, values: unknown[]) => (await client.query(text, values)).rows as Row[], told: collector(pending) });
         await client.query("COMMIT");
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        await client.query("ROLLBACK").catch((rollbackFailed: unknown) => {
+          broken ??= rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed));
+        });
         throw error;
       } finally {
-        client.release();
+        client.off("error", onError);
+        client.release(broken);
       }
       await handOver(pending);
       return result;
