@@ -49,6 +49,9 @@ export function circleFor(request: Pick<Request, "kind" | "language" | "mode" | 
   };
 }
 
+/** Least recently assigned first, then least recently offered (the order of `Volunteer_fairness_idx`). */
+const FAIRNESS_ORDER = `ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id`;
+
 /** A volunteer who may get the offer, with what is needed to send it. */
 export type Candidate = { id: string; telegramId: bigint; locale: string | null };
 
@@ -100,7 +103,7 @@ export async function candidates(
   ];
   const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
     `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale ${where}
-     ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id
+     ${FAIRNESS_ORDER}
      LIMIT $9${circle.quiet ? " FOR UPDATE OF v SKIP LOCKED" : ""}`,
     parameters,
   );
@@ -109,7 +112,7 @@ export async function candidates(
   // Fewer than asked for: were some of the circle held by another wave? (Without locks, the rows as committed;
   // in the same order as above, so that the same plan stops at the same place.)
   const [all] = await q.sql<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 ${where} ORDER BY v."lastAssignedAt" ASC NULLS FIRST, v."lastOfferedAt" ASC NULLS FIRST, v."createdAt", v.id LIMIT $9) c`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 ${where} ${FAIRNESS_ORDER} LIMIT $9) c`,
     parameters,
   );
   return { volunteers, passedOver: Math.max(0, (all?.n ?? 0) - volunteers.length) };
