@@ -58,7 +58,7 @@ export type OutboundTelegramDeps = {
  */
 export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<OutboundJob> {
   const pace = { leaseMs: 30_000, intervalMs: deps.limits.chatIntervalMs };
-  const window = slidingWindow(deps.limits.messagesPerSecond, 1000 + JITTER_MS);
+  const window = slidingWindow(deps.limits.messagesPerSecond, 1000);
   const worker: Worker<OutboundJob> = deps.queues.worker<OutboundJob>(
     OUTBOUND_TELEGRAM,
     async (job: Job<OutboundJob>, token?: string) => {
@@ -83,7 +83,7 @@ export function startOutboundTelegram(deps: OutboundTelegramDeps): Worker<Outbou
       }
       let sentRef: string | undefined;
       try {
-        sentRef = await deliver(deps, message, window.take);
+        sentRef = await deliver(deps, message, window.send);
       } catch (error) {
         await settleFailure(deps, { worker, window }, message, intent, error);
         return message.id === outboxId ? undefined : retryAt(job, Date.now(), token);
@@ -203,32 +203,54 @@ export function sendingPace(messagesPerSecond: number): { max: number; duration:
   return best;
 }
 
+/** Runs one call to Telegram in its turn under the overall limit. */
+export type Paced = <T>(call: () => Promise<T>) => Promise<T>;
+
 /**
  * At most `limit` sends in any `windowMs`, counted in this process. The queue's limiter spaces the jobs,
  * but a job slow to reach its send (a busy CPU, a slow claim) could otherwise arrive together with the
- * next window's and earn a 429; this holds it back the few milliseconds instead. After a 429, `pause`
- * holds back every send of this process for Telegram's `retry_after`, those already past the queue's
- * limiter too (they would otherwise go out at once and earn the next 429).
+ * next window's and earn a 429; this holds it back instead. A send counts from the moment Telegram
+ * answered it, not from when it left: Telegram received it by then at the latest, so a send `limit`
+ * places later, leaving a window after that answer, reaches Telegram more than a window after it however
+ * long either spent on the way (counted from leaving, one delayed by 30 ms more than the one `limit`
+ * places after it was enough for a 429). After a 429, `pause` holds back every send of this process for
+ * Telegram's `retry_after`, those already past the queue's limiter too (they would otherwise go out at
+ * once and earn the next 429).
  */
-export function slidingWindow(limit: number, windowMs: number): { take: () => Promise<void>; pause: (ms: number) => void } {
-  const recent: number[] = [];
+export function slidingWindow(limit: number, windowMs: number): { send: Paced; pause: (ms: number) => void } {
+  type Slot = { answeredAt: number | undefined; answered: Promise<void> };
+  const recent: Slot[] = [];
   let pausedUntil = 0;
   let turn = Promise.resolve();
-  const nextSlot = () => Math.max(pausedUntil, recent.length >= limit ? (recent[recent.length - limit] as number) + windowMs : -Infinity);
-  const take = async () => {
-    // Timers may fire a fraction of a millisecond early: wait again for the rest.
-    for (let wait = nextSlot() - performance.now(); wait > 0; wait = nextSlot() - performance.now()) {
+  const admit = async (slot: Slot) => {
+    for (;;) {
+      const before = recent.length >= limit ? recent[recent.length - limit] : undefined;
+      if (before && before.answeredAt === undefined) {
+        await before.answered;
+        continue;
+      }
+      // Timers may fire a fraction of a millisecond early: look again after each wait.
+      const wait = Math.max(pausedUntil, before?.answeredAt === undefined ? -Infinity : before.answeredAt + windowMs) - performance.now();
+      if (wait <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
     }
-    recent.push(performance.now());
+    recent.push(slot);
     if (recent.length > limit) recent.shift();
   };
   return {
-    take: () => {
+    send: async <T>(call: () => Promise<T>): Promise<T> => {
+      let answered = () => {};
+      const slot: Slot = { answeredAt: undefined, answered: new Promise<void>((resolve) => (answered = resolve)) };
       // One send at a time through the check, in the order they asked.
-      const mine = turn.then(take);
-      turn = mine;
-      return mine;
+      const admitted = turn.then(() => admit(slot));
+      turn = admitted;
+      await admitted;
+      try {
+        return await call();
+      } finally {
+        slot.answeredAt = performance.now();
+        answered();
+      }
     },
     pause: (ms: number) => {
       pausedUntil = Math.max(pausedUntil, performance.now() + ms);
@@ -246,28 +268,27 @@ function isNotModified(error: GrammyError): boolean {
 }
 
 /**
- * Sends one outbox row; `take` waits for a slot under the overall limit before each call. A text longer
- * than Telegram takes goes out in several messages, the buttons under the last one (its id is the row's
- * reference for later edits).
+ * Sends one outbox row, each call to Telegram in its turn under the overall limit (`paced`). A text
+ * longer than Telegram takes goes out in several messages, the buttons under the last one (its id is the
+ * row's reference for later edits).
  */
-async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take: () => Promise<void>): Promise<string | undefined> {
+async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, paced: Paced): Promise<string | undefined> {
   const intent = message.payload as TelegramIntent;
   const chatId = Number(message.recipient);
-  await take();
   if (intent.kind === "commands" && intent.set === "default") {
     // Back to the menu everyone has (a suspended volunteer): the chat's own menu goes.
-    await deps.api.deleteMyCommands({ scope: { type: "chat", chat_id: chatId } });
+    await paced(() => deps.api.deleteMyCommands({ scope: { type: "chat", chat_id: chatId } }));
     return undefined;
   }
   if (intent.kind === "commands") {
     const names = deps.commandSets[intent.set] ?? [];
     const commands = names.map((command) => ({ command, description: deps.i18n.t(intent.locale, `commands.${command}`) }));
-    await deps.api.setMyCommands(commands, { scope: { type: "chat", chat_id: chatId } });
+    await paced(() => deps.api.setMyCommands(commands, { scope: { type: "chat", chat_id: chatId } }));
     return undefined;
   }
   if (intent.kind === "copy") {
     const markup = intent.keyboard ? { reply_markup: { inline_keyboard: renderKeyboard(deps.i18n, deps.encode, intent.locale, intent.keyboard) } } : {};
-    const copied = await deps.api.copyMessage(chatId, intent.fromChatId, intent.messageId, markup);
+    const copied = await paced(() => deps.api.copyMessage(chatId, intent.fromChatId, intent.messageId, markup));
     return String(copied.message_id);
   }
   const { text, reply_markup } = renderTelegram(deps.i18n, deps.encode, intent);
@@ -278,22 +299,23 @@ async function deliver(deps: OutboundTelegramDeps, message: ClaimedMessage, take
   let ref: string | undefined;
   switch (intent.kind) {
     case "send":
-      ref = String((await deps.api.sendMessage(chatId, first, firstOptions)).message_id);
+      ref = String((await paced(() => deps.api.sendMessage(chatId, first, firstOptions))).message_id);
       break;
     case "edit":
-      await deps.api.editMessageText(chatId, intent.messageId, first, firstOptions);
+      await paced(() => deps.api.editMessageText(chatId, intent.messageId, first, firstOptions));
       ref = String(intent.messageId);
       break;
-    case "editSent":
-      ref = await deps.core.outbox.sentRefOf(BigInt(intent.outboxId));
+    case "editSent": {
+      const sent = await deps.core.outbox.sentRefOf(BigInt(intent.outboxId));
       // The original was never delivered (a blocked chat): there is nothing to edit.
-      if (ref === undefined) return undefined;
-      await deps.api.editMessageText(chatId, Number(ref), first, firstOptions);
+      if (sent === undefined) return undefined;
+      await paced(() => deps.api.editMessageText(chatId, Number(sent), first, firstOptions));
+      ref = sent;
       break;
+    }
   }
   for (const [i, piece] of more.entries()) {
-    await take();
-    ref = String((await deps.api.sendMessage(chatId, piece, i === more.length - 1 ? withButtons : plain)).message_id);
+    ref = String((await paced(() => deps.api.sendMessage(chatId, piece, i === more.length - 1 ? withButtons : plain))).message_id);
   }
   return ref;
 }

@@ -416,16 +416,22 @@ export class TelegramEmulator extends EventEmitter {
     const violation = checkCall(method, params);
     if (violation) return this.refuse(res, call, violation);
     const name = canonicalMethod(method) ?? method;
+    let sent: { at: number; chatId: number } | undefined;
     try {
-      if (SENDING_METHODS.has(name)) this.checkLimits(Number(params.chat_id));
+      if (SENDING_METHODS.has(name)) {
+        this.checkLimits(Number(params.chat_id));
+        // Counted from the moment it arrived, as a sliding limit counts: a send arriving while this one is
+        // still being answered sees it.
+        sent = { at: Date.now(), chatId: Number(params.chat_id) };
+        this.sentAt.push(sent);
+      }
       const result = await this.call(name, params);
       this.answer(res, 200, { ok: true, result });
-      if (SENDING_METHODS.has(name)) {
-        this.sentAt.push({ at: Date.now(), chatId: Number(params.chat_id) });
-        this.sendCount++;
-      }
+      if (sent) this.sendCount++;
       this.emit("action", call);
     } catch (error) {
+      const unsent = sent ? this.sentAt.indexOf(sent) : -1;
+      if (unsent >= 0) this.sentAt.splice(unsent, 1);
       const answer: ApiError =
         error instanceof BotApiError ? error.answer : { error_code: 500, description: `Internal Server Error: ${String(error)}` };
       call.status = answer.error_code;

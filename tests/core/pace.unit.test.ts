@@ -17,23 +17,54 @@ describe("sending pace", () => {
 });
 
 describe("sliding window of one process's sends", () => {
+  const answerAfter = (ms: number) => () => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
   it("lets no window hold more than the limit, however the sends bunch up", async () => {
     const window = slidingWindow(3, 100);
     const started = performance.now();
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 9 }, () => window.take().then(() => times.push(performance.now() - started))));
+    const sendAndNote = () => window.send(async () => times.push(performance.now() - started));
+    await Promise.all(Array.from({ length: 9 }, sendAndNote));
     expect(times).toHaveLength(9);
     // The first three at once, then each waits for the send three places before it to be 100 ms old.
-    for (let i = 3; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 3] ?? 0)).toBeGreaterThanOrEqual(100);
+    for (let i = 3; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 3] ?? 0)).toBeGreaterThanOrEqual(99);
     expect(times[2] ?? 0).toBeLessThan(50);
+  });
+
+  it("counts a send from Telegram's answer: one slow on its way holds back the send a limit after it", async () => {
+    // Telegram may have received the slow send only just before it answered; the send three places later
+    // must reach it a window after that, not a window after the slow one left.
+    const window = slidingWindow(3, 100);
+    const started = performance.now();
+    let slowAnswered = 0;
+    const left: number[] = [];
+    const send = (answerMs: number) =>
+      window.send(async () => {
+        left.push(performance.now() - started);
+        await answerAfter(answerMs)();
+        return performance.now() - started;
+      });
+    const answers = await Promise.all([send(80).then((t) => (slowAnswered = t)), send(0), send(0), send(0)]);
+    expect(answers).toHaveLength(4);
+    expect(left[3] ?? 0).toBeGreaterThanOrEqual(slowAnswered + 99);
+  });
+
+  it("a failed call frees its place as an answered one does", async () => {
+    const window = slidingWindow(1, 50);
+    await expect(window.send(() => Promise.reject(new Error("refused")))).rejects.toThrow("refused");
+    const started = performance.now();
+    await window.send(async () => undefined);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(45);
+    expect(waited).toBeLessThan(1000);
   });
 
   it("after a 429 holds back every send for Telegram's pause, those already waiting too", async () => {
     const window = slidingWindow(30, 1000);
-    await window.take();
+    await window.send(async () => undefined);
     window.pause(200);
     const started = performance.now();
-    await Promise.all([window.take(), window.take()]);
+    await Promise.all([window.send(async () => undefined), window.send(async () => undefined)]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(199);
   });
 });
