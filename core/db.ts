@@ -50,6 +50,7 @@ export type DbOrTx = Database | Tx;
  * await database.transaction(async (tx) => { await tx.prisma.meeting.update(…); await tell(tx, …); });
  */
 export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
+  const statement = preparedStatements();
   let relay: ((rows: Told[]) => Promise<void>) | undefined;
   const handOver = async (rows: Told[]) => {
     if (rows.length > 0 && relay) await relay(rows);
@@ -58,7 +59,7 @@ export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
 
   return {
     prisma,
-    sql: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
+    sql: async <Row>(text: string, values: unknown[]) => (await pool.query(statement(text, values))).rows as Row[],
     told: handOver,
     relayTo: (next) => {
       relay = next;
@@ -85,7 +86,7 @@ export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
       let result;
       try {
         await client.query("BEGIN");
-        result = await work({ sql: async <Row>(text: string, values: unknown[]) => (await client.query(text, values)).rows as Row[], told: collector(pending) });
+        result = await work({ sql: async <Row>(text: string, values: unknown[]) => (await client.query(statement(text, values))).rows as Row[], told: collector(pending) });
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK").catch((rollbackFailed: unknown) => {
@@ -99,5 +100,28 @@ export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
       await handOver(pending);
       return result;
     },
+  };
+}
+
+/** How many distinct statements get a name (the product has a few dozen); any text beyond runs unnamed. */
+const NAMED_STATEMENTS_MAX = 500;
+
+/**
+ * Gives each statement text a name, so that PostgreSQL parses and plans it once per connection instead of
+ * on every call: for the hot statements planning cost more than running them (dispatch benchmark,
+ * pg_stat_statements: 4.0 s planning against 2.9 s executing over 12,652 calls). The names are this
+ * process's own (one text, one name, on every connection of the pool). Texts beyond the first 500 run
+ * unnamed, so that statements built with varying text cannot pile up on the server. A connection pooler
+ * in front of PostgreSQL must keep prepared statements per client (PgBouncer 1.21+: `max_prepared_statements`).
+ */
+export function preparedStatements(max = NAMED_STATEMENTS_MAX): (text: string, values: unknown[]) => pg.QueryConfig {
+  const names = new Map<string, string>();
+  return (text, values) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < max) {
+      name = `brb_${names.size}`;
+      names.set(text, name);
+    }
+    return name === undefined ? { text, values } : { name, text, values };
   };
 }
