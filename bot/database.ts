@@ -62,7 +62,7 @@ export async function openDatabase(config: Config, options: { migrate: boolean }
     const prisma = new PrismaClient({ adapter: new PrismaPg(shared) });
     await prisma.$connect();
     return {
-      ...createDatabase(prisma, shared),
+      ...createDatabase(prisma, shared, { namedStatements: embedded === undefined }),
       pool,
       embedded: embedded !== undefined,
       close: async () => {

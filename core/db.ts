@@ -49,8 +49,9 @@ export type DbOrTx = Database | Tx;
  * database.relayTo(relay.dispatch);
  * await database.transaction(async (tx) => { await tx.prisma.meeting.update(…); await tell(tx, …); });
  */
-export function createDatabase(prisma: PrismaClient, pool: pg.Pool): Database {
-  const statement = preparedStatements();
+export function createDatabase(prisma: PrismaClient, pool: pg.Pool, options: { namedStatements?: boolean } = {}): Database {
+  // One session behind every connection (the embedded PGlite) would see one connection's names from another.
+  const statement = options.namedStatements === false ? unnamed : named;
   let relay: ((rows: Told[]) => Promise<void>) | undefined;
   const handOver = async (rows: Told[]) => {
     if (rows.length > 0 && relay) await relay(rows);
@@ -109,12 +110,13 @@ const NAMED_STATEMENTS_MAX = 500;
 /**
  * Gives each statement text a name, so that PostgreSQL parses and plans it once per connection instead of
  * on every call: for the hot statements planning cost more than running them (dispatch benchmark,
- * pg_stat_statements: 4.0 s planning against 2.9 s executing over 12,652 calls). The names are this
- * process's own (one text, one name, on every connection of the pool). Texts beyond the first 500 run
- * unnamed, so that statements built with varying text cannot pile up on the server. A connection pooler
- * in front of PostgreSQL must keep prepared statements per client (PgBouncer 1.21+: `max_prepared_statements`).
+ * pg_stat_statements: 4.0 s planning against 2.9 s executing over 12,652 calls). One text, one name in the
+ * whole process, since several databases may share a pool's connections (the demo's towns). Texts beyond
+ * the first 500 run unnamed, so that statements built with varying text cannot pile up on the server. Off
+ * for the embedded database (PGlite: one session behind every connection). A connection pooler in front
+ * of PostgreSQL must keep prepared statements per client (PgBouncer 1.21+: `max_prepared_statements`).
  */
-export function preparedStatements(max = NAMED_STATEMENTS_MAX): (text: string, values: unknown[]) => pg.QueryConfig {
+export function statementNames(max = NAMED_STATEMENTS_MAX): (text: string, values: unknown[]) => pg.QueryConfig {
   const names = new Map<string, string>();
   return (text, values) => {
     let name = names.get(text);
@@ -125,3 +127,6 @@ export function preparedStatements(max = NAMED_STATEMENTS_MAX): (text: string, v
     return name === undefined ? { text, values } : { name, text, values };
   };
 }
+
+const named = statementNames();
+const unnamed = (text: string, values: unknown[]): pg.QueryConfig => ({ text, values });
