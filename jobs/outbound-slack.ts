@@ -18,13 +18,16 @@ export type SlackMessage = { text: string; blocks?: types.KnownBlock[] };
 /** Renders a template for an entity of a network (the network the outbox row names). */
 export type SlackRenderer = (template: SlackTemplate, id: string, networkId: string) => Promise<SlackMessage | undefined>;
 
+/** Job ids from outbox ids: a row is queued at most once while its job exists. */
+export const outboundSlackJobId = (outboxId: bigint) => `slack-${outboxId}`;
+
 export async function enqueueOutboundSlack(queue: Queue<OutboundSlackJob>, rows: { id: bigint; network?: string }[]): Promise<void> {
   if (rows.length === 0) return;
   await queue.addBulk(
     rows.map(({ id, network }) => ({
       name: "post",
       data: { outboxId: String(id), ...(network ? { network } : {}) },
-      opts: { jobId: `slack-${id}`, attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+      opts: { jobId: outboundSlackJobId(id), attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
     })),
   );
 }

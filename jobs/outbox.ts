@@ -3,8 +3,8 @@ import type { Core } from "../core/index.js";
 import type { Told, WakeUp } from "../core/outbox.js";
 import type { Logger } from "../ops/log.js";
 import type { Queues } from "./connection.js";
-import { enqueueOutboundSlack, OUTBOUND_SLACK, type OutboundSlackJob } from "./outbound-slack.js";
-import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, type OutboundJob } from "./outbound-telegram.js";
+import { enqueueOutboundSlack, OUTBOUND_SLACK, outboundSlackJobId, type OutboundSlackJob } from "./outbound-slack.js";
+import { enqueueOutboundTelegram, OUTBOUND_TELEGRAM, outboundJobId, type OutboundJob } from "./outbound-telegram.js";
 import { jobFor } from "./wake-ups.js";
 
 /** Moves committed outbox rows onto the queues. */
@@ -52,6 +52,21 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
     await core.outbox.markWakeUpsQueued(rows.map((r) => r.id));
   };
 
+  // Of the messages still unsent after the sweep's grace, those whose job is gone (a Redis restart, a crash
+  // between the commit and the hand-over) or failed for good (its retries spent in a long outage; it would
+  // keep its id from the queue for a week). Those waiting their turn – a burst queued behind Telegram's 30 a
+  // second – are left alone: adding them again is a no-op, but one that cost a queue script (and an event)
+  // for every row of the burst at every sweep, 1,543 scripts in 3 s of the dispatch benchmark.
+  const unqueued = async (rows: Told[]): Promise<Told[]> => {
+    const jobOf = (row: Told) => (row.channel === "TELEGRAM" ? { queue: telegram as Queue, id: outboundJobId(row.id) } : { queue: slack as Queue, id: outboundSlackJobId(row.id) });
+    const states = await Promise.all(rows.map((row) => jobOf(row).queue.getJobState(jobOf(row).id)));
+    const gone = rows.filter((_, i) => states[i] === "unknown" || states[i] === "failed" || states[i] === "completed");
+    for (const [i, row] of rows.entries()) {
+      if (states[i] === "failed" || states[i] === "completed") await jobOf(row).queue.remove(jobOf(row).id);
+    }
+    return gone;
+  };
+
   const queueAll = async (told: Told[]) => {
     const ids = (channel: Told["channel"]) => told.filter((t) => t.channel === channel).map((t) => t.id);
     await enqueueOutboundTelegram(telegram, ids("TELEGRAM"));
@@ -77,7 +92,7 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
       }
     },
     sweep: async () => {
-      const rows = await core.outbox.stalled(deps.sweepAfterMs, 1000);
+      const rows = await unqueued(await core.outbox.stalled(deps.sweepAfterMs, 1000));
       await queueAll(rows);
       const pending = await core.outbox.pendingWakeUps(undefined, deps.sweepAfterMs);
       await queueRows(pending);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { createDatabase } from "../../core/db.js";
 import { tellMany, type TelegramIntent } from "../../core/outbox.js";
+import { OUTBOUND_TELEGRAM, outboundJobId } from "../../jobs/outbound-telegram.js";
 import { skipIfRedisAbsent } from "../helpers/env.js";
 import { eventually } from "../helpers/wait.js";
 import { startStack, type QueueBackend, type Stack } from "../helpers/stack.js";
@@ -91,5 +92,42 @@ describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %
     await pool.end();
     const message = await s.telegram.nextBotMessage(800_001, 10_000);
     expect(message.text).toBe("Nachricht 0".replace("0", "1"));
+  });
+
+  it("the sweep leaves alone messages whose jobs wait their turn, and puts back only one whose job is gone", async () => {
+    stack = await startStack({ queue, env: { OUTBOX_SWEEP_MS: "300" } });
+    const s = stack;
+    const chats = [800_101, 800_102, 800_103, 800_104];
+    for (const chat of chats) s.telegram.user(chat);
+    const outbound = s.app.queues.queue(OUTBOUND_TELEGRAM);
+    await outbound.pause();
+    const ids = await tellMany(s.app.database, chats.map((chat, i) => ({ recipient: chat, intent: intent(i) })));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Unsent for longer than the sweep's grace, but each one's job is there, waiting.
+    expect(await s.app.relay.sweep()).toBe(0);
+    await outbound.remove(outboundJobId(ids[2] ?? 0n));
+    expect(await s.app.relay.sweep()).toBe(1);
+    await outbound.resume();
+    await s.telegram.waitFor(() => chats.every((chat) => s.telegram.botMessages(chat).length > 0) || undefined, 10_000, "all four");
+    for (const chat of chats) expect(s.telegram.botMessages(chat)).toHaveLength(1);
+  });
+
+  it("a message whose job failed for good (its retries spent in a long outage) is sent by the sweep", async () => {
+    stack = await startStack({ queue, env: { OUTBOX_SWEEP_MS: "1500" } });
+    const s = stack;
+    s.telegram.user(800_201);
+    // Committed without a job (through a client with no relay), then a job under its id that fails for good
+    // (one without an outbox id fails at once): as if its ten attempts had run out.
+    const pool = new pg.Pool(s.app.database.pool);
+    const other = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const [id = 0n] = await tellMany(createDatabase(other, pool), [{ recipient: 800_201, intent: intent(7) }]);
+    await other.$disconnect();
+    await pool.end();
+    const outbound = s.app.queues.queue(OUTBOUND_TELEGRAM);
+    await outbound.add("send", {} as never, { jobId: outboundJobId(id), attempts: 1, removeOnFail: { age: 7 * 24 * 3600 } });
+    await eventually(async () => expect(await outbound.getJobState(outboundJobId(id))).toBe("failed"), 5_000);
+    const message = await s.telegram.nextBotMessage(800_201, 10_000);
+    expect(message.text).toBe("Nachricht 7");
+    expect(s.telegram.botMessages(800_201)).toHaveLength(1);
   });
 });
