@@ -111,12 +111,11 @@ const NAMED_STATEMENTS_MAX = 500;
  * Gives each statement text a name, so that PostgreSQL parses and plans it once per connection instead of
  * on every call: for the hot statements planning cost more than running them (dispatch benchmark,
  * pg_stat_statements: 4.0 s planning against 2.9 s executing over 12,652 calls). One text, one name in the
- * whole process, since several databases may share a pool's connections (the demo's towns). Texts beyond
- * the first 500 run unnamed, so that statements built with varying text cannot pile up on the server. Off
+ * whole process, on every connection. Texts beyond the first 500 run unnamed, so that statements built with varying text cannot pile up on the server. Off
  * for the embedded database (PGlite: one session behind every connection). A connection pooler in front
  * of PostgreSQL must keep prepared statements per client (PgBouncer 1.21+: `max_prepared_statements`).
  */
-export function statementNames(max = NAMED_STATEMENTS_MAX): (text: string, values: unknown[]) => pg.QueryConfig {
+function statementNames(max = NAMED_STATEMENTS_MAX): (text: string, values: unknown[]) => pg.QueryConfig {
   const names = new Map<string, string>();
   return (text, values) => {
     let name = names.get(text);
