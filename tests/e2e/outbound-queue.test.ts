@@ -5,6 +5,7 @@ import { PrismaClient } from "../../generated/prisma/client.js";
 import { createDatabase } from "../../core/db.js";
 import { tellMany, type TelegramIntent } from "../../core/outbox.js";
 import { OUTBOUND_TELEGRAM, outboundJobId } from "../../jobs/outbound-telegram.js";
+import { OUTBOX_SWEEP } from "../../jobs/outbox.js";
 import { skipIfRedisAbsent } from "../helpers/env.js";
 import { eventually } from "../helpers/wait.js";
 import { startStack, type QueueBackend, type Stack } from "../helpers/stack.js";
@@ -99,6 +100,8 @@ describe.each<QueueBackend>(["redis", "postgres"])("outbound Telegram queue on %
     const s = stack;
     const chats = [800_101, 800_102, 800_103, 800_104];
     for (const chat of chats) s.telegram.user(chat);
+    // The scheduled sweep held, so that only the test's own sweeps run.
+    await s.app.queues.queue(OUTBOX_SWEEP).pause();
     const outbound = s.app.queues.queue(OUTBOUND_TELEGRAM);
     await outbound.pause();
     const ids = await tellMany(s.app.database, chats.map((chat, i) => ({ recipient: chat, intent: intent(i) })));
