@@ -203,6 +203,9 @@ export function sendingPace(messagesPerSecond: number): { max: number; duration:
   return best;
 }
 
+/** How long the sends after an unanswered call wait for its answer before they count it from then. */
+const ANSWER_WAIT_MS = 5000;
+
 /** Runs one call to Telegram in its turn under the overall limit. */
 export type Paced = <T>(call: () => Promise<T>) => Promise<T>;
 
@@ -217,7 +220,7 @@ export type Paced = <T>(call: () => Promise<T>) => Promise<T>;
  * Telegram's `retry_after`, those already past the queue's limiter too (they would otherwise go out at
  * once and earn the next 429).
  */
-export function slidingWindow(limit: number, windowMs: number): { send: Paced; pause: (ms: number) => void } {
+export function slidingWindow(limit: number, windowMs: number, answerWaitMs = ANSWER_WAIT_MS): { send: Paced; pause: (ms: number) => void } {
   type Slot = { answeredAt: number | undefined; answered: Promise<void> };
   const recent: Slot[] = [];
   let pausedUntil = 0;
@@ -226,7 +229,10 @@ export function slidingWindow(limit: number, windowMs: number): { send: Paced; p
     for (;;) {
       const before = recent.length >= limit ? recent[recent.length - limit] : undefined;
       if (before && before.answeredAt === undefined) {
-        await before.answered;
+        // A call that hangs (a connection gone silent) holds back the sends after it only so long; then it
+        // counts from now, and should Telegram get it later still, its 429 is honoured as any other.
+        await Promise.race([before.answered, new Promise((resolve) => setTimeout(resolve, answerWaitMs))]);
+        before.answeredAt ??= performance.now();
         continue;
       }
       // Timers may fire a fraction of a millisecond early: look again after each wait.

@@ -49,6 +49,17 @@ describe("sliding window of one process's sends", () => {
     expect(left[3] ?? 0).toBeGreaterThanOrEqual(slowAnswered + 99);
   });
 
+  it("a call that never answers holds back the send a limit after it only for a while", async () => {
+    const window = slidingWindow(1, 50, 100);
+    void window.send(() => new Promise<void>(() => undefined));
+    const started = performance.now();
+    await window.send(async () => undefined);
+    const waited = performance.now() - started;
+    // Its answer waited for (100 ms), then a window from then (50 ms).
+    expect(waited).toBeGreaterThanOrEqual(145);
+    expect(waited).toBeLessThan(2000);
+  });
+
   it("a failed call frees its place as an answered one does", async () => {
     const window = slidingWindow(1, 50);
     await expect(window.send(() => Promise.reject(new Error("refused")))).rejects.toThrow("refused");

@@ -87,11 +87,12 @@ describe("npm start in demo mode (embedded database, queues on it)", () => {
     const log = run.stdout();
     expect(log).toContain('"msg":"shutting down"');
     expect(log).toContain('"msg":"stopped"');
-    // The second Ctrl+C, if it came while the stop was under way, changed nothing but a line. On a busy machine
-    // this test can read "shutting down" only after the stop is over (it takes some 0.3 s): then it came too late
-    // to be tried, and the log says when the product had stopped.
+    // The second Ctrl+C, if it came well before the stop was over, changed nothing but a line. The stop takes
+    // some 0.1–0.3 s; on a busy machine this test reads "shutting down" late, and a signal sent a few tens of
+    // milliseconds before the end may be handled only after the last line (seen once in many runs, in a stop of
+    // 79 ms): then only the clean exit is checked, and the log says when the product had stopped.
     const stoppedAt = Date.parse(/"time":"([^"]+)"[^\n]*"msg":"stopped"/.exec(log)?.[1] ?? "");
-    if (secondAt < stoppedAt - 5) expect(log).toContain('"msg":"already stopping; waiting for running jobs"');
+    if (secondAt < stoppedAt - 100) expect(log).toContain('"msg":"already stopping; waiting for running jobs"');
     else console.log(`the second Ctrl+C came ${secondAt - stoppedAt} ms after the product had stopped`);
     expect(log).not.toContain("shutdown took too long");
     // Far from the 10 s of SHUTDOWN_TIMEOUT_MS that an open stream used to cost (the machine is shared; no tight bound).
