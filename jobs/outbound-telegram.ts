@@ -231,7 +231,13 @@ export function slidingWindow(limit: number, windowMs: number, answerWaitMs = AN
       if (before && before.answeredAt === undefined) {
         // A call that hangs (a connection gone silent) holds back the sends after it only so long; then it
         // counts from now, and should Telegram get it later still, its 429 is honoured as any other.
-        await Promise.race([before.answered, new Promise((resolve) => setTimeout(resolve, answerWaitMs))]);
+        await new Promise<void>((resolve) => {
+          const late = setTimeout(resolve, answerWaitMs);
+          void before.answered.then(() => {
+            clearTimeout(late);
+            resolve();
+          });
+        });
         before.answeredAt ??= performance.now();
         continue;
       }
