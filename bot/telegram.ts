@@ -1,6 +1,6 @@
 import { sequentialize } from "@grammyjs/runner";
 import type { BotError} from "grammy";
-import { Bot, Composer, Context, lazySession, type Api } from "grammy";
+import { Bot, Context, lazySession, type Api, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Arriving } from "../core/arrivals.js";
 import { batched } from "../core/batch.js";
@@ -12,6 +12,7 @@ import type { SessionCache } from "../core/sessions.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
 import { cancelFeature } from "../handlers/telegram/cancel.js";
+import { FeatureComposer } from "../handlers/telegram/composer.js";
 import { type BotContext, type Reply, type SessionData, type TelegramDeps } from "../handlers/telegram/context.js";
 import { label } from "../handlers/telegram/reply.js";
 import { fallbackFeature } from "../handlers/telegram/fallback.js";
@@ -110,7 +111,7 @@ export function createBot(settings: { token: string; apiRoot: string; botInfo?: 
   // Updates whose first attempt was recorded as handled, then interrupted by an outage: their next attempt
   // (held, or Telegram's redelivery to a webhook) is no duplicate.
   const interrupted = new Set<number>();
-  const handling = new Composer<BotContext>();
+  const handling = new FeatureComposer<BotContext>();
 
   handling.use(async (ctx, next) => {
     const started = performance.now();

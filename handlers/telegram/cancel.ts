@@ -1,10 +1,10 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { type BotContext } from "./context.js";
 import { label } from "./reply.js";
 import type { Feature } from "./feature.js";
 import { menuFor } from "./menu.js";
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 
 composer.chatType("private").command("cancel", async (ctx) => {
   const session = await ctx.session;

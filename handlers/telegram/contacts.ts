@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { CONTACT_CATEGORIES, isContactCategory, localized, type ContactCategory, type ContactPointView } from "../../core/catalog.js";
 import { LOCALES, type I18n } from "../../core/i18n.js";
 import type { Label } from "../../core/messages.js";
@@ -54,7 +54,7 @@ function results(points: ContactPointView[], ctx: BotContext, heading: Label, to
   return { parts: [heading, ...points.slice(0, 8).map((p) => contactLabel(p, ctx.locale, town))], keyboard };
 }
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.callbackQuery(CALLBACK.contacts.filter, async (ctx) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Composer } from "grammy";
+import type { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import type { Message } from "grammy/types";
 import type { Button, Label } from "../../core/messages.js";
 import { CALLBACK } from "./callback-data.js";
@@ -61,7 +62,7 @@ export type DialogueSpec<Draft, Step extends string> = {
  */
 export function defineDialogue<Draft extends object, Step extends string>(spec: DialogueSpec<Draft, Step>): Composer<BotContext> {
   const data = CALLBACK.dialogue(spec.prefix);
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
   const privateChat = composer.chatType("private");
   const shown = (reply: Reply): Reply => (spec.forget ? { ...reply, forget: true } : reply);
   const say = (ctx: BotContext, reply: Reply) => ctx.say(shown(reply));

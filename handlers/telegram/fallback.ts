@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { type BotContext } from "./context.js";
 import { label, longerThan, MAX_TEXT_LENGTH } from "./reply.js";
 import type { Feature } from "./feature.js";
@@ -9,7 +9,7 @@ import { menuFor } from "./menu.js";
  * Installed last: whatever no feature understood gets a short answer in the sender's language and the
  * menu, never silence.
  */
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.callbackQuery(/.*/, async (ctx) => {

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
 import type { Feature } from "./feature.js";
@@ -17,7 +17,7 @@ async function help(ctx: BotContext): Promise<Reply> {
   });
 }
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.command("help", async (ctx) => ctx.say(await help(ctx)));

@@ -1,10 +1,10 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext } from "./context.js";
 import type { Feature } from "./feature.js";
 import { languageQuestion } from "./start.js";
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.command("language", (ctx) => ctx.say(languageQuestion(ctx)));

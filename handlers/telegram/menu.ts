@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import type { Keyboard } from "../../core/outbox.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext, Reply } from "./context.js";
@@ -46,7 +46,7 @@ export async function menuFor(ctx: BotContext, ...before: Reply["parts"]): Promi
   return { parts: [...before, label("menu.title")], keyboard: volunteerMenuKeyboard(volunteer?.paused ?? false) };
 }
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.callbackQuery(CALLBACK.menu.filter, async (ctx) => {

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import type { Label } from "../../core/messages.js";
 import type { MyData } from "../../core/privacy.js";
 import { CALLBACK } from "./callback-data.js";
@@ -49,7 +49,7 @@ function show(data: MyData, retentionDays: number): Reply {
   return { parts, keyboard: [[{ ...label("mydata.erase"), data: CALLBACK.eraseData.pack({}) }], ...backToMenuKeyboard()] };
 }
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 async function showMyData(ctx: BotContext, replace: boolean) {

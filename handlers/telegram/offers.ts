@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { CALLBACK } from "./callback-data.js";
 import type { BotContext } from "./context.js";
 import type { Feature } from "./feature.js";
@@ -14,7 +14,7 @@ const ACCEPT_ANSWERS = {
   "not-yours": "fallback.staleButton",
 } as const;
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 // Offers are answered with a short pop-up; the message itself is edited by the outcome (won, taken …).

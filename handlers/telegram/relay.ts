@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import type { Message } from "grammy/types";
 import { renderLabel } from "../../core/messages.js";
 import { recipientLabel, type RelayTarget } from "../../core/relay.js";
@@ -16,7 +16,7 @@ import { label } from "./reply.js";
  * is asked to whom otherwise. Installed after the dialogues (a dialogue's answers are not relayed) and
  * before the catch-all.
  */
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 /** What may go through: Telegram re-encodes photos and voice notes, so no file name or photo metadata travels. */

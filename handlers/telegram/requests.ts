@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import type { Label } from "../../core/messages.js";
 import type { CreateResult, RequestListItem } from "../../core/requests.js";
 import { CALLBACK } from "./callback-data.js";
@@ -35,7 +35,7 @@ async function myRequests(ctx: BotContext): Promise<Reply> {
   return { parts: [label("requests.title"), ...items.map(line)], keyboard: [...cancels, ...backToMenuKeyboard()] };
 }
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.command("myrequests", async (ctx) => ctx.say(await myRequests(ctx)));

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { LOCALE_NAMES, LOCALES, isLocale, type Locale } from "../../core/i18n.js";
 import type { Keyboard } from "../../core/outbox.js";
 import { type BotContext, type Reply } from "./context.js";
@@ -34,7 +34,7 @@ function privacyNotice(): Reply {
   };
 }
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 privateChat.command("start", async (ctx) => {

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import { CALLBACK } from "./callback-data.js";
 import type { JobListItem } from "../../core/requests.js";
 import type { BotContext, Reply } from "./context.js";
@@ -9,7 +9,7 @@ import { label, rows } from "./reply.js";
 /** Hours a volunteer can report with one tap. */
 const HOURS = ["0.5", "1", "1.5", "2", "3", "4", "6", "8"];
 
-const composer = new Composer<BotContext>();
+const composer = new FeatureComposer<BotContext>();
 const privateChat = composer.chatType("private");
 
 const doneButton = (job: { id: string; reference: string }) => ({ ...label("jobs.done", { reference: job.reference }), data: CALLBACK.jobDone.pack({ requestId: job.id }) });
