@@ -68,7 +68,7 @@ export async function votes(): Promise<{ figures: Figure[]; memory: MemorySample
   try {
     // The poll, posted by the product as if a member had just created it.
     const queue = queueKit({ backend: "redis", prefix }).queue<{ outboxId: string }>(OUTBOUND_SLACK);
-    database.db.relayTo((told) => enqueueOutboundSlack(queue, told.filter((t) => t.channel === "SLACK")));
+    database.db.relayTo((told) => enqueueOutboundSlack(queue, told.flatMap((t) => (t.channel === "SLACK" && t.id !== undefined ? [{ id: t.id, ...(t.network ? { network: t.network } : {}) }] : []))));
     // The product created its network at start and linked it to the emulator's workspace.
     const network = await database.prisma.network.findUniqueOrThrow({ where: { slug: "beckum" }, select: { id: true } });
     const poll = await createPoll(database.db, network.id, { question: "Wann treffen wir uns?", options: [{ label: "Mo" }, { label: "Di" }, { label: "Mi" }], multiple: false, anonymous: false, datePoll: false }, CHANNEL, "U0CREATOR");

@@ -105,33 +105,31 @@ async function remindBoth(tx: Queryable, request: Request, settings: CoreSetting
 export async function sendOffers(tx: Queryable, request: Request, volunteers: Candidate[], wave: number): Promise<number> {
   if (volunteers.length === 0) return 0;
   const offerIds = volunteers.map(() => newId());
-  const outboxIds = await tellMany(
-    tx,
-    volunteers.map((volunteer, i) => {
-      const offerId = offerIds[i] ?? "";
-      return {
-        recipient: volunteer.telegramId,
-        intent: {
-          kind: "send",
-          locale: localeOr(volunteer.locale),
-          parts: [t(`offer.new.${request.kind}`), ...summary(request)],
-          keyboard: [[{ ...t("offer.accept"), action: { do: "accept-offer", offerId } }, { ...t("offer.decline"), action: { do: "decline-offer", offerId } }]],
-        },
-      };
-    }),
-  );
-  // The offers, and the volunteers' last offer time (fairness, quiet time), in one statement.
-  await tx.sql(
-    `WITH offers AS (
+  const messages = volunteers.map((volunteer, i) => {
+    const offerId = offerIds[i] ?? "";
+    return {
+      recipient: volunteer.telegramId,
+      intent: {
+        kind: "send" as const,
+        locale: localeOr(volunteer.locale),
+        parts: [t(`offer.new.${request.kind}`), ...summary(request)],
+        keyboard: [[{ ...t("offer.accept"), action: { do: "accept-offer" as const, offerId } }, { ...t("offer.decline"), action: { do: "decline-offer" as const, offerId } }]],
+      },
+    };
+  });
+  // The messages, the offers that name them, and the volunteers' last offer time (fairness, quiet time): one statement.
+  await tellMany(tx, messages, {
+    ctes: `offers AS (
        INSERT INTO "Offer" (id, "requestId", "volunteerId", wave, "outboxId")
-       SELECT o.id, $2, o."volunteerId", $3, o."outboxId" FROM unnest($1::text[], $4::text[], $5::bigint[]) AS o(id, "volunteerId", "outboxId")
+       SELECT o.id, $6, o."volunteerId", $7, input.id FROM unnest($5::text[], $8::text[]) WITH ORDINALITY AS o(id, "volunteerId", n) JOIN input USING (n)
        -- A request that opened again (its volunteer left): the earlier, taken or withdrawn offer is made anew.
        ON CONFLICT ("requestId", "volunteerId") DO UPDATE SET id = EXCLUDED.id, wave = EXCLUDED.wave, "outboxId" = EXCLUDED."outboxId",
          status = 'OPEN', "createdAt" = now(), "answeredAt" = NULL
-     )
-     UPDATE "Volunteer" SET "lastOfferedAt" = now() WHERE id = ANY($4::text[])`,
-    [offerIds, request.id, wave, volunteers.map((v) => v.id), outboxIds.map(String)],
-  );
+     ), offered AS (
+       UPDATE "Volunteer" SET "lastOfferedAt" = now() WHERE id = ANY($8::text[])
+     )`,
+    values: [offerIds, request.id, wave, volunteers.map((v) => v.id)],
+  });
   return volunteers.length;
 }
 

@@ -67,7 +67,7 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
       parts: [t(`request.received.${draft.kind}`, { reference: request.reference })],
       keyboard: [[{ ...t("request.myRequests"), action: { do: "open", screen: "my-requests" } }], [{ ...t("menu.back"), action: { do: "open", screen: "menu" } }]],
     };
-    // Its network is the newcomer's town, filled in by the statement.
+    // Its network is the newcomer's town, which the statement finds.
     const firstTick: WakeUp = { wake: "request", id: request.id, at: now.toISOString(), network: "" };
     let row:
       | {
@@ -80,7 +80,6 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
           today: number;
           createdId: string | null;
           receivedId: string | null;
-          tickId: string | null;
         }
       | undefined;
     try {
@@ -101,22 +100,18 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
            INSERT INTO "HelpRequest" (id, "networkId", reference, "idempotencyKey", kind, "newcomerId", locale, language, purpose, mode, "appointmentAt", district,
              place, note, attachments, interests, availability, topic, "genderPreference", "nextWaveAt", "escalateAt", "deadlineAt", "nextTickAt")
            SELECT $1, n."networkId", $2, $3, $4::"RequestKind", n.id, n.locale, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::text[], $14::text[], $15, $16, $17, $18, $19, $17
-           FROM newcomer n, counts c WHERE n."networkId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM existing) AND c.open < $26 AND c.today < $27
+           FROM newcomer n, counts c WHERE n."networkId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM existing) AND c.open < $24 AND c.today < $25
            ON CONFLICT ("idempotencyKey") DO NOTHING
            RETURNING id, locale, "networkId"
          ), received AS (
            INSERT INTO "Outbox" (channel, recipient, payload)
            SELECT 'TELEGRAM', $22, jsonb_set($23::jsonb, '{locale}', to_jsonb(r.locale)) FROM request r
            RETURNING id
-         ), tick AS (
-           INSERT INTO "Outbox" (channel, recipient, payload, "networkId")
-           SELECT 'JOB', $24, jsonb_set($25::jsonb, '{network}', to_jsonb(r."networkId")), r."networkId" FROM request r
-           RETURNING id
          )
          SELECT (SELECT id FROM existing) AS "existingId", (SELECT reference FROM existing) AS "existingReference",
            EXISTS (SELECT 1 FROM newcomer) AS consented, (SELECT id FROM newcomer) AS "newcomerId", (SELECT "networkId" FROM newcomer) AS "networkId",
            (SELECT open FROM counts) AS open, (SELECT today FROM counts) AS today, (SELECT id FROM request) AS "createdId",
-           (SELECT id::text FROM received) AS "receivedId", (SELECT id::text FROM tick) AS "tickId"`,
+           (SELECT id::text FROM received) AS "receivedId"`,
         [
           request.id,
           request.reference,
@@ -141,8 +136,6 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
           telegramId,
           String(telegramId),
           JSON.stringify(received),
-          firstTick.wake,
-          JSON.stringify(firstTick),
           settings.limits.openPerKind,
           settings.limits.perDay,
         ],
@@ -155,10 +148,11 @@ export async function createRequest(db: Database, telegramId: number, draft: Req
     if (row?.existingId && row.existingReference) return { kind: "exists", requestId: row.existingId, reference: row.existingReference };
     if (!row?.consented) return { kind: "no-consent" };
     if (!row.networkId) return { kind: "no-town" };
-    if (row.createdId && row.receivedId && row.tickId) {
+    if (row.createdId && row.receivedId) {
+      // The first tick needs no row: the request's nextTickAt is the record the sweep goes by.
       await db.told([
         { id: BigInt(row.receivedId), channel: "TELEGRAM" },
-        { id: BigInt(row.tickId), channel: "JOB", wakeUp: { ...firstTick, network: row.networkId }, network: row.networkId },
+        { channel: "JOB", wakeUp: { ...firstTick, network: row.networkId } },
       ]);
       return { kind: "created", requestId: row.createdId, reference: request.reference };
     }

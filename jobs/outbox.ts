@@ -20,6 +20,9 @@ export type OutboxRelay = {
 
 export const OUTBOX_SWEEP = "outbox-sweep";
 
+/** An outbox row the sweep found unsent. */
+type StalledRow = { id: bigint; channel: Told["channel"]; network?: string };
+
 /** Where a job is while it is still to run (a paused queue keeps its jobs in wait). */
 const QUEUED_STATES = ["wait", "prioritized", "delayed", "active", "waiting-children"] as const;
 
@@ -50,9 +53,10 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
     }
     await queueWakeUps(wakeUps);
   };
-  const queueRows = async (rows: { id: bigint; wakeUp: WakeUp }[]) => {
+  // A wake-up with a row (a live-count refresh) is marked as queued; the others have none (`wakeAt`).
+  const queueRows = async (rows: { id?: bigint; wakeUp: WakeUp }[]) => {
     await queueWakeUps(rows.map((r) => r.wakeUp));
-    await core.outbox.markWakeUpsQueued(rows.map((r) => r.id));
+    await core.outbox.markWakeUpsQueued(rows.flatMap((r) => (r.id === undefined ? [] : [r.id])));
   };
 
   // Of the messages still unsent after the sweep's grace, those whose job is gone (a Redis restart, a crash
@@ -61,8 +65,8 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
   // second – are left alone: adding them again is a no-op, but one that cost a queue script (and an event)
   // for every row of the burst at every sweep, 1,543 scripts in 3 s of the dispatch benchmark. One look at
   // each queue's job ids, not one per row.
-  const unqueued = async (rows: Told[]): Promise<Told[]> => {
-    const gone: Told[] = [];
+  const unqueued = async (rows: StalledRow[]): Promise<StalledRow[]> => {
+    const gone: StalledRow[] = [];
     const outbound = [
       { channel: "TELEGRAM", queue: telegram as Queue, jobId: outboundJobId },
       { channel: "SLACK", queue: slack as Queue, jobId: outboundSlackJobId },
@@ -83,16 +87,16 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
   };
 
   const queueAll = async (told: Told[]) => {
-    const ids = (channel: Told["channel"]) => told.filter((t) => t.channel === channel).map((t) => t.id);
+    const ids = (channel: Told["channel"]) => told.flatMap((t) => (t.channel === channel && t.id !== undefined ? [t.id] : []));
     await enqueueOutboundTelegram(telegram, ids("TELEGRAM"));
     await enqueueOutboundSlack(
       slack,
-      told.filter((t) => t.channel === "SLACK"),
+      told.flatMap((t) => (t.channel === "SLACK" && t.id !== undefined ? [{ id: t.id, ...(t.network ? { network: t.network } : {}) }] : [])),
     );
     // Wake-ups written in this unit of work come with their content; others (from the sweep) are read.
     const jobs = told.filter((t) => t.channel === "JOB");
-    const carried = jobs.flatMap((t) => (t.wakeUp ? [{ id: t.id, wakeUp: t.wakeUp }] : []));
-    const unread = jobs.filter((t) => !t.wakeUp).map((t) => t.id);
+    const carried = jobs.flatMap((t) => (t.wakeUp ? [{ ...(t.id === undefined ? {} : { id: t.id }), wakeUp: t.wakeUp }] : []));
+    const unread = jobs.flatMap((t) => (!t.wakeUp && t.id !== undefined ? [t.id] : []));
     await queueRows([...carried, ...(unread.length > 0 ? await core.outbox.pendingWakeUps(unread) : [])]);
   };
 

@@ -47,3 +47,33 @@ describe.each<QueueBackend>(["redis", "postgres"])("a tick whose job failed for 
     expect(await s.app.database.prisma.offer.count({ where: { requestId: created.requestId } })).toBe(2);
   });
 });
+
+/**
+ * A request's wake-ups have no outbox row: its nextTickAt is the record, and the sweep queues a tick that is
+ * overdue by it. A crash between the commit and the hand-over to the queue loses the job, never the request.
+ */
+describe.each<QueueBackend>(["redis", "postgres"])("a new request whose first tick never reached the queue, queues on %s", (queue) => {
+  let stack: Stack | undefined;
+  beforeEach(skipIfRedisAbsent(queue));
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("is searched for all the same: the sweep queues the overdue tick, and the first wave goes out", async () => {
+    stack = await startStack({ queue, env: { OUTBOX_SWEEP_MS: "300", DISPATCH_WAVE_SIZE: "1", OFFER_QUIET_MS: "1" } });
+    const s = stack;
+    await onboard(s.telegram, NEWCOMER, "de", "Amal");
+    await approvedVolunteer(s, FIRST, { remoteOnly: true, districts: [] });
+    // The process "dies" between the commit and the hand-over: nothing committed reaches the queues.
+    s.app.database.relayTo(async () => undefined);
+    const created = await s.app.core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" }, "lost-first-tick");
+    if (created.kind !== "created") throw new Error(created.kind);
+    const dispatch = s.app.queues.queue(DISPATCH);
+    expect(await dispatch.getJobCounts("wait", "delayed", "active", "completed")).toEqual({ wait: 0, delayed: 0, active: 0, completed: 0 });
+    s.app.database.relayTo(s.app.relay.dispatch);
+
+    await s.telegram.waitFor(() => hasOffer(s, FIRST) || undefined, 10_000, "the first wave, from the sweep");
+    expect(await s.app.database.prisma.offer.count({ where: { requestId: created.requestId } })).toBe(1);
+  });
+});
