@@ -27,8 +27,17 @@ export async function arriveFromSlack(db: DbOrTx, key: string | undefined, slack
   return { first: row?.first ?? true, locale };
 }
 
+/**
+ * Remembers a member's language for a day. In SQL: after a burst of votes from members not seen that day it
+ * runs once for each of them, beside the clicks still being acknowledged (Prisma's upsert cost some 1 ms of
+ * CPU each there, about a sixth of the product's CPU in the vote benchmark).
+ */
 export async function rememberLocale(db: DbOrTx, slackUserId: string, locale: Locale): Promise<void> {
-  await db.prisma.slackMember.upsert({ where: { id: slackUserId }, create: { id: slackUserId, locale }, update: { locale } });
+  await db.sql(
+    `INSERT INTO "SlackMember" (id, locale, "updatedAt") VALUES ($1, $2, now())
+     ON CONFLICT (id) DO UPDATE SET locale = EXCLUDED.locale, "updatedAt" = EXCLUDED."updatedAt"`,
+    [slackUserId, locale],
+  );
 }
 
 export async function pruneSlackDeliveries(db: DbOrTx, olderThan: Date): Promise<number> {
