@@ -148,7 +148,11 @@ export async function dispatch(run: Run): Promise<{ figures: Figure[]; memory: M
     const sweepSeconds = (Date.now() - started) / 1000;
     const requests = await database.prisma.helpRequest.count();
     const sentTwice = [...offerSent.values()].filter((times) => times > 1).length;
-    const perProcess = await Promise.all(products.map(async (p) => (await jobCounts(p)).get("dispatch") ?? 0));
+    // Ticks through the queue and first ticks run inline by the process that took the confirm.
+    const perProcess = await Promise.all(products.map(async (p) => {
+      const counts = await jobCounts(p);
+      return (counts.get("dispatch") ?? 0) + (counts.get("dispatch-inline") ?? 0);
+    }));
 
     const memory: MemorySample[] = [];
     for (const [i, product] of products.entries()) {

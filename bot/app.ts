@@ -16,7 +16,7 @@ import { createOutboxRelay, startOutboxSweep, type OutboxRelay } from "../jobs/o
 import { startOutboundSlack } from "../jobs/outbound-slack.js";
 import { startOutboundTelegram } from "../jobs/outbound-telegram.js";
 import { installSchedules, startScheduledWorkers } from "../jobs/schedules.js";
-import { startWakeUpWorkers } from "../jobs/wake-ups.js";
+import { runTick, startWakeUpWorkers } from "../jobs/wake-ups.js";
 import { createLogger, type Logger } from "../ops/log.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { installPosters } from "../posters/http.js";
@@ -217,6 +217,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       channelIntervalMs: config.slack.channelIntervalMs,
     });
     startWakeUpWorkers({ core, queues, log });
+    relay.tickInline(async (requestId) => {
+      await runTick(core, log, requestId);
+      metrics.jobs.inc({ queue: "dispatch-inline", outcome: "completed" });
+    });
     startScheduledWorkers({ core, queues, log });
     startOutboxSweep({ queues, relay });
     await installSchedules(queues, { outboxSweepMs: config.outboxSweepMs, timeZone: config.timeZone });
@@ -252,6 +256,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (slack.socketMode) await slack.app.stop().catch(() => undefined);
       // Clicks acknowledged already are done before the connections close.
       await slack.drain();
+      await relay.drain();
       await queues.close();
       await closing;
       await database.close();

@@ -16,7 +16,21 @@ export type OutboxRelay = {
    * wake-ups the database says are overdue (their jobs are gone).
    */
   sweep: () => Promise<number>;
+  /**
+   * From now on a request's tick that is due at once (a new request, one that opened again) runs in this
+   * process right after the commit, not through the queue: a few at a time, the rest queued as before. Its
+   * request's nextTickAt stays the record: a crash in the middle leaves it overdue, and the sweep queues it.
+   */
+  tickInline: (run: (requestId: string) => Promise<unknown>) => void;
+  /** Takes no more inline ticks and waits for those running (when the product stops). */
+  drain: () => Promise<void>;
 };
+
+/**
+ * Ticks run inline at once, per process. A confirm's first wave needs no queue hop (a job added, taken and
+ * finished: some ten queue commands, more on PostgreSQL); past this many at once the queue's workers share them.
+ */
+const INLINE_TICKS = 8;
 
 export const OUTBOX_SWEEP = "outbox-sweep";
 
@@ -33,11 +47,29 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
   const telegram: Queue<OutboundJob> = queues.queue<OutboundJob>(OUTBOUND_TELEGRAM);
   const slack: Queue<OutboundSlackJob> = queues.queue<OutboundSlackJob>(OUTBOUND_SLACK);
 
+  const queueWakeUp = async (wakeUp: WakeUp) => {
+    const job = jobFor(wakeUp);
+    await queues.queue(job.queue).add(job.name, job.data, { ...WAKE_UP_OPTIONS, jobId: job.jobId, delay: Math.max(0, job.at.getTime() - Date.now()) });
+  };
+  let tickNow: ((requestId: string) => Promise<unknown>) | undefined;
+  const inline = new Set<Promise<void>>();
+  /** Starts the wake-up here if it is a request's tick due now and there is room; a failed one goes to the queue. */
+  const ranInline = (wakeUp: WakeUp): boolean => {
+    const run = tickNow;
+    if (!run || wakeUp.wake !== "request" || inline.size >= INLINE_TICKS || new Date(wakeUp.at).getTime() > Date.now()) return false;
+    const running: Promise<void> = run(wakeUp.id)
+      .then(() => undefined)
+      .catch(async (error: unknown) => {
+        deps.log.warn({ err: error, requestId: wakeUp.id }, "tick failed here, queued to be tried again");
+        // Not even queued (the backend is away too): the sweep finds the request overdue.
+        await queueWakeUp(wakeUp).catch(() => undefined);
+      })
+      .finally(() => inline.delete(running));
+    inline.add(running);
+    return true;
+  };
   const queueWakeUps = async (wakeUps: WakeUp[]) => {
-    for (const wakeUp of wakeUps) {
-      const job = jobFor(wakeUp);
-      await queues.queue(job.queue).add(job.name, job.data, { ...WAKE_UP_OPTIONS, jobId: job.jobId, delay: Math.max(0, job.at.getTime() - Date.now()) });
-    }
+    for (const wakeUp of wakeUps) if (!ranInline(wakeUp)) await queueWakeUp(wakeUp);
   };
   // An overdue wake-up whose job failed for good (its retries spent during a long outage) would be kept from
   // the queue by that job's id for as long as the failed job is kept: it goes, and the wake-up is queued anew.
@@ -109,6 +141,13 @@ export function createOutboxRelay(deps: { core: Core; queues: Queues; log: Logge
         // The rows are committed: the sweep queues them once the backend is back.
         deps.log.warn({ err: error, count: told.length }, "outbox rows not queued now, the sweep will");
       }
+    },
+    tickInline: (run) => {
+      tickNow = run;
+    },
+    drain: async () => {
+      tickNow = undefined;
+      await Promise.allSettled([...inline]);
     },
     sweep: async () => {
       const rows = await unqueued(await core.outbox.stalled(deps.sweepAfterMs, 1000));

@@ -51,16 +51,20 @@ const idOf = (data: unknown): string => {
 /** The lock of a job that takes milliseconds: renewed every 5 s, given up 10 s after its process died. */
 const SHORT_LOCK = { lockDuration: 10_000, stalledInterval: 5000 } as const;
 
+/** Runs a request's state machine once and says what moved: the dispatch worker's job, and the inline first tick. */
+export async function runTick(core: Core, log: Logger, requestId: string): Promise<{ offered: number; nextTickAt: string | null }> {
+  const result = await core.wakeUps.request(requestId);
+  if (result.offered || result.escalated || result.gaveUp || result.reminded.length) log.info({ requestId, ...result }, "request moved on");
+  return { offered: result.offered, nextTickAt: result.nextTickAt?.toISOString() ?? null };
+}
+
 /** Starts the workers of the four wake-up queues; each calls core with the entity's id. */
 export function startWakeUpWorkers(deps: { core: Core; queues: Queues; log: Logger }): void {
   const { core, queues, log } = deps;
   queues.worker(
     DISPATCH,
     async (job) => {
-      const requestId = idOf(job.data);
-      const result = await core.wakeUps.request(requestId);
-      if (result.offered || result.escalated || result.gaveUp || result.reminded.length) log.info({ requestId, ...result }, "request moved on");
-      return { offered: result.offered, nextTickAt: result.nextTickAt?.toISOString() ?? null };
+      return runTick(core, log, idOf(job.data));
     },
     // A tick takes milliseconds: one whose process died is taken up again within about 15 s, not after
     // BullMQ's default 30 s lock plus 30 s stall check (while it is held, the sweep cannot queue it again).

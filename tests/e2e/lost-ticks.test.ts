@@ -1,3 +1,4 @@
+import type { JobType } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DISPATCH, jobFor } from "../../jobs/wake-ups.js";
 import { skipIfRedisAbsent } from "../helpers/env.js";
@@ -75,5 +76,46 @@ describe.each<QueueBackend>(["redis", "postgres"])("a new request whose first ti
 
     await s.telegram.waitFor(() => hasOffer(s, FIRST) || undefined, 10_000, "the first wave, from the sweep");
     expect(await s.app.database.prisma.offer.count({ where: { requestId: created.requestId } })).toBe(1);
+  });
+});
+
+/**
+ * A request's tick due at once runs in the process that committed it, without a queue hop; one that fails
+ * there is queued and run by the dispatch worker.
+ */
+describe.each<QueueBackend>(["redis", "postgres"])("a new request's first tick, queues on %s", (queue) => {
+  let stack: Stack | undefined;
+  beforeEach(skipIfRedisAbsent(queue));
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("runs at once in this process (the dispatch queue paused), and through the queue when it fails here", async () => {
+    stack = await startStack({ queue, env: { DISPATCH_WAVE_SIZE: "1", OFFER_QUIET_MS: "1" } });
+    const s = stack;
+    await onboard(s.telegram, NEWCOMER, "de", "Amal");
+    await approvedVolunteer(s, FIRST, { remoteOnly: true, districts: [] });
+    const dispatch = s.app.queues.queue(DISPATCH);
+    // A paused queue keeps its jobs in wait on Redis, apart on PostgreSQL.
+    const waiting = async () => Object.values(await dispatch.getJobCounts("wait", "paused" as JobType)).reduce((sum, n) => sum + n, 0);
+    await dispatch.pause();
+    const inline = await s.app.core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", purpose: "HEALTH", mode: "PHONE" }, "inline-first-tick");
+    if (inline.kind !== "created") throw new Error(inline.kind);
+    await s.telegram.waitFor(() => hasOffer(s, FIRST) || undefined, 10_000, "the first wave, run inline");
+    // Nothing waits in the queue: only the next wave's tick, delayed until it is due.
+    expect(await waiting()).toBe(0);
+
+    // A tick that fails here (an error of this process) is the queue's to try again.
+    await approvedVolunteer(s, SECOND, { remoteOnly: true, districts: [] });
+    s.app.relay.tickInline(async () => {
+      throw new Error("this process could not run it");
+    });
+    const queued = await s.app.core.requests.create(NEWCOMER, { kind: "MEDIATION", language: "ar", purpose: "JOBCENTER", mode: "PHONE" }, "queued-first-tick");
+    if (queued.kind !== "created") throw new Error(queued.kind);
+    await eventually(async () => expect(await waiting()).toBe(1), 10_000);
+    expect(await s.app.database.prisma.offer.count({ where: { requestId: queued.requestId } })).toBe(0);
+    await dispatch.resume();
+    await eventually(async () => expect(await s.app.database.prisma.offer.count({ where: { requestId: queued.requestId } })).toBe(1), 10_000);
   });
 });
