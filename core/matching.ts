@@ -76,7 +76,7 @@ export async function candidates(
   limit: number,
   options: { countPassedOver?: boolean } = {},
 ): Promise<Candidates> {
-  const where = `FROM "Volunteer" v
+  const where = (quiet: boolean) => `FROM "Volunteer" v
      JOIN "TelegramUser" u ON u.id = v."userId"
      WHERE NOT v.paused AND $1::text = ANY(v.roles)
        AND EXISTS (SELECT 1 FROM "VolunteerNetwork" vn WHERE vn."volunteerId" = v.id AND vn."networkId" = $10 AND vn.status = 'APPROVED')
@@ -88,7 +88,7 @@ export async function candidates(
        AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."requestId" = $7::text AND o."volunteerId" = v.id AND o.status IN ('OPEN', 'ACCEPTED', 'DECLINED'))
        AND ($8::float8 IS NULL OR (
          (SELECT count(*) FROM "HelpRequest" r WHERE r."volunteerId" = v.id AND r."matchedAt" > now() - interval '7 days') < v."weeklyCapacity"
-         AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))))`;
+         ${quiet ? `AND (v."lastOfferedAt" IS NULL OR v."lastOfferedAt" < now() - make_interval(secs => $8::float8))` : ""}))`;
   const parameters = [
     circle.role,
     request.newcomerId,
@@ -102,7 +102,7 @@ export async function candidates(
     request.networkId,
   ];
   const rows = await q.sql<{ id: string; telegramId: string; locale: string | null }>(
-    `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale ${where}
+    `SELECT v.id, u."telegramId"::text AS "telegramId", u.locale ${where(true)}
      ${FAIRNESS_ORDER}
      LIMIT $9${circle.quiet ? " FOR UPDATE OF v SKIP LOCKED" : ""}`,
     parameters,
@@ -110,9 +110,12 @@ export async function candidates(
   const volunteers = rows.map((r) => ({ id: r.id, telegramId: BigInt(r.telegramId), locale: r.locale }));
   if (!circle.quiet || !options.countPassedOver || volunteers.length >= limit) return { volunteers, passedOver: 0 };
   // Fewer than asked for: were some of the circle held by another wave? (Without locks, the rows as committed;
-  // in the same order as above, so that the same plan stops at the same place.)
+  // in the same order as above, so that the same plan stops at the same place.) Those in their quiet time count
+  // too: a wave that just committed has put them there – its transaction may even have begun after this one,
+  // whose now() its offer time then is not before – and with a quiet time shorter than the wave interval their
+  // quiet time is over before the next wave would be due anyway.
   const [all] = await q.sql<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 ${where} ${FAIRNESS_ORDER} LIMIT $9) c`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 ${where(false)} ${FAIRNESS_ORDER} LIMIT $9) c`,
     parameters,
   );
   return { volunteers, passedOver: Math.max(0, (all?.n ?? 0) - volunteers.length) };

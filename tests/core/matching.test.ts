@@ -129,6 +129,20 @@ describe("quiet time", () => {
     await core.wakeUps.request(second);
     expect(await offeredTo(world.database, second)).toEqual([101]);
   });
+
+  it("a wave that finds everyone just offered by another request looks again once their quiet time is over, not a wave interval later", async () => {
+    const core = world.coreWith({ quietMs: 1000, waveIntervalMs: 10 * 60_000 });
+    const id = await volunteer(core, 101);
+    await newcomer(core, AMINA);
+    const requestId = await ask(core, AMINA, BY_PHONE);
+    // Another request's wave committed this moment; its transaction began after this tick's (its offer time
+    // is even a little later than the tick's now()).
+    await world.database.prisma.volunteer.update({ where: { id }, data: { lastOfferedAt: new Date(Date.now() + 500) } });
+    const before = Date.now();
+    const result = await core.wakeUps.request(requestId);
+    expect(result.offered).toBe(0);
+    expect(result.nextTickAt?.getTime()).toBeLessThan(before + 5_000);
+  });
 });
 
 describe("who is never offered", () => {
