@@ -13,12 +13,7 @@ const SECOND = 47_102;
 
 const hasOffer = (stack: Stack, chatId: number) => stack.telegram.botMessages(chatId).some((m) => buttonData(m).some((d) => d.startsWith("offer:accept:")));
 
-/**
- * A request's next tick is a queue job whose id names the request and the time. When that job failed for
- * good (its retries spent while PostgreSQL was away longer than their backoff) it stays in the failed list
- * for a week under that id; the sweep, which puts back overdue ticks, must not be stopped by it.
- */
-describe.each<QueueBackend>(["redis", "postgres"])("a tick whose job failed for good, queues on %s", (queue) => {
+describe.each<QueueBackend>(["redis", "postgres"])("a request's ticks, queues on %s", (queue) => {
   let stack: Stack | undefined;
   beforeEach(skipIfRedisAbsent(queue));
   afterEach(async () => {
@@ -26,7 +21,12 @@ describe.each<QueueBackend>(["redis", "postgres"])("a tick whose job failed for 
     stack = undefined;
   });
 
-  it("is run again by the sweep once it is overdue, and the next wave goes out", async () => {
+  /**
+   * A request's next tick is a queue job whose id names the request and the time. When that job failed for
+   * good (its retries spent while PostgreSQL was away longer than their backoff) it stays in the failed list
+   * for a week under that id; the sweep, which puts back overdue ticks, must not be stopped by it.
+   */
+  it("a tick whose job failed for good is run again by the sweep once it is overdue, and the next wave goes out", async () => {
     stack = await startStack({ queue, env: { OUTBOX_SWEEP_MS: "300", DISPATCH_WAVE_SIZE: "1", DISPATCH_WAVE_INTERVAL_MS: "600000", OFFER_QUIET_MS: "1" } });
     const s = stack;
     await onboard(s.telegram, NEWCOMER, "de", "Amal");
@@ -47,21 +47,12 @@ describe.each<QueueBackend>(["redis", "postgres"])("a tick whose job failed for 
     await s.telegram.waitFor(() => hasOffer(s, SECOND) || undefined, 10_000, "the second wave, from the sweep");
     expect(await s.app.database.prisma.offer.count({ where: { requestId: created.requestId } })).toBe(2);
   });
-});
 
-/**
- * A request's wake-ups have no outbox row: its nextTickAt is the record, and the sweep queues a tick that is
- * overdue by it. A crash between the commit and the hand-over to the queue loses the job, never the request.
- */
-describe.each<QueueBackend>(["redis", "postgres"])("a new request whose first tick never reached the queue, queues on %s", (queue) => {
-  let stack: Stack | undefined;
-  beforeEach(skipIfRedisAbsent(queue));
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
-
-  it("is searched for all the same: the sweep queues the overdue tick, and the first wave goes out", async () => {
+  /**
+   * A request's wake-ups have no outbox row: its nextTickAt is the record, and the sweep queues a tick that is
+   * overdue by it. A crash between the commit and the hand-over to the queue loses the job, never the request.
+   */
+  it("a new request whose first tick never reached the queue is searched for all the same: the sweep queues the overdue tick", async () => {
     stack = await startStack({ queue, env: { OUTBOX_SWEEP_MS: "300", DISPATCH_WAVE_SIZE: "1", OFFER_QUIET_MS: "1" } });
     const s = stack;
     await onboard(s.telegram, NEWCOMER, "de", "Amal");
@@ -77,21 +68,12 @@ describe.each<QueueBackend>(["redis", "postgres"])("a new request whose first ti
     await s.telegram.waitFor(() => hasOffer(s, FIRST) || undefined, 10_000, "the first wave, from the sweep");
     expect(await s.app.database.prisma.offer.count({ where: { requestId: created.requestId } })).toBe(1);
   });
-});
 
-/**
- * A request's tick due at once runs in the process that committed it, without a queue hop; one that fails
- * there is queued and run by the dispatch worker.
- */
-describe.each<QueueBackend>(["redis", "postgres"])("a new request's first tick, queues on %s", (queue) => {
-  let stack: Stack | undefined;
-  beforeEach(skipIfRedisAbsent(queue));
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
-
-  it("runs at once in this process (the dispatch queue paused), and through the queue when it fails here", async () => {
+  /**
+   * A request's tick due at once runs in the process that committed it, without a queue hop; one that fails
+   * there is queued and run by the dispatch worker.
+   */
+  it("a first tick runs at once in this process (the dispatch queue paused), and through the queue when it fails here", async () => {
     stack = await startStack({ queue, env: { DISPATCH_WAVE_SIZE: "1", OFFER_QUIET_MS: "1" } });
     const s = stack;
     await onboard(s.telegram, NEWCOMER, "de", "Amal");
